@@ -1,0 +1,293 @@
+/**
+ * The issuer's configuration, read from environment variables (Node `process.env` or Worker
+ * bindings) and validated once at start-up with zod. A bad value stops the process with a message
+ * that names the variable.
+ *
+ * @example
+ * ```ts
+ * const config = parseConfig(process.env);
+ * ```
+ * @module
+ */
+import { z } from "zod";
+import { parseDurationSeconds } from "./duration.js";
+
+/** The signing algorithms the issuer can use. */
+export const SIGNING_ALGORITHMS = ["ES256", "EdDSA", "RS256", "PS256"] as const;
+/** One of {@link SIGNING_ALGORITHMS}. */
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** The scopes known by default; `manage_tokens` lets a user's token manage that user's tokens. */
+export const DEFAULT_SCOPES =
+  "api read_api read_user read_repository write_repository read_registry write_registry read_project write_project manage_tokens";
+
+/** A configured service client (a platform backend allowed to mint for its users). */
+export interface ServiceClient {
+  readonly id: string;
+  readonly secret: string;
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const seconds = parseDurationSeconds(value);
+      if (seconds === undefined) {
+        ctx.addIssue({ code: "custom", message: "expected seconds or a number with s, m, h or d" });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+const csv = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(/[\s,]+/)
+      .map((part) => part.trim())
+      .filter(Boolean),
+  );
+
+const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+const clients = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const list: ServiceClient[] = [];
+    for (const entry of value
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      const colon = entry.indexOf(":");
+      const id = entry.slice(0, colon);
+      const secret = entry.slice(colon + 1);
+      if (colon < 1 || !CLIENT_ID.test(id) || secret.length < 16) {
+        ctx.addIssue({
+          code: "custom",
+          message: "expected comma-separated id:secret pairs (secret at least 16 characters)",
+        });
+        return z.NEVER;
+      }
+      list.push({ id, secret });
+    }
+    return list;
+  });
+
+const orgCells = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const map: Record<string, string> = {};
+    for (const entry of value
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      const [org, cell, extra] = entry.split("=");
+      if (!org || !cell || extra !== undefined) {
+        ctx.addIssue({ code: "custom", message: "expected comma-separated org=cell pairs" });
+        return z.NEVER;
+      }
+      map[org] = cell;
+    }
+    return map;
+  });
+
+const boolean = z
+  .enum(["true", "false", "1", "0", ""])
+  .default("false")
+  .transform((value) => value === "true" || value === "1");
+
+const KEK = /^[A-Za-z0-9_-]{43}$/;
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  TOKENMINT_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,32}$/)
+    .default("tm:"),
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(2000),
+  TOKENMINT_CLIENTS: clients,
+  TOKENMINT_ADMIN_CLIENTS: csv,
+  TOKENMINT_TOKEN_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{0,16}$/, "letters, digits and _ only, at most 16")
+    .default("tmpat_"),
+  TOKENMINT_ALG: z.enum(SIGNING_ALGORITHMS).default("ES256"),
+  TOKENMINT_KEK: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      const keys = value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean);
+      if (keys.some((key) => !KEK.test(key))) {
+        ctx.addIssue({
+          code: "custom",
+          message: "expected comma-separated keys of 32 random bytes in base64url (43 characters)",
+        });
+        return z.NEVER;
+      }
+      return keys;
+    }),
+  TOKENMINT_AUDIENCE: csv,
+  TOKENMINT_SCOPES: z
+    .string()
+    .default(DEFAULT_SCOPES)
+    .transform((value) => [...new Set(value.split(/[\s,]+/).filter(Boolean))])
+    .pipe(z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/)).min(1)),
+  TOKENMINT_DEFAULT_LIFETIME: duration("30d"),
+  TOKENMINT_MIN_LIFETIME: duration("5m"),
+  TOKENMINT_MAX_LIFETIME: duration("365d"),
+  TOKENMINT_ALLOW_NON_EXPIRING: boolean,
+  TOKENMINT_RETENTION: duration("7d"),
+  TOKENMINT_ORG_CELLS: orgCells,
+  TOKENMINT_DEFAULT_CELL: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional(),
+  TOKENMINT_STATUS_LIST_SIZE: z.coerce
+    .number()
+    .int()
+    .min(16)
+    .max(1 << 24)
+    .default(1 << 17),
+  TOKENMINT_STATUS_LIST_TTL: duration("60"),
+  TOKENMINT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1048576).default(16384),
+});
+
+/** The validated configuration the app is built from. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly issuer: string;
+  readonly redisUrl: string | undefined;
+  readonly redisPrefix: string;
+  readonly redisTimeoutMs: number;
+  readonly clients: readonly ServiceClient[];
+  readonly adminClients: readonly string[];
+  readonly tokenPrefix: string;
+  readonly algorithm: SigningAlgorithm;
+  /** Key-encryption keys, newest (used to encrypt) first. */
+  readonly keks: readonly string[];
+  readonly audience: readonly string[];
+  readonly scopes: readonly string[];
+  readonly lifetime: {
+    readonly defaultSeconds: number;
+    readonly minSeconds: number;
+    readonly maxSeconds: number;
+    readonly allowNonExpiring: boolean;
+  };
+  readonly retentionSeconds: number;
+  readonly orgCells: Readonly<Record<string, string>>;
+  readonly defaultCell: string | undefined;
+  readonly statusList: { readonly size: number; readonly ttlSeconds: number };
+  readonly maxBodyBytes: number;
+}
+
+/** Thrown when the environment does not describe a valid configuration. */
+export class ConfigError extends Error {
+  /** One line per invalid variable, each naming it. */
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates an environment record and returns the issuer's configuration.
+ *
+ * @throws {ConfigError} naming every variable that is wrong.
+ * @example
+ * ```ts
+ * const config = parseConfig({ PORT: "8080", TOKENMINT_ALG: "EdDSA" });
+ * ```
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(
+      ([key, value]) =>
+        key in environmentSchema.shape &&
+        value !== undefined &&
+        (value !== "" || key === "TOKENMINT_TOKEN_PREFIX"),
+    ),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.REDIS_URL && e.TOKENMINT_KEK.length === 0) {
+    problems.push(
+      "TOKENMINT_KEK: required when REDIS_URL is set (private keys are stored encrypted)",
+    );
+  }
+  if (e.REDIS_URL && e.TOKENMINT_CLIENTS.length === 0) {
+    problems.push("TOKENMINT_CLIENTS: required when REDIS_URL is set");
+  }
+  if (e.TOKENMINT_MIN_LIFETIME < 60) problems.push("TOKENMINT_MIN_LIFETIME: at least 60 seconds");
+  if (e.TOKENMINT_MIN_LIFETIME > e.TOKENMINT_MAX_LIFETIME) {
+    problems.push("TOKENMINT_MIN_LIFETIME: must not exceed TOKENMINT_MAX_LIFETIME");
+  }
+  if (
+    e.TOKENMINT_DEFAULT_LIFETIME < e.TOKENMINT_MIN_LIFETIME ||
+    e.TOKENMINT_DEFAULT_LIFETIME > e.TOKENMINT_MAX_LIFETIME
+  ) {
+    problems.push("TOKENMINT_DEFAULT_LIFETIME: must lie between the minimum and maximum lifetime");
+  }
+  const ids = new Set(e.TOKENMINT_CLIENTS.map((client) => client.id));
+  if (ids.size !== e.TOKENMINT_CLIENTS.length) {
+    problems.push("TOKENMINT_CLIENTS: a client id appears twice");
+  }
+  for (const admin of e.TOKENMINT_ADMIN_CLIENTS) {
+    if (!ids.has(admin) && e.TOKENMINT_CLIENTS.length > 0) {
+      problems.push(`TOKENMINT_ADMIN_CLIENTS: ${admin} is not in TOKENMINT_CLIENTS`);
+    }
+  }
+  if (e.TOKENMINT_STATUS_LIST_SIZE % 4 !== 0) {
+    problems.push("TOKENMINT_STATUS_LIST_SIZE: must be a multiple of 4");
+  }
+  if (!e.TOKENMINT_SCOPES.includes("manage_tokens")) {
+    problems.push("TOKENMINT_SCOPES: must include manage_tokens");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const issuer = (e.TOKENMINT_ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    issuer,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    clients: e.TOKENMINT_CLIENTS,
+    adminClients: e.TOKENMINT_ADMIN_CLIENTS,
+    tokenPrefix: e.TOKENMINT_TOKEN_PREFIX,
+    algorithm: e.TOKENMINT_ALG,
+    keks: e.TOKENMINT_KEK,
+    audience: e.TOKENMINT_AUDIENCE.length > 0 ? e.TOKENMINT_AUDIENCE : [issuer],
+    scopes: e.TOKENMINT_SCOPES,
+    lifetime: {
+      defaultSeconds: e.TOKENMINT_DEFAULT_LIFETIME,
+      minSeconds: e.TOKENMINT_MIN_LIFETIME,
+      maxSeconds: e.TOKENMINT_MAX_LIFETIME,
+      allowNonExpiring: e.TOKENMINT_ALLOW_NON_EXPIRING,
+    },
+    retentionSeconds: e.TOKENMINT_RETENTION,
+    orgCells: e.TOKENMINT_ORG_CELLS,
+    defaultCell: e.TOKENMINT_DEFAULT_CELL,
+    statusList: { size: e.TOKENMINT_STATUS_LIST_SIZE, ttlSeconds: e.TOKENMINT_STATUS_LIST_TTL },
+    maxBodyBytes: e.TOKENMINT_MAX_BODY_BYTES,
+  };
+}

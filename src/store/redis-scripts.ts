@@ -1,0 +1,107 @@
+/**
+ * The Lua scripts of the Redis store. Each touches keys of one hash tag only, so every script runs
+ * unchanged on a single Redis, Sentinel and Redis Cluster.
+ * @module
+ */
+
+/**
+ * Shared tail: gives KEYS[1] the deadline ARGV[n] (Unix seconds; "0" means keep forever) without
+ * ever shortening the life it already has. `existed` says whether the key was there before.
+ */
+const KEEP_UNTIL = `
+local function keep_until(key, existed, deadline)
+  if deadline == '0' then
+    redis.call('PERSIST', key)
+  elseif existed == 0 then
+    redis.call('EXPIREAT', key, deadline)
+  else
+    redis.call('EXPIREAT', key, deadline, 'GT')
+  end
+end
+`;
+
+/** KEYS[1] meta hash; ARGV[1] epoch id; ARGV[2] list size. Returns the epoch id and list size. */
+export const OPEN_EPOCH = `
+redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1])
+redis.call('HSETNX', KEYS[1], 'list_size', ARGV[2])
+return redis.call('HMGET', KEYS[1], 'epoch', 'list_size')
+`;
+
+/** KEYS[1] meta hash; ARGV[1] expected epoch. Returns the next allocation sequence number. */
+export const NEXT_SEQUENCE = `
+if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then
+  return redis.error_reply('EPOCH_LOST')
+end
+return redis.call('HINCRBY', KEYS[1], 'seq', 1)
+`;
+
+/** KEYS[1] meta hash; ARGV[1] expected epoch. Returns the sequence, or an error if the epoch is lost. */
+export const CHECK_EPOCH = `
+if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then
+  return redis.error_reply('EPOCH_LOST')
+end
+return tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+`;
+
+/** KEYS[1] list bitmap; ARGV[1] byte length; ARGV[2] deadline. Creates it zeroed if missing. */
+export const PREPARE_LIST = `${KEEP_UNTIL}
+local existed = redis.call('EXISTS', KEYS[1])
+if existed == 0 then
+  redis.call('SETRANGE', KEYS[1], tonumber(ARGV[1]) - 1, '\\0')
+end
+keep_until(KEYS[1], existed, ARGV[2])
+return existed
+`;
+
+/** KEYS[1] list bitmap; ARGV[1] u2 field number; ARGV[2] status. No-op (0) when the list is gone. */
+export const SET_STATUS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('BITFIELD', KEYS[1], 'SET', 'u2', '#' .. ARGV[1], ARGV[2])
+return 1
+`;
+
+/** KEYS[1] token hash; ARGV: record json, deadline. */
+export const SAVE_TOKEN = `${KEEP_UNTIL}
+redis.call('HSET', KEYS[1], 'r', ARGV[1], 's', 'active')
+keep_until(KEYS[1], 0, ARGV[2])
+return 1
+`;
+
+/** KEYS[1] subject zset; ARGV: token id, score (exp or +inf), deadline. */
+export const INDEX_TOKEN = `${KEEP_UNTIL}
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+keep_until(KEYS[1], existed, ARGV[3])
+return 1
+`;
+
+/** KEYS[1] token hash; ARGV[1] state. Only changes a record that exists. */
+export const SET_TOKEN_STATE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 's', ARGV[1])
+return 1
+`;
+
+/** KEYS[1] token hash; ARGV: at (seconds), ip or "", max ips. Keeps the newest distinct IPs. */
+export const RECORD_USAGE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local last = tonumber(redis.call('HGET', KEYS[1], 'u') or '0')
+if tonumber(ARGV[1]) > last then redis.call('HSET', KEYS[1], 'u', ARGV[1]) end
+if ARGV[2] ~= '' then
+  local ips = cjson.decode(redis.call('HGET', KEYS[1], 'ip') or '[]')
+  local kept = { ARGV[2] }
+  for _, ip in ipairs(ips) do
+    if ip ~= ARGV[2] and #kept < tonumber(ARGV[3]) then table.insert(kept, ip) end
+  end
+  redis.call('HSET', KEYS[1], 'ip', cjson.encode(kept))
+end
+return 1
+`;
+
+/** KEYS[1] keyring hash; ARGV: kid, json. Adds the key only if no key is active (1) or not (0). */
+export const ADD_KEY_IF_NO_ACTIVE = `
+for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
+  if cjson.decode(raw).state == 'active' then return 0 end
+end
+return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+`;

@@ -1,0 +1,269 @@
+/**
+ * The Redis store (ioredis). Key schema (see the README, "Redis key schema"), with `p` the
+ * configured prefix (default `tm:`):
+ *
+ * | key | type | TTL |
+ * | --- | --- | --- |
+ * | `p{meta}` | hash: epoch, list_size, seq | none |
+ * | `p{keys}` | hash: kid → key JSON (private part as JWE) | none |
+ * | `psl:{<list>}` | string: the packed 2-bit status list | last token's exp + retention |
+ * | `ptok:{<id>}` | hash: r (record JSON), s (state), u (last use), ip (JSON array) | exp + retention |
+ * | `psub:{<sub>}` | zset: token id scored by exp | latest exp + retention |
+ *
+ * Every Redis failure becomes {@link StoreUnavailable}, so the issuer answers 503 and fails closed.
+ *
+ * @example
+ * ```ts
+ * const store = createRedisStore({ url: "redis://127.0.0.1:6379" });
+ * ```
+ * @module
+ */
+import { Redis } from "ioredis";
+import { StoreUnavailable, TokenmintError } from "../errors.js";
+import { randomSlug } from "../random.js";
+import {
+  ADD_KEY_IF_NO_ACTIVE,
+  CHECK_EPOCH,
+  INDEX_TOKEN,
+  NEXT_SEQUENCE,
+  OPEN_EPOCH,
+  PREPARE_LIST,
+  RECORD_USAGE,
+  SAVE_TOKEN,
+  SET_STATUS,
+  SET_TOKEN_STATE,
+} from "./redis-scripts.js";
+import { bitfieldSlot, parseListId, refForSequence } from "./status-layout.js";
+import {
+  LAST_USED_IPS,
+  type Store,
+  type StoredKey,
+  type StoredToken,
+  type StoreEpoch,
+  type TokenRecord,
+  type TokenState,
+  TokenStatus,
+  type TokenStatusValue,
+} from "./types.js";
+
+/** Options of {@link createRedisStore}. */
+export interface RedisStoreOptions {
+  /** `redis://` or `rediss://` URL. */
+  readonly url: string;
+  /** Prefix of every key (default `tm:`); lets several deployments or tests share one Redis. */
+  readonly prefix?: string;
+  /** Upper bound for one command and for connecting, in milliseconds (default 2000). */
+  readonly timeoutMs?: number;
+}
+
+const SCRIPTS = {
+  tmOpenEpoch: [1, OPEN_EPOCH],
+  tmNextSequence: [1, NEXT_SEQUENCE],
+  tmCheckEpoch: [1, CHECK_EPOCH],
+  tmPrepareList: [1, PREPARE_LIST],
+  tmSetStatus: [1, SET_STATUS],
+  tmSaveToken: [1, SAVE_TOKEN],
+  tmIndexToken: [1, INDEX_TOKEN],
+  tmSetTokenState: [1, SET_TOKEN_STATE],
+  tmRecordUsage: [1, RECORD_USAGE],
+  tmAddKeyIfNoActive: [1, ADD_KEY_IF_NO_ACTIVE],
+} as const;
+
+type ScriptName = keyof typeof SCRIPTS;
+type ScriptRunner = (key: string, ...args: (string | number)[]) => Promise<unknown>;
+
+/** Unix seconds as the scripts take them: "0" for forever. */
+function deadlineArg(seconds: number | null): string {
+  return seconds === null ? "0" : String(seconds);
+}
+
+/**
+ * Creates a store on Redis. Call `open()` before use; it connects and checks the epoch.
+ *
+ * @example
+ * ```ts
+ * const store = createRedisStore({ url: process.env.REDIS_URL!, prefix: "tm:" });
+ * await store.open(131072);
+ * ```
+ */
+export function createRedisStore(options: RedisStoreOptions): Store {
+  const prefix = options.prefix ?? "tm:";
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const redis = new Redis(options.url, {
+    lazyConnect: true,
+    enableAutoPipelining: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
+    retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
+  });
+  // ioredis reports connection errors as events; the failing commands already carry them.
+  redis.on("error", () => {});
+  for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) {
+    redis.defineCommand(name, { numberOfKeys, lua });
+  }
+
+  const key = {
+    meta: `${prefix}{meta}`,
+    keys: `${prefix}{keys}`,
+    list: (list: string) => `${prefix}sl:{${list}}`,
+    token: (id: string) => `${prefix}tok:{${id}}`,
+    subject: (sub: string) => `${prefix}sub:{${sub}}`,
+  };
+  let epoch: StoreEpoch | null = null;
+
+  /** Runs a Redis call; any failure leaves as StoreUnavailable. */
+  async function call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof TokenmintError) throw error;
+      const lost = error instanceof Error && error.message.includes("EPOCH_LOST");
+      throw new StoreUnavailable(
+        lost ? "The store's data was lost (epoch changed); refusing to continue" : undefined,
+        { cause: error },
+      );
+    }
+  }
+
+  function script(name: ScriptName): ScriptRunner {
+    return (redis as unknown as Record<ScriptName, ScriptRunner>)[name].bind(redis);
+  }
+
+  function opened(): StoreEpoch {
+    if (!epoch) throw new StoreUnavailable("The store was not opened");
+    return epoch;
+  }
+
+  function parseToken(id: string, hash: Record<string, string>): StoredToken | null {
+    if (!hash.r) return null;
+    const record = JSON.parse(hash.r) as TokenRecord;
+    if (record.id !== id) return null;
+    return {
+      record,
+      state: (hash.s ?? "active") as TokenState,
+      lastUsedAt: hash.u ? Number(hash.u) : null,
+      lastUsedIps: hash.ip ? (JSON.parse(hash.ip) as string[]) : [],
+    };
+  }
+
+  return {
+    async open(listSize) {
+      return call(async () => {
+        if (redis.status === "wait") await redis.connect();
+        const [id, size] = (await script("tmOpenEpoch")(key.meta, randomSlug(10), listSize)) as [
+          string,
+          string,
+        ];
+        if (epoch && epoch.id !== id) {
+          throw new StoreUnavailable("The store's data was lost (epoch changed)");
+        }
+        epoch = { id, listSize: Number(size) };
+        return epoch;
+      });
+    },
+    async ping() {
+      const { id } = opened();
+      await call(() => script("tmCheckEpoch")(key.meta, id));
+    },
+    async close() {
+      redis.disconnect();
+    },
+
+    async listKeys() {
+      const all = await call(() => redis.hvals(key.keys));
+      return all.map((raw) => JSON.parse(raw) as StoredKey);
+    },
+    async addKey(stored, onlyIfNoActive) {
+      const json = JSON.stringify(stored);
+      const added = await call(() =>
+        onlyIfNoActive
+          ? script("tmAddKeyIfNoActive")(key.keys, stored.kid, json)
+          : redis.hsetnx(key.keys, stored.kid, json),
+      );
+      return added === 1;
+    },
+    async putKey(stored) {
+      await call(() => redis.hset(key.keys, stored.kid, JSON.stringify(stored)));
+    },
+
+    async allocateStatus(keepUntil) {
+      const { id, listSize } = opened();
+      const seq = Number(await call(() => script("tmNextSequence")(key.meta, id)));
+      const ref = refForSequence(id, listSize, seq);
+      await call(() =>
+        script("tmPrepareList")(key.list(ref.list), listSize / 4, deadlineArg(keepUntil)),
+      );
+      return ref;
+    },
+    async setStatus(ref, status) {
+      await call(() =>
+        script("tmSetStatus")(key.list(ref.list), bitfieldSlot(ref.idx), String(status)),
+      );
+    },
+    async getStatus(ref) {
+      const [exists, fields] = await call(() =>
+        Promise.all([
+          redis.exists(key.list(ref.list)),
+          redis.bitfield_ro(key.list(ref.list), "GET", "u2", `#${bitfieldSlot(ref.idx)}`),
+        ]),
+      );
+      // A list that is gone cannot vouch for anyone: read it as revoked (fail closed).
+      if (exists === 0) return TokenStatus.revoked;
+      return (fields[0] ?? 0) as TokenStatusValue;
+    },
+    async readStatusList(list) {
+      const { id, listSize } = opened();
+      const parsed = parseListId(list);
+      if (!parsed || parsed.epoch !== id) return null;
+      const [seq, raw] = await call(() =>
+        Promise.all([script("tmCheckEpoch")(key.meta, id), redis.getBuffer(key.list(list))]),
+      );
+      if (parsed.n >= Math.ceil(Number(seq) / listSize)) return null;
+      const bytes = new Uint8Array(listSize / 4);
+      if (raw) bytes.set(raw.subarray(0, bytes.length));
+      return bytes;
+    },
+
+    async saveToken(record, retentionSeconds) {
+      const until = record.exp === null ? null : record.exp + retentionSeconds;
+      await call(() =>
+        script("tmSaveToken")(key.token(record.id), JSON.stringify(record), deadlineArg(until)),
+      );
+      await call(() =>
+        script("tmIndexToken")(
+          key.subject(record.sub),
+          record.id,
+          record.exp ?? "+inf",
+          deadlineArg(until),
+        ),
+      );
+    },
+    async getToken(id) {
+      const hash = await call(() => redis.hgetall(key.token(id)));
+      return parseToken(id, hash);
+    },
+    async listTokens(sub) {
+      const ids = await call(() => redis.zrange(key.subject(sub), "0", "-1"));
+      const hashes = await call(() => Promise.all(ids.map((id) => redis.hgetall(key.token(id)))));
+      const found: StoredToken[] = [];
+      const gone: string[] = [];
+      ids.forEach((id, i) => {
+        const token = parseToken(id, hashes[i] ?? {});
+        if (token) found.push(token);
+        else gone.push(id);
+      });
+      if (gone.length > 0) await call(() => redis.zrem(key.subject(sub), ...gone));
+      return found.sort(
+        (a, b) => b.record.created - a.record.created || a.record.id.localeCompare(b.record.id),
+      );
+    },
+    async setTokenState(id, state) {
+      await call(() => script("tmSetTokenState")(key.token(id), state));
+    },
+    async recordUsage(id, at, ip) {
+      await call(() => script("tmRecordUsage")(key.token(id), at, ip ?? "", LAST_USED_IPS));
+    },
+  };
+}

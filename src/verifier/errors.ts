@@ -1,0 +1,136 @@
+/**
+ * Why a token failed verification. Every failure is a {@link TokenVerificationFailed} subclass
+ * with a stable `code`; callers switch on `code`. Messages never contain the token.
+ *
+ * @example
+ * ```ts
+ * try { await verify(token) } catch (e) {
+ *   if (e instanceof TokenVerificationFailed && e.code === "token_revoked") { ... }
+ * }
+ * ```
+ * @module
+ */
+import { TokenmintError } from "../errors.js";
+
+/** The stable codes a verification failure carries. */
+export type VerificationCode =
+  | "token_malformed"
+  | "token_expired"
+  | "token_not_yet_valid"
+  | "signature_invalid"
+  | "key_unknown"
+  | "issuer_mismatch"
+  | "audience_mismatch"
+  | "type_mismatch"
+  | "algorithm_not_allowed"
+  | "claim_invalid"
+  | "token_revoked"
+  | "token_suspended"
+  | "status_unavailable";
+
+/** Base class of every verification failure (HTTP 401 unless said otherwise). */
+export class TokenVerificationFailed extends TokenmintError {
+  declare readonly code: VerificationCode;
+  constructor(code: VerificationCode, detail: string, status = 401, options?: ErrorOptions) {
+    super(
+      code,
+      detail,
+      status,
+      status === 401
+        ? { "WWW-Authenticate": 'Bearer error="invalid_token"' }
+        : { "Retry-After": "5" },
+      options,
+    );
+  }
+}
+
+/** The token is not a well-formed, canonical tokenmint token. */
+export class TokenMalformed extends TokenVerificationFailed {
+  constructor(detail = "The token is malformed", options?: ErrorOptions) {
+    super("token_malformed", detail, 401, options);
+  }
+}
+
+/** The token's `exp` has passed. */
+export class TokenExpired extends TokenVerificationFailed {
+  constructor() {
+    super("token_expired", "The token has expired");
+  }
+}
+
+/** The token's `nbf` or `iat` lies in the future beyond the tolerance. */
+export class TokenNotYetValid extends TokenVerificationFailed {
+  constructor() {
+    super("token_not_yet_valid", "The token is not valid yet");
+  }
+}
+
+/** The signature does not verify. */
+export class SignatureInvalid extends TokenVerificationFailed {
+  constructor() {
+    super("signature_invalid", "The token signature is invalid");
+  }
+}
+
+/** No published key matches the token's `kid` and `alg`. */
+export class KeyUnknown extends TokenVerificationFailed {
+  constructor() {
+    super("key_unknown", "The token was signed with an unknown key");
+  }
+}
+
+/** `iss` is not the pinned issuer. */
+export class IssuerMismatch extends TokenVerificationFailed {
+  constructor() {
+    super("issuer_mismatch", "The token was issued by another issuer");
+  }
+}
+
+/** `aud` does not name this service. */
+export class AudienceMismatch extends TokenVerificationFailed {
+  constructor() {
+    super("audience_mismatch", "The token is not meant for this audience");
+  }
+}
+
+/** The header `typ` is not `at+jwt`. */
+export class TypeMismatch extends TokenVerificationFailed {
+  constructor() {
+    super("type_mismatch", "The token is not an access token");
+  }
+}
+
+/** The header `alg` is not one the verifier accepts. */
+export class AlgorithmNotAllowed extends TokenVerificationFailed {
+  constructor() {
+    super("algorithm_not_allowed", "The token's algorithm is not allowed");
+  }
+}
+
+/** A required claim is missing or has the wrong shape. */
+export class ClaimInvalid extends TokenVerificationFailed {
+  constructor(detail = "A required claim is missing or invalid") {
+    super("claim_invalid", detail);
+  }
+}
+
+/** The token's status is revoked (or it was rotated out, or its key was revoked). */
+export class TokenRevoked extends TokenVerificationFailed {
+  constructor() {
+    super("token_revoked", "The token has been revoked");
+  }
+}
+
+/** The token is suspended. */
+export class TokenSuspended extends TokenVerificationFailed {
+  constructor() {
+    super("token_suspended", "The token is suspended");
+  }
+}
+
+/** The status list could not be fetched or verified, and no fresh copy is cached (HTTP 503). */
+export class StatusUnavailable extends TokenVerificationFailed {
+  constructor(detail = "The token status cannot be checked right now", options?: ErrorOptions) {
+    super("status_unavailable", detail, 503, options);
+  }
+}
