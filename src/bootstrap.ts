@@ -1,0 +1,66 @@
+/**
+ * Assembles an issuer from a validated configuration and a store: opens the store (creating or
+ * checking its epoch), imports the KEKs, loads the keyring and makes sure a signing key is active.
+ * Runtime entries call this; it uses Web APIs only.
+ *
+ * @example
+ * ```ts
+ * const ctx = await createIssuerContext({ config, store, logger, keks: config.keks });
+ * const app = buildApp(ctx);
+ * ```
+ * @module
+ */
+import type { Context } from "hono";
+import { type Clock, systemClock } from "./clock.js";
+import type { Config } from "./config/config.js";
+import type { IssuerContext } from "./context.js";
+import { importKeks } from "./keys/kek.js";
+import { createKeyring } from "./keys/keyring.js";
+import type { Logger } from "./logger.js";
+import type { Store } from "./store/types.js";
+
+/** What {@link createIssuerContext} needs. */
+export interface IssuerParts {
+  readonly config: Config;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** KEKs to use (normally `config.keks`; the Node dev mode supplies a generated one). */
+  readonly keks: readonly string[];
+  readonly clock?: Clock;
+  readonly clientIp?: (c: Context) => string | undefined;
+  /** How often the keyring re-reads the store (ms). */
+  readonly keyRefreshMs?: number;
+}
+
+/**
+ * Opens the store, loads keys (generating the first one if needed) and returns the context.
+ *
+ * @throws {StoreUnavailable} when the store cannot be reached.
+ */
+export async function createIssuerContext(parts: IssuerParts): Promise<IssuerContext> {
+  const clock = parts.clock ?? systemClock;
+  const epoch = await parts.store.open(parts.config.statusList.size);
+  if (epoch.listSize !== parts.config.statusList.size) {
+    parts.logger.warn("config.status_list_size_ignored", {
+      configured: parts.config.statusList.size,
+      in_force: epoch.listSize,
+    });
+  }
+  const keyring = createKeyring({
+    store: parts.store,
+    keks: await importKeks(parts.keks),
+    algorithm: parts.config.algorithm,
+    clock,
+    ...(parts.keyRefreshMs === undefined ? {} : { refreshMs: parts.keyRefreshMs }),
+  });
+  await keyring.ensureActiveKey();
+  await keyring.signingKey();
+  return {
+    config: parts.config,
+    store: parts.store,
+    keyring,
+    clock,
+    logger: parts.logger,
+    ...(parts.clientIp ? { clientIp: parts.clientIp } : {}),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * OAuth endpoints: `POST /v1/introspect` (RFC 7662, service clients) and `POST /v1/revoke`
+ * (RFC 7009; presenting a token is enough to revoke it, which makes this the public path for
+ * reporting a leaked token; unknown and invalid tokens answer 200).
+ * @module
+ */
+import { Hono } from "hono";
+import type { IssuerContext } from "../../context.js";
+import { InvalidRequest } from "../../errors.js";
+import { inspectToken } from "../../tokens/inspect-token.js";
+import { claimsFor } from "../../tokens/issue-token.js";
+import { changeTokenState } from "../../tokens/revoke-token.js";
+import { TokenVerificationFailed } from "../../verifier/errors.js";
+import { verifyAccessTokenJwt } from "../../verifier/verify-jwt.js";
+import { type AuthVariables, authenticate } from "../authenticate.js";
+import { readForm } from "../request-body.js";
+
+function tokenParameter(form: Record<string, string>): string {
+  const token = form.token;
+  if (!token) throw new InvalidRequest("invalid_request", "The token parameter is required");
+  return token;
+}
+
+/** Builds the OAuth routes. */
+export function oauthRoutes(ctx: IssuerContext) {
+  const routes = new Hono<{ Variables: AuthVariables }>();
+
+  routes.post("/introspect", authenticate(ctx, { clients: true }), async (c) => {
+    const token = tokenParameter(await readForm(c));
+    c.header("Cache-Control", "no-store");
+    try {
+      const { stored } = await inspectToken(ctx, token, { record: true });
+      const claims = claimsFor(stored.record, ctx.config.issuer);
+      return c.json({ active: true, token_type: "Bearer", ...claims });
+    } catch (error) {
+      if (error instanceof TokenVerificationFailed && error.status === 401) {
+        return c.json({ active: false });
+      }
+      throw error;
+    }
+  });
+
+  routes.post("/revoke", async (c) => {
+    const token = tokenParameter(await readForm(c));
+    c.header("Cache-Control", "no-store");
+    let jti: string;
+    try {
+      // Signature and issuer must hold (so nobody can revoke by guessing ids); expiry need not.
+      const claims = await verifyAccessTokenJwt(token, {
+        issuer: ctx.config.issuer,
+        algorithms: await ctx.keyring.algorithms(),
+        prefix: ctx.config.tokenPrefix,
+        getKey: ctx.keyring.getKey,
+        allowNoExpiry: true,
+        clockTolerance: Number.MAX_SAFE_INTEGER,
+        now: ctx.clock,
+      });
+      jti = claims.jti;
+    } catch (error) {
+      if (error instanceof TokenVerificationFailed && error.status === 401)
+        return c.body(null, 200);
+      throw error;
+    }
+    const stored = await ctx.store.getToken(jti);
+    if (stored && stored.state !== "revoked") {
+      await changeTokenState(ctx, stored, "revoked", { actor: `token:${jti}`, reason: "rfc7009" });
+    }
+    return c.body(null, 200);
+  });
+
+  return routes;
+}

@@ -1,0 +1,110 @@
+/**
+ * `/v1/tokens`: mint (service clients), list, show and revoke (service clients, or users with
+ * `manage_tokens` for their own tokens), and `self` for the presented token.
+ * @module
+ */
+import { Hono } from "hono";
+import type { IssuerContext } from "../../context.js";
+import { Forbidden, InvalidRequest, NotFound } from "../../errors.js";
+import type { StoredToken } from "../../store/types.js";
+import { issueToken } from "../../tokens/issue-token.js";
+import { IDENTIFIER, mintRequestSchema } from "../../tokens/mint-request.js";
+import { changeTokenState } from "../../tokens/revoke-token.js";
+import { tokenView } from "../../tokens/token-view.js";
+import {
+  type AuthVariables,
+  authenticate,
+  type Caller,
+  requireManagement,
+} from "../authenticate.js";
+import { readJson } from "../request-body.js";
+
+const TOKEN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The audit actor string for a caller (never the token). */
+export function actorOf(caller: Caller): string {
+  return caller.kind === "client" ? `client:${caller.clientId}` : `token:${caller.claims.jti}`;
+}
+
+/** Loads a token the caller may manage, or answers 404 (another subject's tokens do not exist). */
+export async function findManagedToken(
+  ctx: IssuerContext,
+  caller: Caller,
+  id: string,
+): Promise<StoredToken> {
+  if (!TOKEN_ID.test(id)) throw new NotFound("No such token");
+  const stored = await ctx.store.getToken(id);
+  if (!stored || (caller.kind === "user" && stored.record.sub !== caller.claims.sub)) {
+    throw new NotFound("No such token");
+  }
+  return stored;
+}
+
+/** Builds the `/v1/tokens` routes. */
+export function tokenRoutes(ctx: IssuerContext) {
+  const routes = new Hono<{ Variables: AuthVariables }>();
+  routes.use(authenticate(ctx));
+
+  routes.post("/", async (c) => {
+    const caller = c.get("caller");
+    if (caller.kind !== "client") {
+      throw new Forbidden("client_required", "Only service clients mint tokens here");
+    }
+    const request = await readJson(c, mintRequestSchema);
+    const { token, stored } = await issueToken(ctx, request, { clientId: caller.clientId });
+    const { id, ...view } = tokenView(stored);
+    c.header("Cache-Control", "no-store");
+    c.header("Location", `${ctx.config.issuer}/v1/tokens/${id}`);
+    return c.json({ id, token, ...view }, 201);
+  });
+
+  routes.get("/", async (c) => {
+    const caller = c.get("caller");
+    requireManagement(caller);
+    let subject: string;
+    if (caller.kind === "user") subject = caller.claims.sub;
+    else {
+      const requested = c.req.query("subject");
+      if (!requested || !IDENTIFIER.test(requested)) {
+        throw new InvalidRequest("invalid_request", "Service clients list by ?subject=");
+      }
+      subject = requested;
+    }
+    const tokens = await ctx.store.listTokens(subject);
+    return c.json({ tokens: tokens.map(tokenView) });
+  });
+
+  routes.get("/self", async (c) => {
+    const caller = c.get("caller");
+    if (caller.kind !== "user") throw new NotFound("A service client has no self token");
+    return c.json(tokenView(caller.stored));
+  });
+
+  routes.delete("/self", async (c) => {
+    const caller = c.get("caller");
+    if (caller.kind !== "user") throw new NotFound("A service client has no self token");
+    await changeTokenState(ctx, caller.stored, "revoked", {
+      actor: actorOf(caller),
+      reason: "self",
+    });
+    return c.body(null, 204);
+  });
+
+  routes.get("/:id", async (c) => {
+    const caller = c.get("caller");
+    requireManagement(caller);
+    return c.json(tokenView(await findManagedToken(ctx, caller, c.req.param("id"))));
+  });
+
+  routes.delete("/:id", async (c) => {
+    const caller = c.get("caller");
+    requireManagement(caller);
+    const stored = await findManagedToken(ctx, caller, c.req.param("id"));
+    if (stored.state !== "revoked") {
+      await changeTokenState(ctx, stored, "revoked", { actor: actorOf(caller), reason: "api" });
+    }
+    return c.body(null, 204);
+  });
+
+  return routes;
+}

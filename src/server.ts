@@ -1,0 +1,66 @@
+/**
+ * The Node entry (`npm start`): reads the environment once, starts the issuer, prints where it
+ * listens, and stops gracefully on SIGINT/SIGTERM. In the embedded mode without configured
+ * clients it generates one and prints its credentials (once, to the terminal, never to the log).
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import { type Config, ConfigError, parseConfig } from "./config/config.js";
+import { createJsonLogger } from "./logger.js";
+import { startServer } from "./node/start-server.js";
+
+function withDevClient(config: Config): { config: Config; generated: boolean } {
+  if (config.clients.length > 0) return { config, generated: false };
+  const client = {
+    id: `dev-${randomBytes(4).toString("hex")}`,
+    secret: randomBytes(24).toString("base64url"),
+  };
+  return { config: { ...config, clients: [client], adminClients: [client.id] }, generated: true };
+}
+
+async function main(): Promise<void> {
+  let parsed: Config;
+  try {
+    parsed = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`tokenmint: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createJsonLogger();
+  const { config, generated } = withDevClient(parsed);
+  const issuer = await startServer({ config, logger });
+  logger.info("server.listening", { url: issuer.url, issuer: config.issuer, store: issuer.mode });
+  const client = config.clients[0];
+  process.stderr.write(
+    `\ntokenmint listening on ${issuer.url} (issuer ${config.issuer}, ${issuer.mode} store)\n`,
+  );
+  if (generated && client) {
+    process.stderr.write(
+      `Generated a development service client (set TOKENMINT_CLIENTS to choose your own):\n  client id:     ${client.id}\n  client secret: ${client.secret}\n  try: curl -u '${client.id}:${client.secret}' -H 'content-type: application/json' \\\n         -d '{"subject":"alice","name":"laptop","scope":["read_api"]}' ${issuer.url}/v1/tokens\n\n`,
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("server.stopping", { signal });
+    const force = setTimeout(() => process.exit(1), 10000);
+    force.unref();
+    issuer.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `tokenmint: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

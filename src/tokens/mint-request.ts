@@ -1,0 +1,52 @@
+/**
+ * The body of `POST /v1/tokens`, validated with zod (unknown fields are refused).
+ * @module
+ */
+import { z } from "zod";
+
+/** Subjects, orgs and ids: printable, no whitespace, no braces (they would break Redis hash tags). */
+export const IDENTIFIER = /^[^\s{}\x00-\x1f\x7f]{1,256}$/;
+
+const resourceId = z.string().min(1).max(512);
+
+/** Limits on the size of a token request. */
+export const MINT_LIMITS = {
+  scopes: 64,
+  permissions: 64,
+  resourcesPerPermission: 256,
+  audiences: 16,
+} as const;
+
+/** The JSON body that asks for a token. */
+export const mintRequestSchema = z
+  .strictObject({
+    subject: z.string().regex(IDENTIFIER, "1 to 256 printable characters, no spaces or braces"),
+    name: z.string().trim().min(1).max(100),
+    description: z.string().max(1000).optional(),
+    scope: z.array(z.string().min(1).max(64)).min(1).max(MINT_LIMITS.scopes),
+    permissions: z
+      .record(
+        z.string().min(1).max(64),
+        z.array(resourceId).min(1).max(MINT_LIMITS.resourcesPerPermission),
+      )
+      .optional(),
+    org: z
+      .string()
+      .regex(IDENTIFIER, "1 to 256 printable characters, no spaces or braces")
+      .optional(),
+    audience: z.array(z.string().min(1).max(512)).min(1).max(MINT_LIMITS.audiences).optional(),
+    expires_in: z
+      .number()
+      .int()
+      .positive()
+      .max(100 * 365 * 86400)
+      .optional(),
+    expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  })
+  .refine((body) => body.expires_in === undefined || body.expires_at === undefined, {
+    message: "give expires_in or expires_at, not both",
+    path: ["expires_at"],
+  });
+
+/** A validated mint request. */
+export type MintRequest = z.infer<typeof mintRequestSchema>;

@@ -1,0 +1,60 @@
+/**
+ * The public JSON shape of a token record, as the API shows it: never the token itself.
+ * @module
+ */
+import type { StoredToken } from "../store/types.js";
+
+/** Seconds since the epoch as RFC 3339. */
+export function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}
+
+/** The API view of a stored token. */
+export interface TokenView {
+  id: string;
+  name: string;
+  description: string | null;
+  subject: string;
+  scope: string[];
+  permissions: Record<string, readonly string[]> | null;
+  org: string | null;
+  cell: string | null;
+  audience: string[];
+  client_id: string;
+  family: string;
+  state: StoredToken["state"];
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  last_used_ips: string[];
+}
+
+/**
+ * Renders a stored token for the API.
+ *
+ * @example
+ * ```ts
+ * return c.json(tokenView(stored));
+ * ```
+ */
+export function tokenView(stored: StoredToken): TokenView {
+  const { record } = stored;
+  return {
+    id: record.id,
+    name: record.name,
+    description: record.description ?? null,
+    subject: record.sub,
+    scope: [...record.scope],
+    permissions: record.permissions ? { ...record.permissions } : null,
+    org: record.org ?? null,
+    cell: record.cell ?? null,
+    audience: [...record.aud],
+    client_id: record.client_id,
+    family: record.fam,
+    state: stored.state,
+    created_at: isoTime(record.created),
+    expires_at: record.exp === null ? null : isoTime(record.exp),
+    last_used_at: stored.lastUsedAt === null ? null : isoTime(stored.lastUsedAt),
+    last_used_ips: [...stored.lastUsedIps],
+  };
+}
