@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 /** Subjects, orgs and ids: printable, no whitespace, no braces (they would break Redis hash tags). */
-export const IDENTIFIER = /^[^\s{}\x00-\x1f\x7f]{1,256}$/;
+export const IDENTIFIER = /^[^\s{}\p{Cc}]{1,256}$/u;
 
 const resourceId = z.string().min(1).max(512);
 
