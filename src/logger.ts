@@ -33,7 +33,7 @@ export function redact(fields: LogFields): LogFields {
 }
 
 /**
- * A logger that writes JSON lines through `write` (default `console.log`/`console.error`).
+ * A logger that writes JSON lines through `write` (default: all levels to standard output).
  *
  * @example
  * ```ts
@@ -53,8 +53,7 @@ export function createJsonLogger(
       ...redact(fields),
     });
     if (write) write(line, level);
-    else if (level === "info") console.log(line);
-    else console.error(line);
+    else console.log(line);
   };
   return {
     info: (event, fields) => emit("info", event, fields),

@@ -84,7 +84,8 @@ export function createKeyring(options: KeyringOptions): Keyring {
   const publicKeys = new Map<string, Promise<CryptoKey>>();
 
   async function load(): Promise<View> {
-    const keys = await options.store.listKeys();
+    // The epoch check makes a Redis that came back empty fail closed here too.
+    const [keys] = await Promise.all([options.store.listKeys(), options.store.ping()]);
     const published = keys
       .filter((key) => PUBLISHED.has(key.state))
       .sort((a, b) => b.createdAt - a.createdAt);

@@ -44,6 +44,8 @@ export async function inspectToken(
     prefix: config.tokenPrefix,
     getKey: keyring.getKey,
     allowNoExpiry: config.lifetime.allowNonExpiring,
+    // The issuer's clock is the reference: its own answer allows no skew.
+    clockTolerance: 0,
     now: ctx.clock,
   });
   const [stored, status] = await Promise.all([

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_SCOPES, parseConfig } from "../src/config/config.js";
+
+const KEK = "A".repeat(43);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it("has sane defaults with nothing configured", () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "127.0.0.1",
+      issuer: "http://localhost:8080",
+      redisUrl: undefined,
+      tokenPrefix: "tmpat_",
+      algorithm: "ES256",
+      audience: ["http://localhost:8080"],
+      scopes: DEFAULT_SCOPES.split(" "),
+      lifetime: {
+        defaultSeconds: 30 * 86400,
+        minSeconds: 300,
+        maxSeconds: 365 * 86400,
+        allowNonExpiring: false,
+      },
+      statusList: { size: 131072, ttlSeconds: 60 },
+      orgCells: {},
+      defaultCell: undefined,
+    });
+  });
+
+  it("parses every variable", () => {
+    const config = parseConfig({
+      PORT: "9000",
+      TOKENMINT_ISSUER: "https://tokens.example.com/",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      TOKENMINT_CLIENTS: "a:0123456789abcdef, b:fedcba9876543210:with-colon",
+      TOKENMINT_ADMIN_CLIENTS: "a",
+      TOKENMINT_TOKEN_PREFIX: "",
+      TOKENMINT_ALG: "EdDSA",
+      TOKENMINT_KEK: `${KEK},${"B".repeat(43)}`,
+      TOKENMINT_AUDIENCE: "https://api.example.com https://git.example.com",
+      TOKENMINT_SCOPES: "read_api,manage_tokens",
+      TOKENMINT_DEFAULT_LIFETIME: "7d",
+      TOKENMINT_MIN_LIFETIME: "10m",
+      TOKENMINT_MAX_LIFETIME: "90d",
+      TOKENMINT_ORG_CELLS: "acme=eu-1,globex=us-2",
+      TOKENMINT_DEFAULT_CELL: "eu-0",
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      issuer: "https://tokens.example.com",
+      clients: [
+        { id: "a", secret: "0123456789abcdef" },
+        { id: "b", secret: "fedcba9876543210:with-colon" },
+      ],
+      adminClients: ["a"],
+      tokenPrefix: "",
+      algorithm: "EdDSA",
+      keks: [KEK, "B".repeat(43)],
+      audience: ["https://api.example.com", "https://git.example.com"],
+      scopes: ["read_api", "manage_tokens"],
+      lifetime: { defaultSeconds: 7 * 86400, minSeconds: 600, maxSeconds: 90 * 86400 },
+      orgCells: { acme: "eu-1", globex: "us-2" },
+      defaultCell: "eu-0",
+    });
+  });
+
+  it.each([
+    [{ PORT: "http" }, "PORT"],
+    [{ TOKENMINT_ALG: "HS256" }, "TOKENMINT_ALG"],
+    [{ TOKENMINT_ISSUER: "ftp://x" }, "TOKENMINT_ISSUER"],
+    [{ REDIS_URL: "http://localhost" }, "REDIS_URL"],
+    [{ TOKENMINT_CLIENTS: "nosecret" }, "TOKENMINT_CLIENTS"],
+    [{ TOKENMINT_CLIENTS: "a:short" }, "TOKENMINT_CLIENTS"],
+    [{ TOKENMINT_KEK: "too-short" }, "TOKENMINT_KEK"],
+    [{ TOKENMINT_TOKEN_PREFIX: "bad prefix" }, "TOKENMINT_TOKEN_PREFIX"],
+    [{ TOKENMINT_DEFAULT_LIFETIME: "forever" }, "TOKENMINT_DEFAULT_LIFETIME"],
+    [{ TOKENMINT_MIN_LIFETIME: "2d", TOKENMINT_MAX_LIFETIME: "1d" }, "TOKENMINT_MIN_LIFETIME"],
+    [{ TOKENMINT_ORG_CELLS: "acme" }, "TOKENMINT_ORG_CELLS"],
+    [{ TOKENMINT_SCOPES: "read_api" }, "TOKENMINT_SCOPES"],
+    [{ REDIS_URL: "redis://localhost" }, "TOKENMINT_KEK"],
+    [{ REDIS_URL: "redis://localhost", TOKENMINT_KEK: KEK }, "TOKENMINT_CLIENTS"],
+    [
+      { TOKENMINT_CLIENTS: "a:0123456789abcdef", TOKENMINT_ADMIN_CLIENTS: "b" },
+      "TOKENMINT_ADMIN_CLIENTS",
+    ],
+    [{ TOKENMINT_STATUS_LIST_SIZE: "10" }, "TOKENMINT_STATUS_LIST_SIZE"],
+  ])("refuses %j naming %s", (env, variable) => {
+    const problems = problemsOf(env as Record<string, string>);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.some((problem) => problem.startsWith(`${variable}:`))).toBe(true);
+  });
+
+  it("never echoes a secret value in its message", () => {
+    const problems = problemsOf({ TOKENMINT_KEK: "my-super-secret-kek" });
+    expect(problems.join("\n")).not.toContain("my-super-secret-kek");
+  });
+});

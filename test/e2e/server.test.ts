@@ -1,0 +1,149 @@
+/**
+ * The real Node server on a free port: state in Redis survives an issuer restart; and the
+ * zero-configuration start (`npm start` on a fresh machine) runs on the embedded store and prints
+ * a usable client.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRemoteJWKSet, jwtVerify } from "jose";
+import { describe, expect, inject, it } from "vitest";
+import { parseConfig } from "../../src/config/config.js";
+import { createJsonLogger } from "../../src/logger.js";
+import { startServer } from "../../src/node/start-server.js";
+import { uniquePrefix } from "../helpers/issuer.js";
+
+const CLIENTS = "svc:svc-secret-0123456789abcdef";
+const basic = `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`;
+
+describe("the Node server", () => {
+  it("keeps every piece of state in Redis across a restart", async () => {
+    const env = {
+      PORT: "0",
+      REDIS_URL: inject("redisUrl"),
+      REDIS_PREFIX: uniquePrefix(),
+      TOKENMINT_CLIENTS: CLIENTS,
+      TOKENMINT_KEK: randomBytes(32).toString("base64url"),
+      TOKENMINT_ISSUER: "http://issuer.local",
+    };
+    const logs: string[] = [];
+    const logger = createJsonLogger((line) => logs.push(line));
+    const first = await startServer({ config: parseConfig(env), logger });
+    expect(first.mode).toBe("redis");
+    const minted = await fetch(`${first.url}/v1/tokens`, {
+      method: "POST",
+      headers: { authorization: basic, "content-type": "application/json" },
+      body: JSON.stringify({
+        subject: "dana",
+        name: "server test",
+        scope: ["read_api", "manage_tokens"],
+      }),
+    });
+    expect(minted.status).toBe(201);
+    const { token, id } = (await minted.json()) as { token: string; id: string };
+    const revokeMe = (await (
+      await fetch(`${first.url}/v1/tokens`, {
+        method: "POST",
+        headers: { authorization: basic, "content-type": "application/json" },
+        body: JSON.stringify({ subject: "dana", name: "revoked", scope: ["read_api"] }),
+      })
+    ).json()) as { token: string };
+    expect(
+      (
+        await fetch(`${first.url}/v1/revoke`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ token: revokeMe.token }),
+        })
+      ).status,
+    ).toBe(200);
+    const jwksBefore = await (await fetch(`${first.url}/.well-known/jwks.json`)).text();
+    await first.close();
+
+    const second = await startServer({ config: parseConfig(env), logger });
+    expect(await (await fetch(`${second.url}/.well-known/jwks.json`)).text()).toBe(jwksBefore);
+    const introspect = async (t: string) =>
+      (await fetch(`${second.url}/v1/introspect`, {
+        method: "POST",
+        headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token: t }),
+      }).then((r) => r.json())) as { active: boolean; jti?: string };
+    expect(await introspect(token)).toMatchObject({ active: true, jti: id });
+    expect(await introspect(revokeMe.token)).toEqual({ active: false });
+    const list = await fetch(`${second.url}/v1/tokens`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(((await list.json()) as { tokens: unknown[] }).tokens).toHaveLength(2);
+    const { payload } = await jwtVerify(
+      token.slice(6),
+      createRemoteJWKSet(new URL(`${second.url}/.well-known/jwks.json`)),
+      {
+        issuer: "http://issuer.local",
+        audience: "http://issuer.local",
+        algorithms: ["ES256"],
+        typ: "at+jwt",
+      },
+    );
+    expect(payload.jti).toBe(id);
+    await second.close();
+    const everything = logs.join("\n");
+    expect(everything).not.toContain(token.slice(6, 40));
+    expect(everything).not.toContain(env.TOKENMINT_KEK);
+    expect(everything).not.toContain("svc-secret");
+  });
+
+  it("starts with no configuration on the embedded store and prints a working client", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "tokenmint-"));
+    const entry = join(process.cwd(), "src/server.ts");
+    const tsx = join(process.cwd(), "node_modules/.bin/tsx");
+    const child = spawn(tsx, [entry], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", PORT: "0", HOME: cwd },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += String(chunk);
+    });
+    try {
+      const banner = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner: ${stderr}`)), 15000);
+        child.stderr.on("data", (chunk) => {
+          stderr += String(chunk);
+          if (stderr.includes("client secret:") && stderr.includes("try:")) {
+            clearTimeout(timer);
+            resolve(stderr);
+          }
+        });
+        child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+      });
+      const url = /listening on (http:\/\/\S+) /.exec(banner)?.[1];
+      const id = /client id:\s+(\S+)/.exec(banner)?.[1];
+      const secret = /client secret:\s+(\S+)/.exec(banner)?.[1];
+      expect(url && id && secret).toBeTruthy();
+      const minted = await fetch(`${url}/v1/tokens`, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${btoa(`${id}:${secret}`)}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ subject: "eve", name: "first", scope: ["read_api"] }),
+      });
+      expect(minted.status).toBe(201);
+      const { token } = (await minted.json()) as { token: string };
+      expect(stdout).toContain('"event":"store.embedded"');
+      expect(stdout).not.toContain(secret);
+      expect(stdout).not.toContain(token.slice(6, 40));
+      // The dev keyring lives under keys/, with the private key only encrypted.
+      expect(readdirSync(join(cwd, "keys")).sort()).toEqual(["dev-kek", "dev-keyring.json"]);
+      const keyring = readFileSync(join(cwd, "keys/dev-keyring.json"), "utf8");
+      expect(keyring).toContain("privateJwe");
+      expect(keyring).not.toMatch(/"d"\s*:/);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});

@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import { basic, CLIENT, createTestIssuer } from "../helpers/issuer.js";
+
+const valid = { subject: "alice", name: "laptop", scope: ["read_api"] };
+const json = (body: unknown) => JSON.stringify(body);
+
+interface Case {
+  name: string;
+  status: number;
+  code: string;
+  body?: string;
+  contentType?: string;
+  authorization?: string | null;
+}
+
+const cases: Case[] = [
+  { name: "malformed JSON", status: 400, code: "invalid_json", body: '{"subject":' },
+  { name: "a JSON array", status: 400, code: "invalid_request", body: "[]" },
+  {
+    name: "an unknown field",
+    status: 400,
+    code: "invalid_request",
+    body: json({ ...valid, admin: true }),
+  },
+  {
+    name: "an empty scope",
+    status: 400,
+    code: "invalid_request",
+    body: json({ ...valid, scope: [] }),
+  },
+  {
+    name: "an unknown scope",
+    status: 400,
+    code: "invalid_scope",
+    body: json({ ...valid, scope: ["sudo"] }),
+  },
+  {
+    name: "a duplicate scope",
+    status: 400,
+    code: "invalid_scope",
+    body: json({ ...valid, scope: ["api", "api"] }),
+  },
+  {
+    name: "permissions outside scope",
+    status: 400,
+    code: "invalid_scope",
+    body: json({ ...valid, permissions: { write_project: ["p1"] } }),
+  },
+  {
+    name: "a missing subject",
+    status: 400,
+    code: "invalid_request",
+    body: json({ name: "x", scope: ["api"] }),
+  },
+  {
+    name: "a subject with braces",
+    status: 400,
+    code: "invalid_request",
+    body: json({ ...valid, subject: "{a}" }),
+  },
+  {
+    name: "an empty name",
+    status: 400,
+    code: "invalid_request",
+    body: json({ ...valid, name: "  " }),
+  },
+  {
+    name: "too short a lifetime",
+    status: 400,
+    code: "invalid_expiry",
+    body: json({ ...valid, expires_in: 60 }),
+  },
+  {
+    name: "too long a lifetime",
+    status: 400,
+    code: "invalid_expiry",
+    body: json({ ...valid, expires_in: 366 * 86400 }),
+  },
+  {
+    name: "an expiry in the past",
+    status: 400,
+    code: "invalid_expiry",
+    body: json({ ...valid, expires_at: "2020-01-01T00:00:00Z" }),
+  },
+  {
+    name: "both expires_in and expires_at",
+    status: 400,
+    code: "invalid_request",
+    body: json({ ...valid, expires_in: 3600, expires_at: "2027-01-01T00:00:00Z" }),
+  },
+  {
+    name: "a non-expiring token",
+    status: 400,
+    code: "invalid_expiry",
+    body: json({ ...valid, expires_at: null }),
+  },
+  {
+    name: "a bad date",
+    status: 400,
+    code: "invalid_request",
+    body: json({ ...valid, expires_at: "tomorrow" }),
+  },
+  {
+    name: "an audience that is not configured",
+    status: 400,
+    code: "invalid_audience",
+    body: json({ ...valid, audience: ["https://evil.test"] }),
+  },
+  {
+    name: "a huge body",
+    status: 413,
+    code: "payload_too_large",
+    body: json({ ...valid, description: "x".repeat(20000) }),
+  },
+  {
+    name: "text/plain",
+    status: 415,
+    code: "unsupported_media_type",
+    body: json(valid),
+    contentType: "text/plain",
+  },
+  {
+    name: "no content type",
+    status: 415,
+    code: "unsupported_media_type",
+    body: json(valid),
+    contentType: "",
+  },
+  {
+    name: "no credentials",
+    status: 401,
+    code: "unauthenticated",
+    body: json(valid),
+    authorization: null,
+  },
+  {
+    name: "a wrong secret",
+    status: 401,
+    code: "unauthenticated",
+    body: json(valid),
+    authorization: basic(CLIENT.id, "wrong-secret-0123456789"),
+  },
+  {
+    name: "an unknown client",
+    status: 401,
+    code: "unauthenticated",
+    body: json(valid),
+    authorization: basic("nobody", CLIENT.secret),
+  },
+  {
+    name: "a garbage bearer",
+    status: 401,
+    code: "unauthenticated",
+    body: json(valid),
+    authorization: "Bearer abc",
+  },
+  {
+    name: "a garbage basic",
+    status: 401,
+    code: "unauthenticated",
+    body: json(valid),
+    authorization: "Basic %%%",
+  },
+];
+
+describe("bad input to POST /v1/tokens", () => {
+  it.each(cases)("$name → $status $code, and nothing changes", async (testCase) => {
+    const issuer = await createTestIssuer();
+    const headers: Record<string, string> = {};
+    if (testCase.authorization !== null)
+      headers.authorization = testCase.authorization ?? issuer.clientAuth;
+    if (testCase.contentType !== "")
+      headers["content-type"] = testCase.contentType ?? "application/json";
+    const response = await issuer.request("/v1/tokens", {
+      method: "POST",
+      headers,
+      ...(testCase.body === undefined ? {} : { body: testCase.body }),
+    });
+    expect(response.status).toBe(testCase.status);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const problem = (await response.json()) as Record<string, unknown>;
+    expect(problem).toMatchObject({ status: testCase.status, code: testCase.code });
+    expect(typeof problem.detail).toBe("string");
+    expect(typeof problem.title).toBe("string");
+    if (testCase.status === 401) expect(response.headers.get("www-authenticate")).toBeTruthy();
+
+    expect(await issuer.store.listTokens("alice")).toEqual([]);
+    // The next status index is still the first: the refused request allocated nothing.
+    const minted = await issuer.mint();
+    const stored = await issuer.store.getToken(minted.id);
+    expect(stored?.record.status.idx).toBe(0);
+  });
+
+  it("names the offending field without echoing its value", async () => {
+    const issuer = await createTestIssuer();
+    const response = await issuer.request("/v1/tokens", {
+      method: "POST",
+      headers: { authorization: issuer.clientAuth, "content-type": "application/json" },
+      body: json({ ...valid, subject: "secret value with spaces" }),
+    });
+    const problem = (await response.json()) as { detail: string };
+    expect(problem.detail).toContain("subject");
+    expect(problem.detail).not.toContain("secret value");
+  });
+
+  it("answers unknown endpoints with a problem+json 404", async () => {
+    const issuer = await createTestIssuer();
+    const response = await issuer.request("/v1/nothing");
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: "not_found", status: 404 });
+  });
+});
