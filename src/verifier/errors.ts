@@ -26,7 +26,9 @@ export type VerificationCode =
   | "claim_invalid"
   | "token_revoked"
   | "token_suspended"
-  | "status_unavailable";
+  | "status_unavailable"
+  | "keys_unavailable"
+  | "token_missing";
 
 /** Base class of every verification failure (HTTP 401 unless said otherwise). */
 export class TokenVerificationFailed extends TokenmintError {
@@ -116,8 +118,8 @@ export class ClaimInvalid extends TokenVerificationFailed {
 
 /** The token's status is revoked (or it was rotated out, or its key was revoked). */
 export class TokenRevoked extends TokenVerificationFailed {
-  constructor() {
-    super("token_revoked", "The token has been revoked");
+  constructor(detail = "The token has been revoked") {
+    super("token_revoked", detail);
   }
 }
 
@@ -132,5 +134,53 @@ export class TokenSuspended extends TokenVerificationFailed {
 export class StatusUnavailable extends TokenVerificationFailed {
   constructor(detail = "The token status cannot be checked right now", options?: ErrorOptions) {
     super("status_unavailable", detail, 503, options);
+  }
+}
+
+/**
+ * The issuer's keys cannot be fetched and no cached copy is young enough to trust (HTTP 503).
+ *
+ * @example
+ * ```ts
+ * if (error.code === "keys_unavailable") retryLater(error.headers["Retry-After"]);
+ * ```
+ */
+export class KeysUnavailable extends TokenVerificationFailed {
+  constructor(detail = "The issuer's keys cannot be fetched right now", options?: ErrorOptions) {
+    super("keys_unavailable", detail, 503, options);
+  }
+}
+
+/**
+ * The request carries no bearer token at all. Per RFC 6750 section 3.1 the challenge then names
+ * no error.
+ *
+ * @example
+ * ```ts
+ * if (!header) throw new TokenMissing();
+ * ```
+ */
+export class TokenMissing extends TokenVerificationFailed {
+  constructor() {
+    super("token_missing", "A bearer token is required");
+    this.headers["WWW-Authenticate"] = "Bearer";
+  }
+}
+
+/**
+ * The token is valid but does not carry the permission (on the resource, in the organization) the
+ * request needs (HTTP 403). Not a verification failure: the token itself is fine.
+ *
+ * @example
+ * ```ts
+ * if (!can(claims, "read_project", id)) throw new InsufficientScope();
+ * ```
+ */
+export class InsufficientScope extends TokenmintError {
+  declare readonly code: "insufficient_scope";
+  constructor(detail = "The token does not grant this permission") {
+    super("insufficient_scope", detail, 403, {
+      "WWW-Authenticate": 'Bearer error="insufficient_scope"',
+    });
   }
 }
