@@ -17,6 +17,7 @@ import { NotFound, PayloadTooLarge } from "./errors.js";
 import { createErrorHandler, problemResponse } from "./http/problem.js";
 import { oauthRoutes } from "./http/routes/oauth.js";
 import { publicRoutes } from "./http/routes/public.js";
+import { tokenLifecycleRoutes } from "./http/routes/token-lifecycle.js";
 import { tokenRoutes } from "./http/routes/tokens.js";
 
 /**
@@ -40,6 +41,7 @@ export function buildApp(ctx: IssuerContext): Hono {
     }),
   );
   app.route("/", publicRoutes(ctx));
+  app.route("/v1/tokens", tokenLifecycleRoutes(ctx));
   app.route("/v1/tokens", tokenRoutes(ctx));
   app.route("/v1", oauthRoutes(ctx));
   app.notFound(() => problemResponse(new NotFound("No such endpoint")));

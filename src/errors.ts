@@ -93,3 +93,12 @@ export class StoreUnavailable extends TokenmintError {
     super("store_unavailable", detail, 503, { "Retry-After": "5" }, options);
   }
 }
+
+/** 429: too many requests in the current window. */
+export class RateLimited extends TokenmintError {
+  constructor(retryAfterSeconds: number) {
+    super("rate_limited", "Too many requests; retry later", 429, {
+      "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+}

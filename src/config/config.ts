@@ -102,6 +102,55 @@ const boolean = z
 
 const KEK = /^[A-Za-z0-9_-]{43}$/;
 
+const durationValue = z
+  .union([z.string(), z.number().int().nonnegative()])
+  .transform((value, ctx) => {
+    const seconds = parseDurationSeconds(String(value));
+    if (seconds === undefined) {
+      ctx.addIssue({ code: "custom", message: "expected seconds or a number with s, m, h or d" });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+const orgPolicies = z
+  .string()
+  .default("{}")
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "expected a JSON object" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().min(1),
+      z.strictObject({
+        min_lifetime: durationValue.optional(),
+        max_lifetime: durationValue.optional(),
+        allow_non_expiring: z.boolean().optional(),
+      }),
+    ),
+  );
+
+const noticeOffsets = z
+  .string()
+  .default("7d,1d")
+  .transform((value, ctx) => {
+    const offsets = value
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map(parseDurationSeconds);
+    if (offsets.some((offset) => offset === undefined || offset <= 0)) {
+      ctx.addIssue({ code: "custom", message: "expected comma-separated durations such as 7d,1d" });
+      return z.NEVER;
+    }
+    return [...new Set(offsets as number[])].sort((a, b) => b - a);
+  });
+
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -160,7 +209,21 @@ const environmentSchema = z.object({
     .default(1 << 17),
   TOKENMINT_STATUS_LIST_TTL: duration("60"),
   TOKENMINT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1048576).default(16384),
+  TOKENMINT_ORG_POLICIES: orgPolicies,
+  TOKENMINT_MAX_TOKENS_PER_SUBJECT: z.coerce.number().int().min(1).max(100000).default(300),
+  TOKENMINT_MINT_RATE_PER_SUBJECT: z.coerce.number().int().min(1).max(1000000).default(60),
+  TOKENMINT_MINT_RATE_PER_CLIENT: z.coerce.number().int().min(1).max(1000000).default(6000),
+  TOKENMINT_EXPIRY_NOTICES: noticeOffsets,
+  TOKENMINT_AUDIT_MAX_EVENTS: z.coerce.number().int().min(100).max(100000000).default(100000),
 });
+
+/** Lifetime rules: the global policy, or an organization's. */
+export interface LifetimePolicy {
+  readonly defaultSeconds: number;
+  readonly minSeconds: number;
+  readonly maxSeconds: number;
+  readonly allowNonExpiring: boolean;
+}
 
 /** The validated configuration the app is built from. */
 export interface Config {
@@ -178,12 +241,15 @@ export interface Config {
   readonly keks: readonly string[];
   readonly audience: readonly string[];
   readonly scopes: readonly string[];
-  readonly lifetime: {
-    readonly defaultSeconds: number;
-    readonly minSeconds: number;
-    readonly maxSeconds: number;
-    readonly allowNonExpiring: boolean;
-  };
+  readonly lifetime: LifetimePolicy;
+  /** Per-organization overrides of the lifetime policy. */
+  readonly orgLifetimes: Readonly<Record<string, LifetimePolicy>>;
+  readonly maxTokensPerSubject: number;
+  /** Mints (and rotations) allowed per minute, per subject and per service client. */
+  readonly mintRate: { readonly perSubject: number; readonly perClient: number };
+  /** Seconds before expiry at which a `token.expiring` event is produced, largest first. */
+  readonly expiryNotices: readonly number[];
+  readonly auditMaxEvents: number;
   readonly retentionSeconds: number;
   readonly orgCells: Readonly<Record<string, string>>;
   readonly defaultCell: string | undefined;
@@ -263,6 +329,28 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const lifetime: LifetimePolicy = {
+    defaultSeconds: e.TOKENMINT_DEFAULT_LIFETIME,
+    minSeconds: e.TOKENMINT_MIN_LIFETIME,
+    maxSeconds: e.TOKENMINT_MAX_LIFETIME,
+    allowNonExpiring: e.TOKENMINT_ALLOW_NON_EXPIRING,
+  };
+  const orgLifetimes: Record<string, LifetimePolicy> = {};
+  for (const [org, policy] of Object.entries(e.TOKENMINT_ORG_POLICIES)) {
+    const minSeconds = policy.min_lifetime ?? lifetime.minSeconds;
+    const maxSeconds = policy.max_lifetime ?? lifetime.maxSeconds;
+    if (minSeconds < 60 || minSeconds > maxSeconds) {
+      throw new ConfigError([
+        `TOKENMINT_ORG_POLICIES: ${org}: min_lifetime must be 60 s or more and not exceed max_lifetime`,
+      ]);
+    }
+    orgLifetimes[org] = {
+      minSeconds,
+      maxSeconds,
+      defaultSeconds: Math.min(Math.max(lifetime.defaultSeconds, minSeconds), maxSeconds),
+      allowNonExpiring: policy.allow_non_expiring ?? lifetime.allowNonExpiring,
+    };
+  }
   const issuer = (e.TOKENMINT_ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   return {
     port: e.PORT,
@@ -278,12 +366,15 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     keks: e.TOKENMINT_KEK,
     audience: e.TOKENMINT_AUDIENCE.length > 0 ? e.TOKENMINT_AUDIENCE : [issuer],
     scopes: e.TOKENMINT_SCOPES,
-    lifetime: {
-      defaultSeconds: e.TOKENMINT_DEFAULT_LIFETIME,
-      minSeconds: e.TOKENMINT_MIN_LIFETIME,
-      maxSeconds: e.TOKENMINT_MAX_LIFETIME,
-      allowNonExpiring: e.TOKENMINT_ALLOW_NON_EXPIRING,
+    lifetime,
+    orgLifetimes,
+    maxTokensPerSubject: e.TOKENMINT_MAX_TOKENS_PER_SUBJECT,
+    mintRate: {
+      perSubject: e.TOKENMINT_MINT_RATE_PER_SUBJECT,
+      perClient: e.TOKENMINT_MINT_RATE_PER_CLIENT,
     },
+    expiryNotices: e.TOKENMINT_EXPIRY_NOTICES,
+    auditMaxEvents: e.TOKENMINT_AUDIT_MAX_EVENTS,
     retentionSeconds: e.TOKENMINT_RETENTION,
     orgCells: e.TOKENMINT_ORG_CELLS,
     defaultCell: e.TOKENMINT_DEFAULT_CELL,

@@ -20,23 +20,43 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 }
 
 /**
- * Parses a JSON body with `schema`.
+ * Reads a JSON body (any JSON value).
  *
  * @throws {UnsupportedMediaType} when not `application/json`.
- * @throws {InvalidRequest} `invalid_json` or `invalid_request`.
+ * @throws {InvalidRequest} `invalid_json`.
  */
-export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+export async function readJsonValue(c: Context): Promise<unknown> {
   if (mediaType(c) !== "application/json") throw new UnsupportedMediaType("application/json");
-  let body: unknown;
   try {
-    body = JSON.parse(await c.req.text());
+    return JSON.parse(await c.req.text());
   } catch {
     throw new InvalidRequest("invalid_json", "The body is not valid JSON");
   }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success)
+}
+
+/**
+ * Validates a value with `schema`.
+ *
+ * @throws {InvalidRequest} `invalid_request`, naming the fields.
+ */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
     throw new InvalidRequest("invalid_request", describeIssues(parsed.error.issues));
+  }
   return parsed.data;
+}
+
+/**
+ * Reads and validates a JSON body.
+ *
+ * @example
+ * ```ts
+ * const request = await readJson(c, mintRequestSchema);
+ * ```
+ */
+export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  return parseWith(schema, await readJsonValue(c));
 }
 
 /**

@@ -15,12 +15,23 @@ import { StoreUnavailable } from "../errors.js";
 import { randomSlug } from "../random.js";
 import { readStatusBits, writeStatusBits } from "../status/bits.js";
 import { parseListId, refForSequence } from "./status-layout.js";
+import { applyDetails } from "./token-details.js";
 import {
+  expiryDay,
+  expiryDays,
+  expiryIndexDeadline,
+  keepUntilOf,
+  newestFirst,
+  scoreOf,
+} from "./token-indexes.js";
+import {
+  type AuditEntry,
   LAST_USED_IPS,
   type Store,
   type StoredKey,
   type StoredToken,
   type StoreEpoch,
+  type TokenIndex,
   type TokenRecord,
   type TokenState,
   TokenStatus,
@@ -48,10 +59,14 @@ interface TokenEntry extends Expiring {
   state: TokenState;
   lastUsedAt: number | null;
   lastUsedIps: string[];
+  rotatedTo: string | null;
 }
-interface SubjectEntry extends Expiring {
-  /** token id → exp in seconds (Infinity when it never expires) */
+interface IndexEntry extends Expiring {
+  /** token id → score: exp in seconds (Infinity when it never expires), or when it stopped being live */
   members: Map<string, number>;
+}
+interface CounterEntry extends Expiring {
+  count: number;
 }
 
 /** Converts "keep until `seconds`" into a millisecond deadline (null stays forever). */
@@ -79,7 +94,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const keys = new Map<string, StoredKey>(options.initialKeys?.map((key) => [key.kid, key]));
   const lists = new Map<string, ListEntry>();
   const tokens = new Map<string, TokenEntry>();
-  const subjects = new Map<string, SubjectEntry>();
+  const indexes = new Map<string, IndexEntry>();
+  const counters = new Map<string, CounterEntry>();
+  const audit: AuditEntry[] = [];
+  let auditSequence = 0;
+
+  function addToIndex(name: string, id: string, score: number, keepUntil: number | null): void {
+    const entry = live(indexes, name) ?? { members: new Map(), expiresAt: keepUntil };
+    entry.members.set(id, score);
+    entry.expiresAt = later(entry.expiresAt, keepUntil);
+    indexes.set(name, entry);
+  }
 
   function live<T extends Expiring>(map: Map<string, T>, key: string): T | undefined {
     const entry = map.get(key);
@@ -160,40 +185,82 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return parsed.n < allocatedLists ? new Uint8Array(listSize / 4) : null;
     },
 
+    async reserveSubjectSlot(record, now, maxLive, retentionSeconds) {
+      const name = indexName.subject(record.sub);
+      const entry = live(indexes, name);
+      if (entry) {
+        for (const [id, score] of entry.members) {
+          if (score < now - retentionSeconds) entry.members.delete(id);
+        }
+        const liveCount = [...entry.members.values()].filter((score) => score > now).length;
+        if (liveCount >= maxLive) return false;
+      }
+      addToIndex(name, record.id, scoreOf(record), deadline(keepUntilOf(record, retentionSeconds)));
+      return true;
+    },
     async saveToken(record, retentionSeconds) {
-      const keepUntil = record.exp === null ? null : (record.exp + retentionSeconds) * 1000;
+      const keepUntil = deadline(keepUntilOf(record, retentionSeconds));
       tokens.set(record.id, {
         record,
         state: "active",
         lastUsedAt: null,
         lastUsedIps: [],
+        rotatedTo: null,
         expiresAt: keepUntil,
       });
-      const subject = live(subjects, record.sub) ?? { members: new Map(), expiresAt: keepUntil };
-      subject.members.set(record.id, record.exp ?? Number.POSITIVE_INFINITY);
-      subject.expiresAt = later(subject.expiresAt, keepUntil);
-      subjects.set(record.sub, subject);
+      addToIndex(indexName.family(record.fam), record.id, scoreOf(record), keepUntil);
+      if (record.org !== undefined) {
+        addToIndex(indexName.org(record.org), record.id, scoreOf(record), keepUntil);
+      }
+      if (record.exp !== null) {
+        addToIndex(
+          indexName.expiry(record.exp),
+          record.id,
+          record.exp,
+          deadline(expiryIndexDeadline(record.exp)),
+        );
+      }
     },
     async getToken(id) {
       const entry = live(tokens, id);
       return entry ? snapshot(entry) : null;
     },
     async listTokens(sub) {
-      const subject = live(subjects, sub);
-      if (!subject) return [];
+      const ids = await store.listTokenIds({ subject: sub });
       const found: StoredToken[] = [];
-      for (const id of subject.members.keys()) {
+      for (const id of ids) {
         const entry = live(tokens, id);
         if (entry) found.push(snapshot(entry));
-        else subject.members.delete(id);
       }
-      return found.sort(
-        (a, b) => b.record.created - a.record.created || a.record.id.localeCompare(b.record.id),
-      );
+      return found.sort(newestFirst);
     },
-    async setTokenState(id, state) {
-      const entry = live(tokens, id);
+    async listTokenIds(index) {
+      return [...(live(indexes, indexNameOf(index))?.members.keys() ?? [])];
+    },
+    async listExpiringIds(from, to) {
+      const ids: string[] = [];
+      for (const day of expiryDays(from, to)) {
+        for (const [id, exp] of live(indexes, `exp:${day}`)?.members ?? []) {
+          if (exp > from && exp <= to) ids.push(id);
+        }
+      }
+      return ids;
+    },
+    async setTokenState(record, state, at) {
+      const entry = live(tokens, record.id);
       if (entry) entry.state = state;
+      if (state === "revoked" || state === "rotated") {
+        const subject = live(indexes, indexName.subject(record.sub));
+        const score = subject?.members.get(record.id);
+        if (subject && score !== undefined) subject.members.set(record.id, Math.min(at, score));
+      }
+    },
+    async transitionTokenState(id, from, to, rotatedTo) {
+      const entry = live(tokens, id);
+      if (!entry || !from.includes(entry.state)) return false;
+      entry.state = to;
+      if (rotatedTo !== undefined) entry.rotatedTo = rotatedTo;
+      return true;
     },
     async recordUsage(id, at, ip) {
       const entry = live(tokens, id);
@@ -206,6 +273,40 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         );
       }
     },
+
+    async updateTokenDetails(id, details) {
+      const entry = live(tokens, id);
+      if (entry) entry.record = applyDetails(entry.record, details);
+    },
+
+    async claimOnce(name, ttlSeconds) {
+      if (live(counters, `once:${name}`)) return false;
+      counters.set(`once:${name}`, { count: 1, expiresAt: clock() + ttlSeconds * 1000 });
+      return true;
+    },
+    async countHit(name, now, windowSeconds) {
+      const window = Math.floor(now / windowSeconds);
+      const key = `rl:${name}:${window}`;
+      const entry = live(counters, key) ?? {
+        count: 0,
+        expiresAt: (window + 1) * windowSeconds * 1000 + 1000,
+      };
+      entry.count += 1;
+      counters.set(key, entry);
+      return entry.count;
+    },
+    async appendAudit(event, maxLength) {
+      auditSequence += 1;
+      const entry = { ...event, id: `${clock()}-${auditSequence}` };
+      audit.push(entry);
+      if (audit.length > maxLength) audit.splice(0, audit.length - maxLength);
+      return entry.id;
+    },
+    async readAudit({ before, count }) {
+      const older =
+        before === undefined ? audit : audit.filter((entry) => compareIds(entry.id, before) < 0);
+      return older.slice(-count).reverse();
+    },
   };
   return store;
 }
@@ -216,5 +317,26 @@ function snapshot(entry: TokenEntry): StoredToken {
     state: entry.state,
     lastUsedAt: entry.lastUsedAt,
     lastUsedIps: [...entry.lastUsedIps],
+    rotatedTo: entry.rotatedTo,
   };
+}
+
+/** Compares two `<ms>-<seq>` stream ids. */
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split("-").map(Number);
+  const [bm = 0, bs = 0] = b.split("-").map(Number);
+  return am - bm || as - bs;
+}
+
+const indexName = {
+  subject: (sub: string) => `sub:${sub}`,
+  family: (fam: string) => `fam:${fam}`,
+  org: (org: string) => `org:${org}`,
+  expiry: (exp: number) => `exp:${expiryDay(exp)}`,
+};
+
+function indexNameOf(index: TokenIndex): string {
+  if ("subject" in index) return indexName.subject(index.subject);
+  if ("family" in index) return indexName.family(index.family);
+  return indexName.org(index.org);
 }

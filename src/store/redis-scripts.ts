@@ -67,7 +67,7 @@ keep_until(KEYS[1], 0, ARGV[2])
 return 1
 `;
 
-/** KEYS[1] subject zset; ARGV: token id, score (exp or +inf), deadline. */
+/** KEYS[1] an index zset; ARGV: token id, score (exp or +inf), deadline. */
 export const INDEX_TOKEN = `${KEEP_UNTIL}
 local existed = redis.call('EXISTS', KEYS[1])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
@@ -104,4 +104,40 @@ for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
   if cjson.decode(raw).state == 'active' then return 0 end
 end
 return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+`;
+
+/**
+ * KEYS[1] subject zset; ARGV: id, score, now, max live, drop-before, deadline. Adds the token
+ * unless the subject already has `max live` entries scored after `now` (1 added, 0 refused).
+ */
+export const RESERVE_SUBJECT_SLOT = `${KEEP_UNTIL}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
+if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf') >= tonumber(ARGV[4]) then return 0 end
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+keep_until(KEYS[1], existed, ARGV[6])
+return 1
+`;
+
+/** KEYS[1] token hash; ARGV: to, rotatedTo or "", allowed from-states… (1 moved, 0 not). */
+export const TRANSITION_TOKEN_STATE = `
+local state = redis.call('HGET', KEYS[1], 's')
+if not state then return 0 end
+for i = 3, #ARGV do
+  if state == ARGV[i] then
+    redis.call('HSET', KEYS[1], 's', ARGV[1])
+    if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'n', ARGV[2]) end
+    return 1
+  end
+end
+return 0
+`;
+
+/** KEYS[1] token hash; ARGV[1] details JSON. Merges into the `m` (details) field of a live record. */
+export const UPDATE_TOKEN_DETAILS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local merged = cjson.decode(redis.call('HGET', KEYS[1], 'm') or '{}')
+for name, value in pairs(cjson.decode(ARGV[1])) do merged[name] = value end
+redis.call('HSET', KEYS[1], 'm', cjson.encode(merged))
+return 1
 `;

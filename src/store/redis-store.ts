@@ -29,17 +29,31 @@ import {
   OPEN_EPOCH,
   PREPARE_LIST,
   RECORD_USAGE,
+  RESERVE_SUBJECT_SLOT,
   SAVE_TOKEN,
   SET_STATUS,
   SET_TOKEN_STATE,
+  TRANSITION_TOKEN_STATE,
+  UPDATE_TOKEN_DETAILS,
 } from "./redis-scripts.js";
 import { bitfieldSlot, parseListId, refForSequence } from "./status-layout.js";
+import { applyDetails } from "./token-details.js";
 import {
+  expiryDay,
+  expiryDays,
+  expiryIndexDeadline,
+  keepUntilOf,
+  newestFirst,
+} from "./token-indexes.js";
+import {
+  type AuditEvent,
   LAST_USED_IPS,
   type Store,
   type StoredKey,
   type StoredToken,
   type StoreEpoch,
+  type TokenDetails,
+  type TokenIndex,
   type TokenRecord,
   type TokenState,
   TokenStatus,
@@ -67,6 +81,9 @@ const SCRIPTS = {
   tmSetTokenState: [1, SET_TOKEN_STATE],
   tmRecordUsage: [1, RECORD_USAGE],
   tmAddKeyIfNoActive: [1, ADD_KEY_IF_NO_ACTIVE],
+  tmReserveSubjectSlot: [1, RESERVE_SUBJECT_SLOT],
+  tmTransitionTokenState: [1, TRANSITION_TOKEN_STATE],
+  tmUpdateTokenDetails: [1, UPDATE_TOKEN_DETAILS],
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -110,7 +127,19 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     list: (list: string) => `${prefix}sl:{${list}}`,
     token: (id: string) => `${prefix}tok:{${id}}`,
     subject: (sub: string) => `${prefix}sub:{${sub}}`,
+    family: (fam: string) => `${prefix}fam:{${fam}}`,
+    org: (org: string) => `${prefix}org:{${org}}`,
+    expiryDay: (day: number) => `${prefix}exp:{${day}}`,
+    once: (name: string) => `${prefix}once:{${name}}`,
+    hits: (name: string, window: number) => `${prefix}rl:{${name}}:${window}`,
+    audit: `${prefix}{audit}`,
   };
+  const indexKey = (index: TokenIndex) =>
+    "subject" in index
+      ? key.subject(index.subject)
+      : "family" in index
+        ? key.family(index.family)
+        : key.org(index.org);
   let epoch: StoreEpoch | null = null;
 
   /** Runs a Redis call; any failure leaves as StoreUnavailable. */
@@ -138,13 +167,15 @@ export function createRedisStore(options: RedisStoreOptions): Store {
 
   function parseToken(id: string, hash: Record<string, string>): StoredToken | null {
     if (!hash.r) return null;
-    const record = JSON.parse(hash.r) as TokenRecord;
+    const original = JSON.parse(hash.r) as TokenRecord;
+    const record = hash.m ? applyDetails(original, JSON.parse(hash.m) as TokenDetails) : original;
     if (record.id !== id) return null;
     return {
       record,
       state: (hash.s ?? "active") as TokenState,
       lastUsedAt: hash.u ? Number(hash.u) : null,
       lastUsedIps: hash.ip ? (JSON.parse(hash.ip) as string[]) : [],
+      rotatedTo: hash.n ?? null,
     };
   }
 
@@ -226,19 +257,41 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       return bytes;
     },
 
-    async saveToken(record, retentionSeconds) {
-      const until = record.exp === null ? null : record.exp + retentionSeconds;
-      await call(() =>
-        script("tmSaveToken")(key.token(record.id), JSON.stringify(record), deadlineArg(until)),
-      );
-      await call(() =>
-        script("tmIndexToken")(
+    async reserveSubjectSlot(record, now, maxLive, retentionSeconds) {
+      const added = await call(() =>
+        script("tmReserveSubjectSlot")(
           key.subject(record.sub),
           record.id,
-          record.exp ?? "+inf",
-          deadlineArg(until),
+          scoreArg(record),
+          now,
+          maxLive,
+          now - retentionSeconds,
+          deadlineArg(keepUntilOf(record, retentionSeconds)),
         ),
       );
+      return added === 1;
+    },
+    async saveToken(record, retentionSeconds) {
+      const until = deadlineArg(keepUntilOf(record, retentionSeconds));
+      const score = scoreArg(record);
+      await call(() => script("tmSaveToken")(key.token(record.id), JSON.stringify(record), until));
+      const indexes: Promise<unknown>[] = [
+        script("tmIndexToken")(key.family(record.fam), record.id, score, until),
+      ];
+      if (record.org !== undefined) {
+        indexes.push(script("tmIndexToken")(key.org(record.org), record.id, score, until));
+      }
+      if (record.exp !== null) {
+        indexes.push(
+          script("tmIndexToken")(
+            key.expiryDay(expiryDay(record.exp)),
+            record.id,
+            record.exp,
+            expiryIndexDeadline(record.exp),
+          ),
+        );
+      }
+      await call(() => Promise.all(indexes));
     },
     async getToken(id) {
       const hash = await call(() => redis.hgetall(key.token(id)));
@@ -248,22 +301,79 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       const ids = await call(() => redis.zrange(key.subject(sub), "0", "-1"));
       const hashes = await call(() => Promise.all(ids.map((id) => redis.hgetall(key.token(id)))));
       const found: StoredToken[] = [];
-      const gone: string[] = [];
       ids.forEach((id, i) => {
         const token = parseToken(id, hashes[i] ?? {});
         if (token) found.push(token);
-        else gone.push(id);
       });
-      if (gone.length > 0) await call(() => redis.zrem(key.subject(sub), ...gone));
-      return found.sort(
-        (a, b) => b.record.created - a.record.created || a.record.id.localeCompare(b.record.id),
-      );
+      return found.sort(newestFirst);
     },
-    async setTokenState(id, state) {
-      await call(() => script("tmSetTokenState")(key.token(id), state));
+    async listTokenIds(index) {
+      return call(() => redis.zrange(indexKey(index), "0", "-1"));
+    },
+    async listExpiringIds(from, to) {
+      const perDay = await call(() =>
+        Promise.all(
+          expiryDays(from, to).map((day) =>
+            redis.zrangebyscore(key.expiryDay(day), `(${from}`, String(to)),
+          ),
+        ),
+      );
+      return perDay.flat();
+    },
+    async setTokenState(record, state, at) {
+      await call(() => script("tmSetTokenState")(key.token(record.id), state));
+      if (state === "revoked" || state === "rotated") {
+        await call(() => redis.zadd(key.subject(record.sub), "XX", "LT", at, record.id));
+      }
+    },
+    async transitionTokenState(id, from, to, rotatedTo) {
+      const moved = await call(() =>
+        script("tmTransitionTokenState")(key.token(id), to, rotatedTo ?? "", ...from),
+      );
+      return moved === 1;
+    },
+    async updateTokenDetails(id, details) {
+      await call(() => script("tmUpdateTokenDetails")(key.token(id), JSON.stringify(details)));
     },
     async recordUsage(id, at, ip) {
       await call(() => script("tmRecordUsage")(key.token(id), at, ip ?? "", LAST_USED_IPS));
     },
+
+    async claimOnce(name, ttlSeconds) {
+      const set = await call(() => redis.set(key.once(name), "1", "EX", ttlSeconds, "NX"));
+      return set === "OK";
+    },
+    async countHit(name, now, windowSeconds) {
+      const window = Math.floor(now / windowSeconds);
+      const counter = key.hits(name, window);
+      const results = await call(() =>
+        redis
+          .multi()
+          .incr(counter)
+          .expire(counter, windowSeconds + 1)
+          .exec(),
+      );
+      return Number(results?.[0]?.[1] ?? 0);
+    },
+    async appendAudit(event, maxLength) {
+      const id = await call(() =>
+        redis.xadd(key.audit, "MAXLEN", "~", maxLength, "*", "e", JSON.stringify(event)),
+      );
+      return String(id);
+    },
+    async readAudit({ before, count }) {
+      const entries = await call(() =>
+        redis.xrevrange(key.audit, before === undefined ? "+" : `(${before}`, "-", "COUNT", count),
+      );
+      return entries.map(([id, fields]) => ({
+        ...(JSON.parse(fields[1] ?? "{}") as AuditEvent),
+        id,
+      }));
+    },
   };
+}
+
+/** The index score of a record as Redis takes it. */
+function scoreArg(record: Pick<TokenRecord, "exp">): string {
+  return record.exp === null ? "+inf" : String(record.exp);
 }

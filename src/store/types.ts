@@ -48,6 +48,38 @@ export interface StoredToken {
   readonly lastUsedAt: number | null;
   /** The last few distinct client IPs, newest first. */
   readonly lastUsedIps: readonly string[];
+  /** For a rotated-out token: the id of the token that replaced it. */
+  readonly rotatedTo: string | null;
+}
+
+/** The parts of a token record that can change in place. */
+export interface TokenDetails {
+  readonly name?: string;
+  readonly description?: string | null;
+}
+
+/** The indexes a token id can be found by. */
+export type TokenIndex =
+  | { readonly subject: string }
+  | { readonly family: string }
+  | { readonly org: string };
+
+/** One audit event: who did what to which token (never the token itself). */
+export interface AuditEvent {
+  readonly type: string;
+  /** Seconds since the epoch. */
+  readonly at: number;
+  readonly actor: string;
+  readonly sub?: string;
+  readonly org?: string;
+  readonly jti?: string;
+  readonly reason?: string;
+  readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** An audit event as stored, with its stream id (ordered, usable as a pagination cursor). */
+export interface AuditEntry extends AuditEvent {
+  readonly id: string;
 }
 
 /** Lifecycle of a signing key. */
@@ -110,16 +142,59 @@ export interface Store {
    */
   readStatusList(list: string): Promise<Uint8Array | null>;
 
-  /** Saves a new token record and indexes it under its subject; kept until `exp` + retention. */
+  /**
+   * Atomically reserves a place for a new token in its subject's index, unless the subject
+   * already holds `maxLive` live tokens (unexpired and not revoked). Drops index entries that
+   * ended more than `retentionSeconds` before `now`. Returns false when the limit is reached.
+   */
+  reserveSubjectSlot(
+    record: Pick<TokenRecord, "id" | "sub" | "exp">,
+    now: number,
+    maxLive: number,
+    retentionSeconds: number,
+  ): Promise<boolean>;
+  /** Saves a new token record and its family, org and expiry indexes; kept until `exp` + retention. */
   saveToken(record: TokenRecord, retentionSeconds: number): Promise<void>;
   /** A token by id, or null. */
   getToken(id: string): Promise<StoredToken | null>;
   /** The subject's tokens whose record still exists, newest first. */
   listTokens(sub: string): Promise<StoredToken[]>;
-  /** Changes a token's recorded state. */
-  setTokenState(id: string, state: TokenState): Promise<void>;
+  /** The ids of the tokens in an index (records may have expired since). */
+  listTokenIds(index: TokenIndex): Promise<string[]>;
+  /** The ids of tokens whose `exp` lies in `(from, to]` (seconds since the epoch). */
+  listExpiringIds(from: number, to: number): Promise<string[]>;
+  /**
+   * Changes a token's recorded state; a token that stops being live (revoked, rotated) stops
+   * counting against its subject's limit as of `at`.
+   */
+  setTokenState(
+    record: Pick<TokenRecord, "id" | "sub">,
+    state: TokenState,
+    at: number,
+  ): Promise<void>;
+  /**
+   * Compare-and-set: moves the token to `to` only if its state is one of `from` (atomically), and
+   * records `rotatedTo` for a rotation. Returns whether it moved.
+   */
+  transitionTokenState(
+    id: string,
+    from: readonly TokenState[],
+    to: TokenState,
+    rotatedTo?: string,
+  ): Promise<boolean>;
   /** Records a use: time and client IP (kept as the last few distinct IPs). */
   recordUsage(id: string, at: number, ip: string | undefined): Promise<void>;
+  /** Changes a token's name and description in place (null removes the description). */
+  updateTokenDetails(id: string, details: TokenDetails): Promise<void>;
+
+  /** True exactly once per `name` within `ttlSeconds` (an atomic claim). */
+  claimOnce(name: string, ttlSeconds: number): Promise<boolean>;
+  /** Counts a hit in the fixed window `name` of `windowSeconds`; returns the count so far. */
+  countHit(name: string, now: number, windowSeconds: number): Promise<number>;
+  /** Appends an audit event to the capped stream (about `maxLength` entries kept). */
+  appendAudit(event: AuditEvent, maxLength: number): Promise<string>;
+  /** Audit entries newest first, strictly older than `before` (an entry id) when given. */
+  readAudit(query: { readonly before?: string; readonly count: number }): Promise<AuditEntry[]>;
 }
 
 /** How many distinct client IPs a token record keeps. */

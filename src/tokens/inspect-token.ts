@@ -16,6 +16,7 @@ import type { AccessTokenClaims } from "../verifier/claims.js";
 import { ClaimInvalid, TokenRevoked, TokenSuspended } from "../verifier/errors.js";
 import { verifyAccessTokenJwt } from "../verifier/verify-jwt.js";
 import { statusListUri } from "./issue-token.js";
+import { detectReuse } from "./rotate-token.js";
 
 /** A token that passed every check, with its record. */
 export interface InspectedToken {
@@ -35,7 +36,12 @@ export const USAGE_WRITE_INTERVAL_SECONDS = 60;
 export async function inspectToken(
   ctx: IssuerContext,
   token: string,
-  use: { readonly ip?: string | undefined; readonly record?: boolean } = {},
+  use: {
+    readonly ip?: string | undefined;
+    readonly record?: boolean;
+    /** What the token was presented for (audit of reuse detection). */
+    readonly purpose?: string;
+  } = {},
 ): Promise<InspectedToken> {
   const { config, keyring, store } = ctx;
   const claims = await verifyAccessTokenJwt(token, {
@@ -53,6 +59,10 @@ export async function inspectToken(
     store.getStatus(statusRefOf(claims, config.issuer)),
   ]);
   if (!stored || stored.record.sub !== claims.sub) throw new TokenRevoked();
+  if (stored.state === "rotated") {
+    await detectReuse(ctx, stored, use.purpose ?? "authenticate");
+    throw new TokenRevoked();
+  }
   if (status === TokenStatus.suspended || stored.state === "suspended") throw new TokenSuspended();
   if (status !== TokenStatus.valid || stored.state !== "active") throw new TokenRevoked();
 

@@ -10,17 +10,43 @@
  * @module
  */
 import { SignJWT } from "jose";
+import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
+import { Conflict } from "../errors.js";
 import { randomId } from "../random.js";
 import type { StoredToken, TokenRecord } from "../store/types.js";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "../verifier/claims.js";
+import { checkAttenuation } from "./attenuate.js";
 import type { MintRequest } from "./mint-request.js";
 import { checkScope, resolveAudience, resolveExpiry } from "./policy.js";
+import { limitMintRate } from "./rate-limit.js";
 
-/** Who asks for the token: a service client id, or the parent token's id for self-service. */
+/** Who asks for the token. */
 export interface MintActor {
+  /** The `client_id` claim: a service client id, or the parent token's id for self-service. */
   readonly clientId: string;
+  /** The service client whose rate limit applies. */
+  readonly rateLimitClient: string;
+  /** The audit actor, e.g. `client:platform` or `token:<jti>`. */
+  readonly audit: string;
+}
+
+/** Options of one mint. */
+export interface MintOptions {
+  /** Joins an existing family (rotation); by default the token starts its own. */
+  readonly family?: string;
+  /** The audit reason (default `mint`). */
+  readonly reason?: string;
+  /** The new token replaces a live one (rotation): allowed even at the per-subject limit. */
+  readonly replacesOne?: boolean;
+  /** Self-service: the presented token, which the new one must not be wider than. */
+  readonly parent?: TokenRecord;
+}
+
+/** The lifetime policy that applies to a token of `org`. */
+export function lifetimeFor(config: IssuerContext["config"], org: string | undefined) {
+  return (org === undefined ? undefined : config.orgLifetimes[org]) ?? config.lifetime;
 }
 
 /** A freshly minted token: the secret (shown once) and its stored record. */
@@ -66,20 +92,30 @@ export async function issueToken(
   ctx: IssuerContext,
   request: MintRequest,
   actor: MintActor,
-  family?: string,
+  options: MintOptions = {},
 ): Promise<IssuedToken> {
   const { config, store, keyring } = ctx;
   const now = epochSeconds(ctx.clock);
   checkScope(request.scope, request.permissions, config.scopes);
-  const exp = resolveExpiry(request, config.lifetime, now);
+  const exp = resolveExpiry(request, lifetimeFor(config, request.org), now);
   const aud = resolveAudience(request.audience, config.audience);
   const cell =
     request.org === undefined ? undefined : (config.orgCells[request.org] ?? config.defaultCell);
+  if (options.parent) checkAttenuation(options.parent, { ...request, aud, exp });
+  await limitMintRate(ctx, request.subject, actor.rateLimitClient);
 
   const signing = await keyring.signingKey();
+  const id = randomId(16);
+  const draft = { id, sub: request.subject, exp };
+  const maxLive = config.maxTokensPerSubject + (options.replacesOne ? 1 : 0);
+  if (!(await store.reserveSubjectSlot(draft, now, maxLive, config.retentionSeconds))) {
+    throw new Conflict(
+      "token_limit_reached",
+      `The subject already has ${config.maxTokensPerSubject} live tokens; revoke some first`,
+    );
+  }
   const keepUntil = exp === null ? null : exp + config.retentionSeconds;
   const status = await store.allocateStatus(keepUntil);
-  const id = randomId(16);
   const record: TokenRecord = {
     id,
     sub: request.subject,
@@ -91,7 +127,7 @@ export async function issueToken(
     ...(cell === undefined ? {} : { cell }),
     aud,
     client_id: actor.clientId,
-    fam: family ?? id,
+    fam: options.family ?? id,
     kid: signing.kid,
     status,
     created: now,
@@ -103,15 +139,17 @@ export async function issueToken(
   const jwt = await new SignJWT({ ...claims, aud: [...record.aud] })
     .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: ACCESS_TOKEN_TYPE })
     .sign(signing.privateKey);
-  ctx.logger.info("token.minted", {
+  await recordAudit(ctx, {
+    type: "token.minted",
+    actor: actor.audit,
     jti: id,
     sub: record.sub,
-    org: record.org,
-    client_id: actor.clientId,
-    kid: signing.kid,
+    ...(record.org === undefined ? {} : { org: record.org }),
+    reason: options.reason ?? "mint",
+    detail: { family: record.fam, kid: signing.kid },
   });
   return {
     token: `${config.tokenPrefix}${jwt}`,
-    stored: { record, state: "active", lastUsedAt: null, lastUsedIps: [] },
+    stored: { record, state: "active", lastUsedAt: null, lastUsedIps: [], rotatedTo: null },
   };
 }

@@ -1,16 +1,20 @@
 /**
- * Revocation and suspension: the status bits change first (that is what downstream verifiers
- * see), then the record's state. Both writes are idempotent, so a retry after a failure finishes
- * the job.
+ * Revocation, suspension and resumption: the status bits change first (that is what downstream
+ * verifiers see), then the record's state. Both writes are idempotent, so a retry after a failure
+ * finishes the job. Mass revocation walks an index (subject, organization or family).
  * @module
  */
+import { recordAudit } from "../audit/record-audit.js";
+import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
-import { type StoredToken, type TokenState, TokenStatus } from "../store/types.js";
+import { type StoredToken, type TokenIndex, type TokenState, TokenStatus } from "../store/types.js";
 
-/** Why a token's state changed (audit). */
+/** Who changed a token's state and why (audit). */
 export interface StateChange {
   readonly actor: string;
   readonly reason: string;
+  /** Leave the per-token audit event out (a mass revocation records one event for all). */
+  readonly quiet?: boolean;
 }
 
 const STATUS_FOR_STATE = {
@@ -20,12 +24,12 @@ const STATUS_FOR_STATE = {
   suspended: TokenStatus.suspended,
 } as const;
 
-const EVENT_FOR_STATE: Record<TokenState, string> = {
+const EVENT_FOR_STATE = {
   active: "token.resumed",
   revoked: "token.revoked",
   rotated: "token.rotated",
   suspended: "token.suspended",
-};
+} as const;
 
 /**
  * Moves a token to `state`: status bits first, then the record.
@@ -42,13 +46,57 @@ export async function changeTokenState(
   change: StateChange,
 ): Promise<void> {
   await ctx.store.setStatus(stored.record.status, STATUS_FOR_STATE[state]);
-  await ctx.store.setTokenState(stored.record.id, state);
-  ctx.logger.info(EVENT_FOR_STATE[state], {
+  await ctx.store.setTokenState(stored.record, state, epochSeconds(ctx.clock));
+  if (change.quiet) return;
+  await recordAudit(ctx, {
+    type: EVENT_FOR_STATE[state],
+    actor: change.actor,
     jti: stored.record.id,
     sub: stored.record.sub,
-    org: stored.record.org,
-    actor: change.actor,
+    ...(stored.record.org === undefined ? {} : { org: stored.record.org }),
     reason: change.reason,
-    previous: stored.state,
+    detail: { previous: stored.state },
   });
+}
+
+/** How many tokens a mass revocation works on at once. */
+const MASS_REVOCATION_BATCH = 200;
+
+/**
+ * Revokes every token of an index that is not revoked yet; returns how many it revoked. Records
+ * one `tokens.mass_revoked` event. Safe to repeat (already revoked tokens are skipped).
+ *
+ * @example
+ * ```ts
+ * const count = await revokeIndex(ctx, { org: "acme" }, { actor: "client:platform", reason: "offboarding" });
+ * ```
+ */
+export async function revokeIndex(
+  ctx: IssuerContext,
+  index: TokenIndex,
+  change: StateChange,
+): Promise<number> {
+  const ids = await ctx.store.listTokenIds(index);
+  let revoked = 0;
+  for (let start = 0; start < ids.length; start += MASS_REVOCATION_BATCH) {
+    const batch = ids.slice(start, start + MASS_REVOCATION_BATCH);
+    const tokens = await Promise.all(batch.map((id) => ctx.store.getToken(id)));
+    const live = tokens.filter(
+      (token): token is StoredToken => token !== null && token.state !== "revoked",
+    );
+    await Promise.all(
+      live.map((token) => changeTokenState(ctx, token, "revoked", { ...change, quiet: true })),
+    );
+    revoked += live.length;
+  }
+  const [kind, value] = Object.entries(index)[0] as [string, string];
+  await recordAudit(ctx, {
+    type: "tokens.mass_revoked",
+    actor: change.actor,
+    ...(kind === "subject" ? { sub: value } : {}),
+    ...(kind === "org" ? { org: value } : {}),
+    reason: change.reason,
+    detail: { index: kind, value, count: revoked },
+  });
+  return revoked;
 }

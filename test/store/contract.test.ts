@@ -90,11 +90,16 @@ describe.each(STORE_KINDS)("the %s store", (kind) => {
 
   it("saves, lists and updates token records, newest first, with usage", async () => {
     const { store } = await openStore();
-    await store.saveToken(record("a", { created: NOW - 10 }), 60);
-    await store.saveToken(record("b", { created: NOW }), 60);
-    await store.saveToken(record("c", { sub: "bob" }), 60);
+    for (const saved of [
+      record("a", { created: NOW - 10 }),
+      record("b"),
+      record("c", { sub: "bob" }),
+    ]) {
+      expect(await store.reserveSubjectSlot(saved, NOW, 10, 60)).toBe(true);
+      await store.saveToken(saved, 60);
+    }
     expect((await store.listTokens("alice")).map((t) => t.record.id)).toEqual(["b", "a"]);
-    await store.setTokenState("a", "revoked");
+    await store.setTokenState(record("a"), "revoked", NOW);
     await store.recordUsage("a", NOW + 5, "203.0.113.1");
     await store.recordUsage("a", NOW + 6, "203.0.113.2");
     await store.recordUsage("a", NOW + 7, "203.0.113.1");
@@ -104,10 +109,81 @@ describe.each(STORE_KINDS)("the %s store", (kind) => {
       state: "revoked",
       lastUsedAt: NOW + 7,
       lastUsedIps: ["203.0.113.1", "203.0.113.2"],
+      rotatedTo: null,
     });
     expect(await store.getToken("missing")).toBeNull();
-    await store.setTokenState("missing", "revoked");
+    await store.setTokenState(record("missing"), "revoked", NOW);
     expect(await store.getToken("missing")).toBeNull();
+    await store.close();
+  });
+
+  it("limits live tokens per subject; revoked and expired ones stop counting", async () => {
+    const { store } = await openStore();
+    const a = record("a");
+    const b = record("b");
+    const c = record("c", { exp: NOW + 10 });
+    expect(await store.reserveSubjectSlot(a, NOW, 2, 60)).toBe(true);
+    expect(await store.reserveSubjectSlot(b, NOW, 2, 60)).toBe(true);
+    expect(await store.reserveSubjectSlot(c, NOW, 2, 60)).toBe(false);
+    expect(await store.reserveSubjectSlot(record("bobs", { sub: "bob" }), NOW, 2, 60)).toBe(true);
+    await store.saveToken(a, 60);
+    await store.setTokenState(a, "revoked", NOW);
+    expect(await store.reserveSubjectSlot(c, NOW, 2, 60)).toBe(true);
+    expect(await store.reserveSubjectSlot(record("d"), NOW, 2, 60)).toBe(false);
+    // c expires at NOW + 10: later it no longer counts
+    expect(await store.reserveSubjectSlot(record("d"), NOW + 11, 2, 60)).toBe(true);
+    // a ended at NOW: 61 s later (past the 60 s retention) it leaves the index; c (NOW + 10) not yet
+    await store.reserveSubjectSlot(record("e"), NOW + 61, 9, 60);
+    expect((await store.listTokenIds({ subject: "alice" })).sort()).toEqual(["b", "c", "d", "e"]);
+    await store.close();
+  });
+
+  it("indexes tokens by family, org and expiry day", async () => {
+    const { store } = await openStore();
+    await store.saveToken(record("f1", { fam: "f1", org: "acme", exp: NOW + 100 }), 60);
+    await store.saveToken(record("f2", { fam: "f1", org: "acme", exp: NOW + 86400 * 3 }), 60);
+    await store.saveToken(record("g1", { fam: "g1", exp: null }), 60);
+    expect((await store.listTokenIds({ family: "f1" })).sort()).toEqual(["f1", "f2"]);
+    expect((await store.listTokenIds({ org: "acme" })).sort()).toEqual(["f1", "f2"]);
+    expect(await store.listTokenIds({ org: "none" })).toEqual([]);
+    expect(await store.listExpiringIds(NOW, NOW + 100)).toEqual(["f1"]);
+    expect(await store.listExpiringIds(NOW + 100, NOW + 86400 * 4)).toEqual(["f2"]);
+    expect(await store.listExpiringIds(NOW + 86400 * 3, NOW + 86400 * 5)).toEqual([]);
+    await store.close();
+  });
+
+  it("moves a token's state only from the expected states (compare-and-set)", async () => {
+    const { store } = await openStore();
+    await store.saveToken(record("t"), 60);
+    const results = await Promise.all([
+      store.transitionTokenState("t", ["active"], "rotated", "n1"),
+      store.transitionTokenState("t", ["active"], "rotated", "n2"),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const after = await store.getToken("t");
+    expect(after?.state).toBe("rotated");
+    expect(after?.rotatedTo).toBe(results[0] ? "n1" : "n2");
+    expect(await store.transitionTokenState("t", ["active", "suspended"], "revoked")).toBe(false);
+    expect(await store.transitionTokenState("missing", ["active"], "revoked")).toBe(false);
+    await store.close();
+  });
+
+  it("claims once, counts hits per window, and keeps a capped, paginated audit stream", async () => {
+    const { store } = await openStore();
+    expect(await store.claimOnce("notice:x", 60)).toBe(true);
+    expect(await store.claimOnce("notice:x", 60)).toBe(false);
+    expect(await store.countHit("mint:alice", NOW, 60)).toBe(1);
+    expect(await store.countHit("mint:alice", NOW, 60)).toBe(2);
+    expect(await store.countHit("mint:bob", NOW, 60)).toBe(1);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(await store.appendAudit({ type: `e${i}`, at: NOW + i, actor: "test" }, 1000));
+    }
+    const firstPage = await store.readAudit({ count: 2 });
+    expect(firstPage.map((e) => e.type)).toEqual(["e4", "e3"]);
+    expect(firstPage[0]).toEqual({ type: "e4", at: NOW + 4, actor: "test", id: ids[4] });
+    const secondPage = await store.readAudit({ before: firstPage[1]!.id, count: 2 });
+    expect(secondPage.map((e) => e.type)).toEqual(["e2", "e1"]);
     await store.close();
   });
 
@@ -177,7 +253,8 @@ describe("TTLs", () => {
     expect(tokenTtl).toBeGreaterThan(490);
     expect(tokenTtl).toBeLessThanOrEqual(500);
     expect(await redis.ttl(`${prefix}tok:{forever}`)).toBe(-1);
-    expect(await redis.ttl(`${prefix}sub:{alice}`)).toBe(-1);
+    expect(await redis.ttl(`${prefix}fam:{forever}`)).toBe(-1);
+    expect(await redis.ttl(`${prefix}fam:{r}`)).toBe(tokenTtl);
     redis.disconnect();
     await store.close();
   });

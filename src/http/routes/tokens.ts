@@ -1,13 +1,14 @@
 /**
- * `/v1/tokens`: mint (service clients), list, show and revoke (service clients, or users with
- * `manage_tokens` for their own tokens), and `self` for the presented token.
+ * `/v1/tokens`: mint (service clients for any subject; users with `manage_tokens` for themselves,
+ * only narrower than the presented token), list, show and revoke (service clients, or users for
+ * their own tokens), and `self` for the presented token.
  * @module
  */
 import { Hono } from "hono";
 import type { IssuerContext } from "../../context.js";
 import { Forbidden, InvalidRequest, NotFound } from "../../errors.js";
 import type { StoredToken } from "../../store/types.js";
-import { issueToken } from "../../tokens/issue-token.js";
+import { type IssuedToken, issueToken, type MintActor } from "../../tokens/issue-token.js";
 import { IDENTIFIER, mintRequestSchema } from "../../tokens/mint-request.js";
 import { changeTokenState } from "../../tokens/revoke-token.js";
 import { tokenView } from "../../tokens/token-view.js";
@@ -17,13 +18,30 @@ import {
   type Caller,
   requireManagement,
 } from "../authenticate.js";
-import { readJson } from "../request-body.js";
+import { parseWith, readJsonValue } from "../request-body.js";
 
 const TOKEN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The audit actor string for a caller (never the token). */
 export function actorOf(caller: Caller): string {
   return caller.kind === "client" ? `client:${caller.clientId}` : `token:${caller.claims.jti}`;
+}
+
+/** The mint actor for a caller: a client mints as itself; a token mints as its own child. */
+export function mintActorOf(caller: Caller): MintActor {
+  return caller.kind === "client"
+    ? { clientId: caller.clientId, rateLimitClient: caller.clientId, audit: actorOf(caller) }
+    : {
+        clientId: caller.claims.jti,
+        rateLimitClient: caller.claims.client_id,
+        audit: actorOf(caller),
+      };
+}
+
+/** The answer to a successful mint or rotation: the token once, and its record. */
+export function issuedBody(issued: IssuedToken) {
+  const { id, ...view } = tokenView(issued.stored);
+  return { id, token: issued.token, ...view };
 }
 
 /** Loads a token the caller may manage, or answers 404 (another subject's tokens do not exist). */
@@ -47,15 +65,18 @@ export function tokenRoutes(ctx: IssuerContext) {
 
   routes.post("/", async (c) => {
     const caller = c.get("caller");
-    if (caller.kind !== "client") {
-      throw new Forbidden("client_required", "Only service clients mint tokens here");
-    }
-    const request = await readJson(c, mintRequestSchema);
-    const { token, stored } = await issueToken(ctx, request, { clientId: caller.clientId });
-    const { id, ...view } = tokenView(stored);
+    requireManagement(caller);
+    const body = await readJsonValue(c);
+    const request = parseWith(
+      mintRequestSchema,
+      caller.kind === "user" ? forOwnSubject(body, caller.claims.sub) : body,
+    );
+    const issued = await issueToken(ctx, request, mintActorOf(caller), {
+      ...(caller.kind === "user" ? { parent: caller.stored.record, reason: "self_service" } : {}),
+    });
     c.header("Cache-Control", "no-store");
-    c.header("Location", `${ctx.config.issuer}/v1/tokens/${id}`);
-    return c.json({ id, token, ...view }, 201);
+    c.header("Location", `${ctx.config.issuer}/v1/tokens/${issued.stored.record.id}`);
+    return c.json(issuedBody(issued), 201);
   });
 
   routes.get("/", async (c) => {
@@ -107,4 +128,14 @@ export function tokenRoutes(ctx: IssuerContext) {
   });
 
   return routes;
+}
+
+/** A user mints for themselves: the subject is implied and may not name anyone else. */
+function forOwnSubject(body: unknown, subject: string): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  const requested = (body as { subject?: unknown }).subject;
+  if (requested !== undefined && requested !== subject) {
+    throw new Forbidden("wider_than_parent", "A token can only mint for its own subject");
+  }
+  return { ...body, subject };
 }

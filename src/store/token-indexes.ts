@@ -1,0 +1,45 @@
+/**
+ * Index arithmetic both stores share: scores, retention deadlines and the per-day expiry buckets
+ * (tokens are bucketed by the UTC day of their `exp`, so no single key holds every token).
+ * @module
+ */
+import type { StoredToken, TokenRecord } from "./types.js";
+
+const DAY = 86400;
+/** Expiry buckets outlive their day by this much, so late sweeps still find them. */
+const EXPIRY_BUCKET_GRACE = 8 * DAY;
+
+/** The index score of a token: its `exp`, or +Infinity when it never expires. */
+export function scoreOf(record: Pick<TokenRecord, "exp">): number {
+  return record.exp ?? Number.POSITIVE_INFINITY;
+}
+
+/** Until when (seconds) a token's record and index entries are kept; null means forever. */
+export function keepUntilOf(
+  record: Pick<TokenRecord, "exp">,
+  retentionSeconds: number,
+): number | null {
+  return record.exp === null ? null : record.exp + retentionSeconds;
+}
+
+/** The UTC day number of an instant (seconds since the epoch). */
+export function expiryDay(exp: number): number {
+  return Math.floor(exp / DAY);
+}
+
+/** Every day number whose bucket may hold an `exp` in `(from, to]`. */
+export function expiryDays(from: number, to: number): number[] {
+  const days: number[] = [];
+  for (let day = expiryDay(from); day <= expiryDay(to); day++) days.push(day);
+  return days;
+}
+
+/** When (seconds) the expiry bucket holding `exp` may be dropped. */
+export function expiryIndexDeadline(exp: number): number {
+  return (expiryDay(exp) + 1) * DAY + EXPIRY_BUCKET_GRACE;
+}
+
+/** Sort order for listings: newest first, then by id. */
+export function newestFirst(a: StoredToken, b: StoredToken): number {
+  return b.record.created - a.record.created || a.record.id.localeCompare(b.record.id);
+}

@@ -1,0 +1,121 @@
+/**
+ * Rotation: a new token in the same family with the same name, scope and org (and optionally a
+ * new expiry); the old one is revoked at once. Exactly one of two concurrent rotations of a token
+ * wins (a compare-and-set on the old token's state); the loser's new token is revoked before it
+ * is ever handed out, and the loser gets a 409.
+ *
+ * Presenting a rotated-out token again is *reuse*: {@link detectReuse} revokes the whole family.
+ * @module
+ */
+import { recordAudit } from "../audit/record-audit.js";
+import type { IssuerContext } from "../context.js";
+import { Conflict } from "../errors.js";
+import type { StoredToken } from "../store/types.js";
+import { type IssuedToken, issueToken, type MintActor } from "./issue-token.js";
+import type { MintRequest } from "./mint-request.js";
+import type { ExpiryRequest } from "./policy.js";
+import { changeTokenState, revokeIndex } from "./revoke-token.js";
+
+/** What may change in a rotation. */
+export interface RotationChanges extends ExpiryRequest {
+  readonly scope?: readonly string[];
+  readonly permissions?: Readonly<Record<string, readonly string[]>> | undefined;
+  readonly audience?: readonly string[];
+}
+
+/** The mint request that reproduces a token, with `changes` applied. */
+export function successorRequest(old: StoredToken, changes: RotationChanges): MintRequest {
+  const { record } = old;
+  const keepsLifetime = changes.expires_in === undefined && changes.expires_at === undefined;
+  const lifetime = record.exp === null ? null : record.exp - record.created;
+  return {
+    subject: record.sub,
+    name: record.name,
+    ...(record.description === undefined ? {} : { description: record.description }),
+    scope: [...(changes.scope ?? record.scope)],
+    ...(changes.scope !== undefined
+      ? changes.permissions === undefined
+        ? {}
+        : { permissions: clonePermissions(changes.permissions) }
+      : record.permissions === undefined
+        ? {}
+        : { permissions: clonePermissions(record.permissions) }),
+    ...(record.org === undefined ? {} : { org: record.org }),
+    audience: [...(changes.audience ?? record.aud)],
+    ...(keepsLifetime
+      ? lifetime === null
+        ? { expires_at: null }
+        : { expires_in: lifetime }
+      : changes.expires_in !== undefined
+        ? { expires_in: changes.expires_in }
+        : { expires_at: changes.expires_at ?? null }),
+  };
+}
+
+function clonePermissions(
+  permissions: Readonly<Record<string, readonly string[]>>,
+): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(permissions).map(([key, ids]) => [key, [...ids]]));
+}
+
+/**
+ * Rotates `old` (which must be active).
+ *
+ * @throws {Conflict} `token_not_active` when it is not active, `rotation_conflict` when a
+ *   concurrent rotation won.
+ */
+export async function rotateToken(
+  ctx: IssuerContext,
+  old: StoredToken,
+  actor: MintActor,
+  changes: RotationChanges = {},
+): Promise<IssuedToken> {
+  if (old.state !== "active") {
+    throw new Conflict("token_not_active", `The token is ${old.state} and cannot be rotated`);
+  }
+  const issued = await issueToken(ctx, successorRequest(old, changes), actor, {
+    family: old.record.fam,
+    reason: "rotation",
+    replacesOne: true,
+  });
+  const won = await ctx.store.transitionTokenState(
+    old.record.id,
+    ["active"],
+    "rotated",
+    issued.stored.record.id,
+  );
+  if (!won) {
+    await changeTokenState(ctx, issued.stored, "revoked", {
+      actor: actor.audit,
+      reason: "lost_rotation_race",
+    });
+    throw new Conflict("rotation_conflict", "The token was rotated or revoked concurrently");
+  }
+  await changeTokenState(ctx, old, "rotated", { actor: actor.audit, reason: "rotation" });
+  return issued;
+}
+
+/**
+ * Called when a rotated-out token is presented: revokes every token of its family and records
+ * `token.reuse_detected`.
+ */
+export async function detectReuse(
+  ctx: IssuerContext,
+  stored: StoredToken,
+  how: string,
+): Promise<void> {
+  await recordAudit(ctx, {
+    type: "token.reuse_detected",
+    actor: `token:${stored.record.id}`,
+    jti: stored.record.id,
+    sub: stored.record.sub,
+    ...(stored.record.org === undefined ? {} : { org: stored.record.org }),
+    reason: how,
+    detail: { family: stored.record.fam },
+  });
+  await revokeIndex(
+    ctx,
+    { family: stored.record.fam },
+    { actor: `token:${stored.record.id}`, reason: "reuse_detected" },
+  );
+}

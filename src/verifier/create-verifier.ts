@@ -1,0 +1,139 @@
+/**
+ * The downstream verifier: `createVerifier(options).verify(token)` returns the typed claims of a
+ * valid, unrevoked tokenmint access token or throws a {@link TokenVerificationFailed} with a
+ * stable `code`. In order it checks the wire form (prefix, one canonical compact JWS), the
+ * signature with a key from the issuer's JWKS (pinned `alg`, never `jku`/`jwk`/`x5u`), `typ`
+ * `at+jwt`, `iss`, `aud`, the times and claim shapes, and then the token's entry in the issuer's
+ * Token Status List (spec order: the token first, its status second).
+ *
+ * Runs on Web APIs, jose and hono only: Node and Workers alike.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuer: "https://tokens.example.com",
+ *   audience: "https://api.example.com",
+ * });
+ * const claims = await verifier.verify(bearer); // throws TokenRevoked, TokenExpired, ...
+ * ```
+ * @module
+ */
+import { decodeJwt, decodeProtectedHeader } from "jose";
+import type { AccessTokenClaims } from "./claims.js";
+import { createJwksSource } from "./jwks-source.js";
+import { createStatusListSource } from "./status-list-source.js";
+import { createTokenCache, jwsDigest, type TokenCache } from "./token-cache.js";
+import { checkVerifierOptions, type VerifierOptions } from "./verifier-options.js";
+import { toCanonicalJws, verifyAccessTokenJwt } from "./verify-jwt.js";
+
+/** A configured verifier. */
+export interface Verifier {
+  /**
+   * Verifies a presented token (with its prefix).
+   *
+   * @throws {TokenVerificationFailed} with a stable `code`; HTTP 401, or 503 for
+   * `status_unavailable` and `keys_unavailable`.
+   */
+  verify(token: string): Promise<AccessTokenClaims>;
+}
+
+async function fromCache(
+  cache: TokenCache,
+  jws: string,
+  nowMs: number,
+  issuer: string,
+  getKey: (header: { alg: string; kid: string }) => Promise<CryptoKey>,
+): Promise<{ claims?: AccessTokenClaims; digest: string }> {
+  const digest = await jwsDigest(jws);
+  let iss: unknown;
+  let jti: unknown;
+  try {
+    ({ iss, jti } = decodeJwt(jws));
+  } catch {
+    return { digest };
+  }
+  if (iss !== issuer || typeof jti !== "string") return { digest };
+  const hit = cache.get(iss, jti, digest, nowMs);
+  if (!hit) return { digest };
+  await getKey(hit.header);
+  return { claims: hit.claims, digest };
+}
+
+/**
+ * Creates a verifier; options are validated here, once.
+ *
+ * @throws {TypeError} on a bad option.
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuer: "https://tokens.example.com",
+ *   audience: "https://api.example.com",
+ *   statusList: { failOpen: false, maxTtlSeconds: 600 },
+ *   cache: { maxEntries: 50_000 },
+ * });
+ * ```
+ */
+export function createVerifier(input: VerifierOptions): Verifier {
+  const options = checkVerifierOptions(input);
+  const now = options.now ?? (() => Date.now());
+  const fetchFn = options.fetch;
+  const keys = createJwksSource({
+    ...(options.jwks
+      ? { jwks: options.jwks }
+      : {
+          jwksUri: options.jwksUri ?? `${options.issuer.replace(/\/$/, "")}/.well-known/jwks.json`,
+        }),
+    ...(fetchFn ? { fetch: fetchFn } : {}),
+    ...options.jwksCache,
+    now,
+  });
+  const statusOptions = options.statusList ?? {};
+  const status =
+    statusOptions.enabled === false
+      ? undefined
+      : createStatusListSource({
+          ...statusOptions,
+          issuer: options.issuer,
+          getKey: keys.getKey,
+          algorithms: options.algorithms,
+          now,
+          ...(statusOptions.fetch || fetchFn ? { fetch: statusOptions.fetch ?? fetchFn } : {}),
+          ...(options.clockTolerance === undefined
+            ? {}
+            : { clockTolerance: options.clockTolerance }),
+        });
+  const cache = options.cache === false ? undefined : createTokenCache(options.cache);
+
+  return {
+    async verify(token) {
+      const jws = toCanonicalJws(token, options.prefix);
+      const cached = cache
+        ? await fromCache(cache, jws, now(), options.issuer, keys.getKey)
+        : undefined;
+      let claims = cached?.claims;
+      if (!claims) {
+        claims = await verifyAccessTokenJwt(token, {
+          issuer: options.issuer,
+          audience: options.audience,
+          algorithms: options.algorithms,
+          prefix: options.prefix,
+          getKey: keys.getKey,
+          now,
+          ...(options.clockTolerance === undefined
+            ? {}
+            : { clockTolerance: options.clockTolerance }),
+          ...(options.allowNoExpiry ? { allowNoExpiry: true } : {}),
+        });
+        if (cache && cached) {
+          const { alg, kid } = decodeProtectedHeader(jws);
+          cache.set(
+            { claims, header: { alg: alg as string, kid: kid as string }, digest: cached.digest },
+            now(),
+          );
+        }
+      }
+      await status?.check(claims.status.status_list);
+      return claims;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Hono middleware for downstream services: takes the `Authorization: Bearer` token, verifies it,
+ * optionally checks a permission (on a resource, in an org) with {@link can}, and puts the claims
+ * on the context as `tokenClaims`. Failures answer RFC 9457 problem+json with a stable `code`,
+ * `Cache-Control: no-store`, and never echo the token: 401 with `WWW-Authenticate: Bearer
+ * error="invalid_token"` (plain `Bearer` when no token was sent), 403 with
+ * `error="insufficient_scope"`, 503 with `Retry-After` when the status list or keys cannot be had.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<{ Variables: TokenVariables }>();
+ * app.get(
+ *   "/projects/:id",
+ *   requireToken({ verifier, permission: "read_project", resource: (c) => c.req.param("id") }),
+ *   (c) => c.json({ sub: c.get("tokenClaims").sub }),
+ * );
+ * ```
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { TokenmintError } from "../errors.js";
+import { can } from "./can.js";
+import type { AccessTokenClaims } from "./claims.js";
+import type { Verifier } from "./create-verifier.js";
+import { InsufficientScope, TokenMissing, TokenVerificationFailed } from "./errors.js";
+
+/** The Hono variables {@link requireToken} sets. */
+export type TokenVariables = { tokenClaims: AccessTokenClaims };
+
+/** What {@link requireToken} checks. */
+export interface RequireTokenOptions {
+  readonly verifier: Verifier;
+  /** A permission the token must carry (see {@link can}). */
+  readonly permission?: string;
+  /** The resource the request is about, for narrowed permissions. */
+  readonly resource?: (c: Context) => string | undefined;
+  /** The org the request is about; given, an org-confined token must match it. */
+  readonly org?: (c: Context) => string | undefined;
+}
+
+const TITLES: Record<number, string> = {
+  401: "Unauthorized",
+  403: "Forbidden",
+  503: "Service Unavailable",
+};
+
+/**
+ * The problem+json response for a verification or authorization failure.
+ *
+ * @example
+ * ```ts
+ * return tokenProblem(new TokenExpired());
+ * ```
+ */
+export function tokenProblem(error: TokenmintError): Response {
+  const body = {
+    type: `https://tokenmint.dev/problems/${error.code}`,
+    title: TITLES[error.status] ?? "Error",
+    status: error.status,
+    code: error.code,
+    detail: error.message,
+  };
+  return new Response(JSON.stringify(body), {
+    status: error.status,
+    headers: {
+      "Content-Type": "application/problem+json",
+      "Cache-Control": "no-store",
+      ...error.headers,
+    },
+  });
+}
+
+const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
+
+/**
+ * Creates the middleware; options are checked once, here.
+ *
+ * @throws {TypeError} when `verifier` is missing.
+ */
+export function requireToken(
+  options: RequireTokenOptions,
+): MiddlewareHandler<{ Variables: TokenVariables }> {
+  if (typeof options?.verifier?.verify !== "function") {
+    throw new TypeError("requireToken: a verifier is required");
+  }
+  const { verifier, permission, resource, org } = options;
+  if (permission !== undefined && (typeof permission !== "string" || permission === "")) {
+    throw new TypeError("requireToken: permission must be a non-empty string");
+  }
+
+  return async function requireTokenMiddleware(c, next) {
+    const match = BEARER.exec(c.req.header("Authorization") ?? "");
+    if (!match?.[1]) return tokenProblem(new TokenMissing());
+    let claims: AccessTokenClaims;
+    try {
+      claims = await verifier.verify(match[1]);
+    } catch (error) {
+      if (error instanceof TokenVerificationFailed) return tokenProblem(error);
+      throw error;
+    }
+    const context = org ? { org: org(c) } : undefined;
+    if (permission !== undefined && !can(claims, permission, resource?.(c), context)) {
+      return tokenProblem(new InsufficientScope());
+    }
+    if (permission === undefined && context && claims.org !== undefined) {
+      if (context.org !== claims.org) {
+        return tokenProblem(new InsufficientScope("The token is confined to another organization"));
+      }
+    }
+    c.set("tokenClaims", claims);
+    await next();
+  };
+}

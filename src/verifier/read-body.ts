@@ -1,0 +1,42 @@
+/**
+ * Reads an outbound response body with a size cap, so a misbehaving or hostile endpoint cannot
+ * make the verifier buffer without bound. Web Streams only.
+ *
+ * @example
+ * ```ts
+ * const text = await readBodyCapped(await fetch(url), 64 * 1024);
+ * ```
+ * @module
+ */
+
+/**
+ * Returns the body as text, or throws when it has more than `maxBytes` bytes.
+ *
+ * @throws {RangeError} when the body is too large.
+ */
+export async function readBodyCapped(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) {
+    void response.body?.cancel().catch(() => undefined);
+    throw new RangeError(`Response body exceeds ${maxBytes} bytes`);
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let total = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      throw new RangeError(`Response body exceeds ${maxBytes} bytes`);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** A `fetch` that resolves the global at call time (Workers reject a detached `fetch`). */
+export const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);

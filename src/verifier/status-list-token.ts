@@ -1,0 +1,95 @@
+/**
+ * Verifies a Status List Token (draft-ietf-oauth-status-list section 5.1) served by the issuer:
+ * canonical compact JWS, a pinned asymmetric `alg`, a key from the issuer's JWKS, header `typ`
+ * `statuslist+jwt`, `sub` equal to the URI it was fetched from, `iat` not in the future, `exp`
+ * (when present) not passed, `iss` (when present) equal to the issuer, `ttl` (when present) a
+ * positive number, and a `status_list` whose `lst` inflates within the cap.
+ *
+ * @example
+ * ```ts
+ * const list = await verifyStatusListToken(body, { uri, issuer, getKey, algorithms: ["ES256"] });
+ * readStatus(list.bytes, list.bits, 42);
+ * ```
+ * @module
+ */
+import { type JWTVerifyGetKey, jwtVerify } from "jose";
+import { isStatusListBits, type StatusListBits } from "../status/bits.js";
+import { decompressStatusList, MAX_STATUS_LIST_BYTES } from "../status/codec.js";
+import { STATUS_LIST_TOKEN_TYPE } from "./claims.js";
+import { toCanonicalJws } from "./verify-jwt.js";
+
+/** A verified, decompressed status list. */
+export interface StatusList {
+  readonly bits: StatusListBits;
+  readonly bytes: Uint8Array;
+  readonly iat: number;
+  readonly exp?: number;
+  readonly ttl?: number;
+}
+
+/** What a Status List Token is checked against. */
+export interface StatusListTokenCheck {
+  /** The URI it was fetched from; must equal its `sub`. */
+  readonly uri: string;
+  readonly issuer: string;
+  readonly getKey: JWTVerifyGetKey;
+  readonly algorithms: readonly string[];
+  readonly now?: () => number;
+  /** Seconds of clock skew tolerated (default 30). */
+  readonly clockTolerance?: number;
+  /** Decompression cap in bytes (default {@link MAX_STATUS_LIST_BYTES}). */
+  readonly maxBytes?: number;
+  /** Longest accepted token in characters (default 4 MiB). */
+  readonly maxLength?: number;
+}
+
+/** A Status List Token that fails a check; the verifier reports it as `status_unavailable`. */
+export class StatusListTokenInvalid extends Error {
+  override readonly name = "StatusListTokenInvalid";
+}
+
+/**
+ * Verifies and decodes a Status List Token.
+ *
+ * @throws {StatusListTokenInvalid}, a jose error, or `StatusListCorrupt`.
+ */
+export async function verifyStatusListToken(
+  token: string,
+  check: StatusListTokenCheck,
+): Promise<StatusList> {
+  const now = check.now?.() ?? Date.now();
+  const tolerance = check.clockTolerance ?? 30;
+  const jws = toCanonicalJws(token.trim(), "", check.maxLength ?? 4 * 1024 * 1024);
+  const { payload } = await jwtVerify(jws, check.getKey, {
+    algorithms: [...check.algorithms],
+    typ: STATUS_LIST_TOKEN_TYPE,
+    subject: check.uri,
+    requiredClaims: ["sub", "iat"],
+    clockTolerance: tolerance,
+    currentDate: new Date(now),
+  });
+  if (payload.iss !== undefined && payload.iss !== check.issuer) {
+    throw new StatusListTokenInvalid("Status list iss is not the issuer");
+  }
+  const iat = payload.iat as number;
+  if (iat > Math.floor(now / 1000) + tolerance) {
+    throw new StatusListTokenInvalid("Status list iat is in the future");
+  }
+  const ttl = payload.ttl;
+  if (ttl !== undefined && !(typeof ttl === "number" && Number.isFinite(ttl) && ttl > 0)) {
+    throw new StatusListTokenInvalid("Status list ttl is not a positive number");
+  }
+  const list = payload.status_list as { bits?: unknown; lst?: unknown } | undefined;
+  if (typeof list !== "object" || list === null || !isStatusListBits(list.bits)) {
+    throw new StatusListTokenInvalid("Status list bits is missing or invalid");
+  }
+  if (typeof list.lst !== "string") throw new StatusListTokenInvalid("Status list lst is missing");
+  const bytes = await decompressStatusList(list.lst, check.maxBytes ?? MAX_STATUS_LIST_BYTES);
+  return {
+    bits: list.bits,
+    bytes,
+    iat,
+    ...(payload.exp === undefined ? {} : { exp: payload.exp }),
+    ...(ttl === undefined ? {} : { ttl }),
+  };
+}

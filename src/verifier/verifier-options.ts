@@ -1,0 +1,134 @@
+/**
+ * The options of {@link createVerifier}, checked once when the verifier is created: a bad value
+ * throws a `TypeError` naming the option, so a misconfigured service fails at start-up.
+ *
+ * @example
+ * ```ts
+ * const options = checkVerifierOptions({ issuer, audience: "https://api.example.com" });
+ * ```
+ * @module
+ */
+import type { JSONWebKeySet } from "jose";
+import { checkAlgorithms, DEFAULT_ALGORITHMS } from "./import-key.js";
+import type { TokenCacheOptions } from "./token-cache.js";
+
+/** How the verifier uses the Token Status List. */
+export interface StatusListOptions {
+  /** Check every token's status (default true). */
+  readonly enabled?: boolean;
+  /** Accept tokens when no fresh list can be fetched (default false: answer 503). */
+  readonly failOpen?: boolean;
+  /** Lower clamp of a list's `ttl`, seconds (default 5; also used when a list has no `ttl`). */
+  readonly minTtlSeconds?: number;
+  /** Upper clamp of a list's `ttl`, seconds (default 3,600). */
+  readonly maxTtlSeconds?: number;
+  /** After a failed fetch, seconds before the same list is fetched again (default 5). */
+  readonly retrySeconds?: number;
+  /** Decompressed list cap in bytes (default 8 MiB). */
+  readonly maxBytes?: number;
+  /** `fetch` for status lists (default: the verifier's `fetch`). */
+  readonly fetch?: typeof fetch;
+}
+
+/** How the issuer's JWKS is cached. */
+export interface JwksCacheOptions {
+  /** Refetch the JWKS once it is this old, seconds (default 300). */
+  readonly maxAgeSeconds?: number;
+  /** At most one refetch per this many seconds, for unknown kids and after failures (default 30). */
+  readonly cooldownSeconds?: number;
+  /** Keep trusting cached keys this long after the last successful fetch (default 86,400). */
+  readonly staleIfErrorSeconds?: number;
+}
+
+/** Everything {@link createVerifier} takes. */
+export interface VerifierOptions {
+  /** The pinned issuer (`iss`), e.g. `https://tokens.example.com`. */
+  readonly issuer: string;
+  /** This service's audience value(s); a token must name one of them in `aud`. */
+  readonly audience: string | readonly string[];
+  /** The issuer's JWKS (default `<issuer>/.well-known/jwks.json`). */
+  readonly jwksUri?: string;
+  /** A static JWKS instead of fetching one. */
+  readonly jwks?: JSONWebKeySet;
+  /** Accepted `alg`s (default ES256, EdDSA, RS256, PS256); asymmetric ones only. */
+  readonly algorithms?: readonly string[];
+  /** Token prefix (default `tmpat_`; `""` for bare JWTs). */
+  readonly prefix?: string;
+  readonly statusList?: StatusListOptions;
+  readonly jwksCache?: JwksCacheOptions;
+  /** Seconds of clock skew tolerated (default 30). */
+  readonly clockTolerance?: number;
+  /** Accept tokens without `exp` (only if the issuer's policy mints them). */
+  readonly allowNoExpiry?: boolean;
+  /** Verified-token cache (default 10,000 entries, 300 s); `false` turns it off. */
+  readonly cache?: TokenCacheOptions | false;
+  /** `fetch` for the JWKS and status lists (default: the global one). */
+  readonly fetch?: typeof fetch;
+  /** The clock, milliseconds since the epoch (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+function checkSeconds(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+    throw new TypeError(`${name}: must be a non-negative number of seconds`);
+  }
+}
+
+function checkHttpUrl(name: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${name}: must be an absolute URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(`${name}: must be an http(s) URL`);
+  }
+}
+
+/**
+ * Validates the options and fills in the derived defaults.
+ *
+ * @throws {TypeError} naming the first bad option.
+ */
+export function checkVerifierOptions(options: VerifierOptions): VerifierOptions & {
+  readonly algorithms: readonly string[];
+  readonly prefix: string;
+} {
+  checkHttpUrl("issuer", options.issuer);
+  const audiences = typeof options.audience === "string" ? [options.audience] : options.audience;
+  if (!Array.isArray(audiences) || audiences.length === 0 || audiences.some((a) => !a)) {
+    throw new TypeError("audience: at least one non-empty audience is required");
+  }
+  if (options.jwks && options.jwksUri) throw new TypeError("jwks and jwksUri: give one, not both");
+  if (options.jwksUri !== undefined) checkHttpUrl("jwksUri", options.jwksUri);
+  if (options.prefix !== undefined && typeof options.prefix !== "string") {
+    throw new TypeError("prefix: must be a string");
+  }
+  checkSeconds("clockTolerance", options.clockTolerance);
+  const status = options.statusList ?? {};
+  checkSeconds("statusList.minTtlSeconds", status.minTtlSeconds);
+  checkSeconds("statusList.maxTtlSeconds", status.maxTtlSeconds);
+  checkSeconds("statusList.retrySeconds", status.retrySeconds);
+  if ((status.minTtlSeconds ?? 5) > (status.maxTtlSeconds ?? 3600)) {
+    throw new TypeError("statusList.minTtlSeconds: must not exceed maxTtlSeconds");
+  }
+  const jwks = options.jwksCache ?? {};
+  checkSeconds("jwksCache.maxAgeSeconds", jwks.maxAgeSeconds);
+  checkSeconds("jwksCache.cooldownSeconds", jwks.cooldownSeconds);
+  checkSeconds("jwksCache.staleIfErrorSeconds", jwks.staleIfErrorSeconds);
+  if (options.allowNoExpiry && status.enabled === false) {
+    throw new TypeError("allowNoExpiry: non-expiring tokens need the status list enabled");
+  }
+  if (options.cache) {
+    checkSeconds("cache.maxAgeSeconds", options.cache.maxAgeSeconds);
+    if (!Number.isSafeInteger(options.cache.maxEntries ?? 1)) {
+      throw new TypeError("cache.maxEntries: must be an integer");
+    }
+  }
+  return {
+    ...options,
+    algorithms: checkAlgorithms(options.algorithms ?? DEFAULT_ALGORITHMS),
+    prefix: options.prefix ?? "tmpat_",
+  };
+}

@@ -1,0 +1,98 @@
+import { base64url } from "jose";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { AccessTokenClaims } from "../../src/verifier/claims.js";
+import { createTokenCache } from "../../src/verifier/token-cache.js";
+import { codeOf, FakeIssuer, makeKey } from "./fake-issuer.js";
+
+const server = setupServer();
+let issuer: FakeIssuer;
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+beforeEach(async () => {
+  issuer = await FakeIssuer.create();
+  server.use(...issuer.handlers());
+});
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe("verified-token cache in the verifier", () => {
+  it("a cache hit still sees a revocation once the list ttl has passed", async () => {
+    const verifier = issuer.verifier();
+    const token = await issuer.token();
+    expect(await codeOf(verifier.verify(token))).toBe("ok");
+    expect(await codeOf(verifier.verify(token))).toBe("ok");
+    issuer.setStatus(0, 1);
+    issuer.advance(60);
+    expect(await codeOf(verifier.verify(token))).toBe("token_revoked");
+  });
+
+  it("a forged token claiming a cached jti misses the cache and fails", async () => {
+    const verifier = issuer.verifier();
+    const token = await issuer.token({ jti: "tok-shared" });
+    await verifier.verify(token);
+    const [h, , s] = token.split(".");
+    const payload = JSON.parse(
+      new TextDecoder().decode(base64url.decode(token.split(".")[1] ?? "")),
+    );
+    const forged = base64url.encode(JSON.stringify({ ...payload, scope: "admin" }));
+    expect(await codeOf(verifier.verify(`${h}.${forged}.${s}`))).toBe("signature_invalid");
+    const attacker = await makeKey("ES256", issuer.keys[0]?.kid);
+    const resigned = await issuer.token({ jti: "tok-shared", scope: "admin" }, {}, attacker);
+    expect(await codeOf(verifier.verify(resigned))).toBe("signature_invalid");
+  });
+
+  it("a cached token expires with its exp", async () => {
+    const verifier = issuer.verifier();
+    const token = await issuer.token({ exp: issuer.seconds + 10 });
+    await verifier.verify(token);
+    issuer.advance(41);
+    expect(await codeOf(verifier.verify(token))).toBe("token_expired");
+  });
+
+  it("a cached token dies with its signing key once the JWKS is refetched", async () => {
+    const verifier = issuer.verifier();
+    const token = await issuer.token();
+    await verifier.verify(token);
+    issuer.keys = [await makeKey("ES256", "replacement")];
+    issuer.advance(300);
+    expect(await codeOf(verifier.verify(token))).toBe("key_unknown");
+  });
+
+  it("a cache hit still needs the prefix and canonical form", async () => {
+    const verifier = issuer.verifier();
+    const token = await issuer.token();
+    await verifier.verify(token);
+    expect(await codeOf(verifier.verify(token.slice(6)))).toBe("token_malformed");
+    expect(await codeOf(verifier.verify(`${token}=`))).toBe("token_malformed");
+  });
+});
+
+describe("createTokenCache", () => {
+  const claims = (jti: string, exp?: number) =>
+    ({ iss: "i", jti, ...(exp === undefined ? {} : { exp }) }) as unknown as AccessTokenClaims;
+  const header = { alg: "ES256", kid: "k" };
+
+  it("is an LRU bounded by maxEntries", () => {
+    const cache = createTokenCache({ maxEntries: 2 });
+    cache.set({ claims: claims("a"), header, digest: "da" }, 0);
+    cache.set({ claims: claims("b"), header, digest: "db" }, 0);
+    expect(cache.get("i", "a", "da", 1)).toBeDefined();
+    cache.set({ claims: claims("c"), header, digest: "dc" }, 0);
+    expect(cache.get("i", "b", "db", 1)).toBeUndefined();
+    expect(cache.get("i", "a", "da", 1)).toBeDefined();
+    expect(cache.get("i", "c", "dc", 1)).toBeDefined();
+  });
+
+  it("keeps an entry until min(exp, verified + maxAgeSeconds) and only for the same digest", () => {
+    const cache = createTokenCache({ maxAgeSeconds: 100 });
+    cache.set({ claims: claims("a", 50), header, digest: "da" }, 0);
+    cache.set({ claims: claims("b"), header, digest: "db" }, 0);
+    expect(cache.get("i", "a", "other", 1)).toBeUndefined();
+    expect(cache.get("i", "a", "da", 49_999)).toBeDefined();
+    expect(cache.get("i", "a", "da", 50_000)).toBeUndefined();
+    expect(cache.get("i", "b", "db", 99_999)).toBeDefined();
+    expect(cache.get("i", "b", "db", 100_000)).toBeUndefined();
+    expect(cache.get("j", "b", "db", 1)).toBeUndefined();
+  });
+});
