@@ -19,6 +19,7 @@ import { oauthRoutes } from "./http/routes/oauth.js";
 import { publicRoutes } from "./http/routes/public.js";
 import { tokenLifecycleRoutes } from "./http/routes/token-lifecycle.js";
 import { tokenRoutes } from "./http/routes/tokens.js";
+import { usageAndAuditRoutes } from "./http/routes/usage-and-audit.js";
 
 /**
  * The issuer app.
@@ -44,6 +45,7 @@ export function buildApp(ctx: IssuerContext): Hono {
   app.route("/v1/tokens", tokenLifecycleRoutes(ctx));
   app.route("/v1/tokens", tokenRoutes(ctx));
   app.route("/v1", oauthRoutes(ctx));
+  app.route("/v1", usageAndAuditRoutes(ctx));
   app.notFound(() => problemResponse(new NotFound("No such endpoint")));
   app.onError(createErrorHandler(ctx.logger));
   return app;

@@ -13,7 +13,11 @@ import type { Clock } from "../clock.js";
 import type { Config } from "../config/config.js";
 import type { IssuerContext } from "../context.js";
 import type { Logger } from "../logger.js";
+import { sweepExpiryNotices } from "../tokens/expiry-notices.js";
 import { createNodeStore } from "./create-node-store.js";
+
+/** How often the Node server sweeps for expiry notices. */
+const EXPIRY_SWEEP_MS = 60_000;
 
 /** A running issuer. */
 export interface RunningIssuer {
@@ -62,6 +66,13 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
     );
     started.once("error", reject);
   });
+  // Expiry notices: every instance sweeps; the store's atomic claims make each notice unique.
+  const sweeper = setInterval(() => {
+    sweepExpiryNotices(context).catch((error: unknown) =>
+      logger.warn("expiry_notices.failed", { message: (error as Error).message }),
+    );
+  }, EXPIRY_SWEEP_MS);
+  sweeper.unref();
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
@@ -69,6 +80,7 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
     context,
     mode,
     async close() {
+      clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

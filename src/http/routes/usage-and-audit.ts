@@ -1,0 +1,95 @@
+/**
+ * `POST /v1/usage` (downstream services report batched token use) and `GET /v1/audit` (the
+ * audit stream, filtered and paginated). Both are for service clients.
+ * @module
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { epochSeconds } from "../../clock.js";
+import type { IssuerContext } from "../../context.js";
+import { Forbidden } from "../../errors.js";
+import type { AuditEntry } from "../../store/types.js";
+import { usageReportSchema } from "../../tokens/lifecycle-requests.js";
+import { IDENTIFIER } from "../../tokens/mint-request.js";
+import { isoTime } from "../../tokens/token-view.js";
+import { type AuthVariables, authenticate } from "../authenticate.js";
+import { parseWith, readJson } from "../request-body.js";
+
+const auditQuerySchema = z.strictObject({
+  subject: z.string().regex(IDENTIFIER).optional(),
+  org: z.string().regex(IDENTIFIER).optional(),
+  type: z
+    .string()
+    .regex(/^[a-z_.]{1,64}$/)
+    .optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,20}-\d{1,20}$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** How many stream entries one audit query reads at most while filtering. */
+const AUDIT_SCAN_LIMIT = 10000;
+const AUDIT_SCAN_BATCH = 500;
+
+function matches(entry: AuditEntry, query: z.infer<typeof auditQuerySchema>): boolean {
+  return (
+    (query.subject === undefined || entry.sub === query.subject) &&
+    (query.org === undefined || entry.org === query.org) &&
+    (query.type === undefined || entry.type === query.type)
+  );
+}
+
+/** Builds the usage and audit routes (mounted under `/v1`). */
+export function usageAndAuditRoutes(ctx: IssuerContext) {
+  const routes = new Hono<{ Variables: AuthVariables }>();
+  const clientsOnly = authenticate(ctx, { clients: true });
+
+  routes.post("/usage", clientsOnly, async (c) => {
+    const { events } = await readJson(c, usageReportSchema);
+    const now = epochSeconds(ctx.clock);
+    // Reports from the future are clamped to now; each token keeps its latest use.
+    await Promise.all(
+      events.map((event) => {
+        const at =
+          typeof event.at === "number" ? event.at : Math.floor(Date.parse(event.at) / 1000);
+        return ctx.store.recordUsage(event.jti, Math.min(at, now), event.ip);
+      }),
+    );
+    return c.json({ accepted: events.length });
+  });
+
+  routes.get("/audit", clientsOnly, async (c) => {
+    const caller = c.get("caller");
+    if (caller.kind !== "client") throw new Forbidden("client_required", "For service clients");
+    const query = parseWith(auditQuerySchema, c.req.query());
+    const found: AuditEntry[] = [];
+    let before = query.cursor;
+    let scanned = 0;
+    let reachedEnd = false;
+    while (found.length < query.limit && scanned < AUDIT_SCAN_LIMIT) {
+      const batch = await ctx.store.readAudit({
+        ...(before === undefined ? {} : { before }),
+        count: AUDIT_SCAN_BATCH,
+      });
+      for (const entry of batch) {
+        before = entry.id;
+        scanned += 1;
+        if (matches(entry, query)) found.push(entry);
+        if (found.length === query.limit) break;
+      }
+      if (batch.length < AUDIT_SCAN_BATCH && found.length < query.limit) {
+        reachedEnd = true;
+        break;
+      }
+    }
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      events: found.map((entry) => ({ ...entry, time: isoTime(entry.at) })),
+      next_cursor: reachedEnd ? null : (before ?? null),
+    });
+  });
+
+  return routes;
+}
