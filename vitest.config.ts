@@ -3,8 +3,6 @@ import { configDefaults, defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // The Worker build runs in workerd under its own config (vitest.workers.config.ts).
-    exclude: ["test/worker/**", "node_modules/**"],
     // test/worker runs inside workerd: `npm run test:worker` (vitest.workers.config.ts).
     exclude: [...configDefaults.exclude, "test/worker/**"],
     globalSetup: ["test/global-setup.ts"],

@@ -97,6 +97,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const indexes = new Map<string, IndexEntry>();
   const counters = new Map<string, CounterEntry>();
   const audit: AuditEntry[] = [];
+  const orgCells = new Map<string, string>();
+  let orgCellsVersion = 0;
   let auditSequence = 0;
 
   function addToIndex(name: string, id: string, score: number, keepUntil: number | null): void {
@@ -306,6 +308,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const older =
         before === undefined ? audit : audit.filter((entry) => compareIds(entry.id, before) < 0);
       return older.slice(-count).reverse();
+    },
+
+    async readOrgCells() {
+      return { version: orgCellsVersion, cells: Object.fromEntries(orgCells) };
+    },
+    async setOrgCell(org, cell) {
+      orgCells.set(org, cell);
+      orgCellsVersion += 1;
+      return orgCellsVersion;
+    },
+    async seedOrgCells(cells) {
+      const missing = Object.entries(cells).filter(([org]) => !orgCells.has(org));
+      if (missing.length === 0) return;
+      for (const [org, cell] of missing) orgCells.set(org, cell);
+      orgCellsVersion += 1;
     },
   };
   return store;

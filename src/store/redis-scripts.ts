@@ -141,3 +141,19 @@ for name, value in pairs(cjson.decode(ARGV[1])) do merged[name] = value end
 redis.call('HSET', KEYS[1], 'm', cjson.encode(merged))
 return 1
 `;
+
+/** KEYS[1] routes hash, KEYS[2] its version counter; ARGV: org, cell. Returns the new version. */
+export const SET_ORG_CELL = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('INCR', KEYS[2])
+`;
+
+/** KEYS[1] routes hash, KEYS[2] version; ARGV: org, cell, org, cell… (only missing orgs are set). */
+export const SEED_ORG_CELLS = `
+local added = 0
+for i = 1, #ARGV, 2 do
+  added = added + redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+if added > 0 then redis.call('INCR', KEYS[2]) end
+return added
+`;

@@ -31,6 +31,8 @@ import {
   RECORD_USAGE,
   RESERVE_SUBJECT_SLOT,
   SAVE_TOKEN,
+  SEED_ORG_CELLS,
+  SET_ORG_CELL,
   SET_STATUS,
   SET_TOKEN_STATE,
   TRANSITION_TOKEN_STATE,
@@ -84,10 +86,12 @@ const SCRIPTS = {
   tmReserveSubjectSlot: [1, RESERVE_SUBJECT_SLOT],
   tmTransitionTokenState: [1, TRANSITION_TOKEN_STATE],
   tmUpdateTokenDetails: [1, UPDATE_TOKEN_DETAILS],
+  tmSetOrgCell: [2, SET_ORG_CELL],
+  tmSeedOrgCells: [2, SEED_ORG_CELLS],
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
-type ScriptRunner = (key: string, ...args: (string | number)[]) => Promise<unknown>;
+type ScriptRunner = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
 
 /** Unix seconds as the scripts take them: "0" for forever. */
 function deadlineArg(seconds: number | null): string {
@@ -133,6 +137,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     once: (name: string) => `${prefix}once:{${name}}`,
     hits: (name: string, window: number) => `${prefix}rl:{${name}}:${window}`,
     audit: `${prefix}{audit}`,
+    routes: `${prefix}{routes}`,
+    routesVersion: `${prefix}{routes}:version`,
   };
   const indexKey = (index: TokenIndex) =>
     "subject" in index
@@ -369,6 +375,21 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         ...(JSON.parse(fields[1] ?? "{}") as AuditEvent),
         id,
       }));
+    },
+
+    async readOrgCells() {
+      const [cells, version] = await call(() =>
+        Promise.all([redis.hgetall(key.routes), redis.get(key.routesVersion)]),
+      );
+      return { version: Number(version ?? 0), cells };
+    },
+    async setOrgCell(org, cell) {
+      return Number(await call(() => script("tmSetOrgCell")(key.routes, key.routesVersion, org, cell)));
+    },
+    async seedOrgCells(cells) {
+      const pairs = Object.entries(cells).flat();
+      if (pairs.length === 0) return;
+      await call(() => script("tmSeedOrgCells")(key.routes, key.routesVersion, ...pairs));
     },
   };
 }

@@ -195,6 +195,19 @@ export interface Store {
   appendAudit(event: AuditEvent, maxLength: number): Promise<string>;
   /** Audit entries newest first, strictly older than `before` (an entry id) when given. */
   readAudit(query: { readonly before?: string; readonly count: number }): Promise<AuditEntry[]>;
+
+  /** The org → cell routing map and its version (bumped by every change). */
+  readOrgCells(): Promise<OrgCellMap>;
+  /** Moves (or places) an organization in a cell; returns the new map version. */
+  setOrgCell(org: string, cell: string): Promise<number>;
+  /** Places organizations only where they have no cell yet (seeding from configuration). */
+  seedOrgCells(cells: Readonly<Record<string, string>>): Promise<void>;
+}
+
+/** The routing map routers cache. */
+export interface OrgCellMap {
+  readonly version: number;
+  readonly cells: Readonly<Record<string, string>>;
 }
 
 /** How many distinct client IPs a token record keeps. */
