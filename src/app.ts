@@ -16,6 +16,7 @@ import type { IssuerContext } from "./context.js";
 import { NotFound, PayloadTooLarge } from "./errors.js";
 import { createErrorHandler, problemResponse } from "./http/problem.js";
 import { oauthRoutes } from "./http/routes/oauth.js";
+import { orgRoutes } from "./http/routes/org-routes.js";
 import { publicRoutes } from "./http/routes/public.js";
 import { tokenLifecycleRoutes } from "./http/routes/token-lifecycle.js";
 import { tokenRoutes } from "./http/routes/tokens.js";
@@ -46,6 +47,7 @@ export function buildApp(ctx: IssuerContext): Hono {
   app.route("/v1/tokens", tokenRoutes(ctx));
   app.route("/v1", oauthRoutes(ctx));
   app.route("/v1", usageAndAuditRoutes(ctx));
+  app.route("/v1", orgRoutes(ctx));
   app.notFound(() => problemResponse(new NotFound("No such endpoint")));
   app.onError(createErrorHandler(ctx.logger));
   return app;

@@ -46,6 +46,7 @@ export async function createIssuerContext(parts: IssuerParts): Promise<IssuerCon
       in_force: epoch.listSize,
     });
   }
+  await parts.store.seedOrgCells(parts.config.orgCells);
   const keyring = createKeyring({
     store: parts.store,
     keks: await importKeks(parts.keks),

@@ -23,6 +23,7 @@ export type AuditType =
   | "token.reuse_detected"
   | "token.expiring"
   | "tokens.mass_revoked"
+  | "org.moved"
   | "key.generated"
   | "key.activated"
   | "key.retired"

@@ -313,6 +313,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async readOrgCells() {
       return { version: orgCellsVersion, cells: Object.fromEntries(orgCells) };
     },
+    async getOrgCell(org) {
+      return orgCells.get(org);
+    },
     async setOrgCell(org, cell) {
       orgCells.set(org, cell);
       orgCellsVersion += 1;

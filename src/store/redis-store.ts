@@ -383,8 +383,13 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       );
       return { version: Number(version ?? 0), cells };
     },
+    async getOrgCell(org) {
+      return (await call(() => redis.hget(key.routes, org))) ?? undefined;
+    },
     async setOrgCell(org, cell) {
-      return Number(await call(() => script("tmSetOrgCell")(key.routes, key.routesVersion, org, cell)));
+      return Number(
+        await call(() => script("tmSetOrgCell")(key.routes, key.routesVersion, org, cell)),
+      );
     },
     async seedOrgCells(cells) {
       const pairs = Object.entries(cells).flat();

@@ -198,6 +198,8 @@ export interface Store {
 
   /** The org → cell routing map and its version (bumped by every change). */
   readOrgCells(): Promise<OrgCellMap>;
+  /** The cell of one organization, if the map places it. */
+  getOrgCell(org: string): Promise<string | undefined>;
   /** Moves (or places) an organization in a cell; returns the new map version. */
   setOrgCell(org: string, cell: string): Promise<number>;
   /** Places organizations only where they have no cell yet (seeding from configuration). */

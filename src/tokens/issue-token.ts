@@ -100,7 +100,9 @@ export async function issueToken(
   const exp = resolveExpiry(request, lifetimeFor(config, request.org), now);
   const aud = resolveAudience(request.audience, config.audience);
   const cell =
-    request.org === undefined ? undefined : (config.orgCells[request.org] ?? config.defaultCell);
+    request.org === undefined
+      ? undefined
+      : ((await store.getOrgCell(request.org)) ?? config.defaultCell);
   if (options.parent) checkAttenuation(options.parent, { ...request, aud, exp });
   await limitMintRate(ctx, request.subject, actor.rateLimitClient);
 

@@ -22,7 +22,7 @@ export async function readBodyCapped(response: Response, maxBytes: number): Prom
   }
   if (!response.body) return "";
   const reader = response.body.getReader();
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
   let total = 0;
   let text = "";
   for (;;) {

@@ -1,0 +1,56 @@
+/**
+ * The org → cell routing map: `GET /v1/routes` (public and cache-friendly: routers poll it with
+ * `If-None-Match`) and `PUT /v1/routes/{org}` (admin service clients move an organization).
+ * `TOKENMINT_ORG_CELLS` only seeds the map; newly minted tokens carry the new cell at once.
+ * @module
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { z } from "zod";
+import { recordAudit } from "../../audit/record-audit.js";
+import type { IssuerContext } from "../../context.js";
+import { Forbidden, InvalidRequest } from "../../errors.js";
+import { IDENTIFIER } from "../../tokens/mint-request.js";
+import { type AuthVariables, authenticate } from "../authenticate.js";
+import { readJson } from "../request-body.js";
+
+const moveSchema = z.strictObject({ cell: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
+
+/** How long routers may cache the map without asking again (seconds). */
+export const ROUTES_MAX_AGE = 10;
+
+/** Builds the routing-map routes (mounted under `/v1`). */
+export function orgRoutes(ctx: IssuerContext) {
+  const routes = new Hono<{ Variables: AuthVariables }>();
+
+  routes.get("/routes", cors({ origin: "*", allowMethods: ["GET", "HEAD"] }), async (c) => {
+    const { version, cells } = await ctx.store.readOrgCells();
+    const etag = `"routes-${version}"`;
+    c.header("ETag", etag);
+    c.header("Cache-Control", `public, max-age=${ROUTES_MAX_AGE}`);
+    if (c.req.header("if-none-match") === etag) return c.body(null, 304);
+    return c.json({ version, default_cell: ctx.config.defaultCell ?? null, cells });
+  });
+
+  routes.put("/routes/:org", authenticate(ctx, { clients: true }), async (c) => {
+    const caller = c.get("caller");
+    if (caller.kind !== "client" || !caller.admin) {
+      throw new Forbidden("admin_required", "Moving an organization needs an admin service client");
+    }
+    const org = c.req.param("org");
+    if (!IDENTIFIER.test(org)) throw new InvalidRequest("invalid_request", "Invalid organization");
+    const { cell } = await readJson(c, moveSchema);
+    const previous = await ctx.store.getOrgCell(org);
+    const version = await ctx.store.setOrgCell(org, cell);
+    await recordAudit(ctx, {
+      type: "org.moved",
+      actor: `client:${caller.clientId}`,
+      org,
+      reason: "api",
+      detail: { from: previous ?? null, to: cell, version },
+    });
+    return c.json({ org, cell, version });
+  });
+
+  return routes;
+}
