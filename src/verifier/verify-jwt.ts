@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import { errors, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { base64url, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "./claims.js";
 import {
   AlgorithmNotAllowed,
@@ -30,6 +30,12 @@ import {
   TokenNotYetValid,
   TypeMismatch,
 } from "./errors.js";
+import { hasDuplicateMembers } from "./strict-json.js";
+
+const decoder = new TextDecoder();
+function decodeSegment(segment: string): string {
+  return decoder.decode(base64url.decode(segment));
+}
 
 /** The longest token (after the prefix) that is parsed at all. */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -163,6 +169,10 @@ export async function verifyAccessTokenJwt(
     }));
   } catch (error) {
     throw toVerificationError(error);
+  }
+  const [header = "", body = ""] = jws.split(".");
+  if (hasDuplicateMembers(decodeSegment(header)) || hasDuplicateMembers(decodeSegment(body))) {
+    throw new TokenMalformed("The token repeats a JSON member");
   }
   const nowSeconds = Math.floor(now / 1000);
   if ((payload.iat as number) > nowSeconds + tolerance) throw new TokenNotYetValid();
