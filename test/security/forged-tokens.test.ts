@@ -45,7 +45,7 @@ beforeAll(async () => {
   verifier = createVerifier({
     issuer: issuer.config.issuer,
     audience: "https://api.test",
-    fetch: (input, init) =>
+    fetch: async (input, init) =>
       issuer.app.request(String(input instanceof Request ? input.url : input), init),
     now: issuer.clock,
     cache: false,
