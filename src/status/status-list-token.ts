@@ -15,6 +15,7 @@ import type { IssuerContext } from "../context.js";
 import { NotFound } from "../errors.js";
 import { statusListUri } from "../tokens/issue-token.js";
 import { STATUS_LIST_TOKEN_TYPE } from "../verifier/claims.js";
+import { toLowS } from "../verifier/low-s.js";
 import { compressStatusList } from "./codec.js";
 
 /** How long a status list token stays valid: ten `ttl`s, at least ten minutes. */
@@ -33,7 +34,7 @@ export async function signStatusListToken(ctx: IssuerContext, list: string): Pro
   const now = epochSeconds(ctx.clock);
   const ttl = ctx.config.statusList.ttlSeconds;
   const signing = await ctx.keyring.signingKey();
-  return new SignJWT({
+  const jwt = await new SignJWT({
     sub: statusListUri(ctx.config.issuer, list),
     iat: now,
     exp: now + statusListLifetime(ttl),
@@ -43,4 +44,5 @@ export async function signStatusListToken(ctx: IssuerContext, list: string): Pro
     .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: STATUS_LIST_TOKEN_TYPE })
     .setIssuer(ctx.config.issuer)
     .sign(signing.privateKey);
+  return toLowS(signing.alg, jwt);
 }

@@ -17,6 +17,7 @@ import { Conflict } from "../errors.js";
 import { randomId } from "../random.js";
 import type { StoredToken, TokenRecord } from "../store/types.js";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "../verifier/claims.js";
+import { toLowS } from "../verifier/low-s.js";
 import { checkAttenuation } from "./attenuate.js";
 import type { MintRequest } from "./mint-request.js";
 import { checkScope, resolveAudience, resolveExpiry } from "./policy.js";
@@ -138,9 +139,12 @@ export async function issueToken(
   await store.saveToken(record, config.retentionSeconds);
 
   const claims = claimsFor(record, config.issuer);
-  const jwt = await new SignJWT({ ...claims, aud: [...record.aud] })
-    .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: ACCESS_TOKEN_TYPE })
-    .sign(signing.privateKey);
+  const jwt = toLowS(
+    signing.alg,
+    await new SignJWT({ ...claims, aud: [...record.aud] })
+      .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: ACCESS_TOKEN_TYPE })
+      .sign(signing.privateKey),
+  );
   await recordAudit(ctx, {
     type: "token.minted",
     actor: actor.audit,

@@ -30,11 +30,16 @@ import {
   TokenNotYetValid,
   TypeMismatch,
 } from "./errors.js";
+import { isHighS } from "./low-s.js";
 import { hasDuplicateMembers } from "./strict-json.js";
 
 const decoder = new TextDecoder();
 function decodeSegment(segment: string): string {
   return decoder.decode(base64url.decode(segment));
+}
+
+function protectedAlg(header: string): string {
+  return String((JSON.parse(decodeSegment(header)) as { alg?: unknown }).alg);
 }
 
 /** The longest token (after the prefix) that is parsed at all. */
@@ -170,7 +175,8 @@ export async function verifyAccessTokenJwt(
   } catch (error) {
     throw toVerificationError(error);
   }
-  const [header = "", body = ""] = jws.split(".");
+  const [header = "", body = "", signature = ""] = jws.split(".");
+  if (isHighS(protectedAlg(header), signature)) throw new SignatureInvalid();
   if (hasDuplicateMembers(decodeSegment(header)) || hasDuplicateMembers(decodeSegment(body))) {
     throw new TokenMalformed("The token repeats a JSON member");
   }

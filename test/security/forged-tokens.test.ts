@@ -7,6 +7,7 @@ import { createHmac } from "node:crypto";
 import { base64url, CompactSign, exportJWK, generateKeyPair, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createVerifier, type Verifier } from "../../src/verifier/index.js";
+import { toLowS } from "../../src/verifier/low-s.js";
 import { bearer, createTestIssuer, form, type TestIssuer } from "../helpers/issuer.js";
 
 const enc = (value: unknown) =>
@@ -23,7 +24,7 @@ let signature: string;
 async function signWithIssuerKey(h: Record<string, unknown>, p: string | Record<string, unknown>) {
   const { privateKey } = await issuer.ctx.keyring.signingKey();
   const bytes = new TextEncoder().encode(typeof p === "string" ? p : JSON.stringify(p));
-  return `tmpat_${await new CompactSign(bytes).setProtectedHeader(h as never).sign(privateKey)}`;
+  return `tmpat_${toLowS("ES256", await new CompactSign(bytes).setProtectedHeader(h as never).sign(privateKey))}`;
 }
 
 async function expectRejected(token: string, code: string) {
@@ -228,5 +229,34 @@ async function signRaw(h: string | Record<string, unknown>, p: string | Record<s
     privateKey,
     new TextEncoder().encode(signingInput),
   );
-  return `tmpat_${signingInput}.${base64url.encode(new Uint8Array(signed))}`;
+  return `tmpat_${toLowS("ES256", `${signingInput}.${base64url.encode(new Uint8Array(signed))}`)}`;
 }
+
+describe("ECDSA malleability", () => {
+  const ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+  function twin(token: string): string {
+    const dot = token.lastIndexOf(".");
+    const bytes = base64url.decode(token.slice(dot + 1));
+    let s = 0n;
+    for (const byte of bytes.subarray(32)) s = (s << 8n) | BigInt(byte);
+    let high = ORDER - s;
+    const out = new Uint8Array(bytes);
+    for (let i = 63; i >= 32; i--) {
+      out[i] = Number(high & 0xffn);
+      high >>= 8n;
+    }
+    return `${token.slice(0, dot + 1)}${base64url.encode(out)}`;
+  }
+
+  it("the issuer signs only low-S, and the high-S twin of a valid token is refused", async () => {
+    for (let i = 0; i < 20; i++) {
+      const minted = await issuer.mint({ name: `m${i}` });
+      const signatureBytes = base64url.decode(minted.token.split(".")[2]!);
+      let s = 0n;
+      for (const byte of signatureBytes.subarray(32)) s = (s << 8n) | BigInt(byte);
+      expect(s <= ORDER / 2n).toBe(true);
+      await expectRejected(twin(minted.token), "signature_invalid");
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { HttpResponse, http } from "msw";
 import { type StatusListBits, writeStatus } from "../../src/status/bits.js";
 import { compressStatusList } from "../../src/status/codec.js";
 import { createVerifier } from "../../src/verifier/create-verifier.js";
+import { toLowS } from "../../src/verifier/low-s.js";
 import type { VerifierOptions } from "../../src/verifier/verifier-options.js";
 
 export const ISSUER = "https://tokens.example.com";
@@ -110,9 +111,12 @@ export class FakeIssuer {
       ...(list.ttl === undefined ? {} : { ttl: list.ttl }),
       ...(list.expIn === undefined ? {} : { exp: this.seconds + list.expIn }),
     };
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: list.typ ?? "statuslist+jwt" })
-      .sign(signer.privateKey);
+    return toLowS(
+      signer.alg,
+      await new SignJWT(payload)
+        .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: list.typ ?? "statuslist+jwt" })
+        .sign(signer.privateKey),
+    );
   }
 
   /** Default access-token claims at the current time. */
@@ -144,9 +148,13 @@ export class FakeIssuer {
     const claims = Object.fromEntries(
       Object.entries(this.claims(overrides)).filter(([, v]) => v !== undefined),
     );
-    const jwt = await new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt", ...header })
-      .sign(key.privateKey);
+    // Like the real issuer, emit only low-S ECDSA signatures (the verifier refuses the twin).
+    const jwt = toLowS(
+      String(header.alg ?? key.alg),
+      await new SignJWT(claims)
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt", ...header })
+        .sign(key.privateKey),
+    );
     return prefix + jwt;
   }
 

@@ -2,6 +2,7 @@ import { base64url, SignJWT } from "jose";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TokenVerificationFailed } from "../../src/verifier/errors.js";
+import { toLowS } from "../../src/verifier/low-s.js";
 import { AUDIENCE, codeOf, FakeIssuer, ISSUER, LIST_URI, makeKey } from "./fake-issuer.js";
 
 const server = setupServer();
@@ -28,7 +29,7 @@ async function signRaw(header: object, payload: object, key: CryptoKey): Promise
     key,
     new TextEncoder().encode(input),
   );
-  return `${input}.${base64url.encode(new Uint8Array(signature))}`;
+  return toLowS("ES256", `${input}.${base64url.encode(new Uint8Array(signature))}`);
 }
 
 describe("verify: a valid token", () => {
@@ -38,9 +39,12 @@ describe("verify: a valid token", () => {
       cell: "eu-1",
       permissions: { read_project: ["p/1"] },
     });
-    const token = `tmpat_${await new SignJWT(claims)
-      .setProtectedHeader({ alg: "ES256", kid: issuer.keys[0]?.kid as string, typ: "at+jwt" })
-      .sign(issuer.keys[0]?.privateKey as CryptoKey)}`;
+    const token = `tmpat_${toLowS(
+      "ES256",
+      await new SignJWT(claims)
+        .setProtectedHeader({ alg: "ES256", kid: issuer.keys[0]?.kid as string, typ: "at+jwt" })
+        .sign(issuer.keys[0]?.privateKey as CryptoKey),
+    )}`;
     expect(await issuer.verifier().verify(token)).toEqual(claims);
   });
 
