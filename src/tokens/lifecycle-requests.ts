@@ -3,17 +3,7 @@
  * @module
  */
 import { z } from "zod";
-import { IDENTIFIER, MINT_LIMITS } from "./mint-request.js";
-
-const expiry = {
-  expires_in: z
-    .number()
-    .int()
-    .positive()
-    .max(100 * 365 * 86400)
-    .optional(),
-  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
-};
+import { EXPIRY_FIELDS as expiry, IDENTIFIER, MINT_LIMITS, ONE_EXPIRY } from "./mint-request.js";
 
 /** `PATCH /v1/tokens/{id}`: name and description change in place; the rest means a rotation. */
 export const updateRequestSchema = z
@@ -29,18 +19,12 @@ export const updateRequestSchema = z
     ...expiry,
   })
   .refine((body) => Object.keys(body).length > 0, { message: "nothing to change" })
-  .refine((body) => body.expires_in === undefined || body.expires_at === undefined, {
-    message: "give expires_in or expires_at, not both",
-    path: ["expires_at"],
-  });
+  .refine(ONE_EXPIRY.check, ONE_EXPIRY.params);
 
 /** `POST /v1/tokens/{id}/rotate`: an optional new expiry. */
 export const rotateRequestSchema = z
   .strictObject(expiry)
-  .refine((body) => body.expires_in === undefined || body.expires_at === undefined, {
-    message: "give expires_in or expires_at, not both",
-    path: ["expires_at"],
-  });
+  .refine(ONE_EXPIRY.check, ONE_EXPIRY.params);
 
 /** `POST /v1/tokens/revoke-all`: exactly one of subject, org or family. */
 export const massRevocationSchema = z

@@ -17,6 +17,24 @@ export const MINT_LIMITS = {
   audiences: 16,
 } as const;
 
+/** The expiry fields every request that (re)issues a token takes. */
+export const EXPIRY_FIELDS = {
+  expires_in: z
+    .number()
+    .int()
+    .positive()
+    .max(100 * 365 * 86400)
+    .optional(),
+  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+};
+
+/** The rule that a request gives at most one of `expires_in` and `expires_at`. */
+export const ONE_EXPIRY = {
+  check: (body: { expires_in?: unknown; expires_at?: unknown }) =>
+    body.expires_in === undefined || body.expires_at === undefined,
+  params: { message: "give expires_in or expires_at, not both", path: ["expires_at"] },
+};
+
 /** The JSON body that asks for a token. */
 export const mintRequestSchema = z
   .strictObject({
@@ -35,18 +53,9 @@ export const mintRequestSchema = z
       .regex(IDENTIFIER, "1 to 256 printable characters, no spaces or braces")
       .optional(),
     audience: z.array(z.string().min(1).max(512)).min(1).max(MINT_LIMITS.audiences).optional(),
-    expires_in: z
-      .number()
-      .int()
-      .positive()
-      .max(100 * 365 * 86400)
-      .optional(),
-    expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+    ...EXPIRY_FIELDS,
   })
-  .refine((body) => body.expires_in === undefined || body.expires_at === undefined, {
-    message: "give expires_in or expires_at, not both",
-    path: ["expires_at"],
-  });
+  .refine(ONE_EXPIRY.check, ONE_EXPIRY.params);
 
 /** A validated mint request. */
 export type MintRequest = z.infer<typeof mintRequestSchema>;

@@ -19,6 +19,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { TokenmintError } from "../errors.js";
+import { problemResponse } from "../problem-json.js";
 import { can } from "./can.js";
 import type { AccessTokenClaims } from "./claims.js";
 import type { Verifier } from "./create-verifier.js";
@@ -38,12 +39,6 @@ export interface RequireTokenOptions {
   readonly org?: (c: Context) => string | undefined;
 }
 
-const TITLES: Record<number, string> = {
-  401: "Unauthorized",
-  403: "Forbidden",
-  503: "Service Unavailable",
-};
-
 /**
  * The problem+json response for a verification or authorization failure.
  *
@@ -52,23 +47,7 @@ const TITLES: Record<number, string> = {
  * return tokenProblem(new TokenExpired());
  * ```
  */
-export function tokenProblem(error: TokenmintError): Response {
-  const body = {
-    type: `https://tokenmint.dev/problems/${error.code}`,
-    title: TITLES[error.status] ?? "Error",
-    status: error.status,
-    code: error.code,
-    detail: error.message,
-  };
-  return new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: {
-      "Content-Type": "application/problem+json",
-      "Cache-Control": "no-store",
-      ...error.headers,
-    },
-  });
-}
+export const tokenProblem: (error: TokenmintError) => Response = problemResponse;
 
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
 
