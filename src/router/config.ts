@@ -1,0 +1,204 @@
+/**
+ * The router's configuration, read from environment variables (Node `process.env` or Worker
+ * bindings) and validated once at start-up with zod. A bad value stops the Node process (and
+ * makes a Worker answer 500) with a message naming the variable, never its value.
+ *
+ * | variable | meaning |
+ * | --- | --- |
+ * | `PORT`, `HOST` | Node only: where to listen (default 8081 on 127.0.0.1) |
+ * | `ROUTER_ISSUER` | the issuer URL: JWKS, status lists and `/v1/routes` live under it |
+ * | `ROUTER_AUDIENCE` | comma-separated audience(s) a token must name |
+ * | `ROUTER_CELLS` | comma-separated `cell=url` pairs |
+ * | `ROUTER_FALLBACK` | the cell of tokens without `org`/`cell` |
+ * | `ROUTER_ROUTES_REFRESH` | seconds between refreshes of the org → cell map (default 10, 1-300) |
+ * | `ROUTER_FORWARD_CLAIMS_HEADER` | optional header that carries the verified claims to the cell |
+ * | `ROUTER_TOKEN_PREFIX` | the issuer's token prefix (default `tmpat_`, may be empty) |
+ * | `ROUTER_TRUST_FORWARDED` | `true` behind a trusted proxy: append to `X-Forwarded-*` |
+ *
+ * @example
+ * ```ts
+ * const config = parseRouterConfig(process.env);
+ * ```
+ * @module
+ */
+import { z } from "zod";
+import { ConfigError } from "../config/config.js";
+import type { Logger } from "../logger.js";
+import { createVerifier } from "../verifier/create-verifier.js";
+import {
+  CELL_ID,
+  type CellRouterOptions,
+  checkBaseUrl,
+  checkClaimsHeader,
+} from "./router-options.js";
+
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ""));
+
+const cells = z.string().transform((value, ctx) => {
+  const map: Record<string, string> = {};
+  const entries = value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const equals = entry.indexOf("=");
+    const cell = entry.slice(0, equals);
+    let url: string | undefined;
+    try {
+      url = equals > 0 ? checkBaseUrl("cell", entry.slice(equals + 1)) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!CELL_ID.test(cell) || !url || Object.hasOwn(map, cell)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "expected comma-separated cell=url pairs (http(s) URLs, each cell once)",
+      });
+      return z.NEVER;
+    }
+    map[cell] = url;
+  }
+  if (entries.length === 0) {
+    ctx.addIssue({ code: "custom", message: "at least one cell=url pair is required" });
+    return z.NEVER;
+  }
+  return map;
+});
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  ROUTER_ISSUER: httpUrl,
+  ROUTER_AUDIENCE: z
+    .string()
+    .transform((value) =>
+      value
+        .split(/[\s,]+/)
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string()).min(1, "at least one audience is required")),
+  ROUTER_CELLS: cells,
+  ROUTER_FALLBACK: z.string().regex(CELL_ID, "expected a cell id"),
+  ROUTER_ROUTES_REFRESH: z.coerce.number().int().min(1).max(300).default(10),
+  ROUTER_FORWARD_CLAIMS_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "expected a header name")
+    .refine((name) => {
+      try {
+        return Boolean(checkClaimsHeader(name));
+      } catch {
+        return false;
+      }
+    }, "must not be a header the router manages (Authorization, Host, hop-by-hop, X-Forwarded-*)")
+    .optional(),
+  ROUTER_TOKEN_PREFIX: z.string().max(32).default("tmpat_"),
+  ROUTER_TRUST_FORWARDED: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
+});
+
+/** The router's validated configuration. */
+export interface RouterConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly issuer: string;
+  readonly audience: readonly string[];
+  readonly cells: Readonly<Record<string, string>>;
+  readonly fallback: string;
+  readonly routesRefreshSeconds: number;
+  readonly forwardClaimsHeader?: string;
+  readonly tokenPrefix: string;
+  readonly trustForwarded: boolean;
+}
+
+/**
+ * Validates an environment record and returns the router's configuration.
+ *
+ * @throws {ConfigError} naming every variable that is wrong.
+ * @example
+ * ```ts
+ * parseRouterConfig({ ROUTER_ISSUER: "https://tokens.example.com", ... });
+ * ```
+ */
+export function parseRouterConfig(env: Readonly<Record<string, unknown>>): RouterConfig {
+  const present = Object.fromEntries(
+    Object.keys(environmentSchema.shape)
+      .map((key) => [key, env[key]] as const)
+      .filter(
+        ([key, value]) =>
+          typeof value === "string" && (value !== "" || key === "ROUTER_TOKEN_PREFIX"),
+      ),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  if (!Object.hasOwn(e.ROUTER_CELLS, e.ROUTER_FALLBACK)) {
+    throw new ConfigError(["ROUTER_FALLBACK: must be one of the cells in ROUTER_CELLS"]);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    issuer: e.ROUTER_ISSUER,
+    audience: e.ROUTER_AUDIENCE,
+    cells: e.ROUTER_CELLS,
+    fallback: e.ROUTER_FALLBACK,
+    routesRefreshSeconds: e.ROUTER_ROUTES_REFRESH,
+    ...(e.ROUTER_FORWARD_CLAIMS_HEADER
+      ? { forwardClaimsHeader: e.ROUTER_FORWARD_CLAIMS_HEADER }
+      : {}),
+    tokenPrefix: e.ROUTER_TOKEN_PREFIX,
+    trustForwarded: e.ROUTER_TRUST_FORWARDED,
+  };
+}
+
+/** What the runtime entry adds to the configuration. */
+export interface RouterRuntime {
+  /** `fetch` for the issuer (JWKS, status lists, routes), e.g. a Worker service binding. */
+  readonly issuerFetch?: typeof fetch;
+  /** `fetch` for the cells (default: the global one). */
+  readonly fetch?: typeof fetch;
+  readonly clientIp?: CellRouterOptions["clientIp"];
+  readonly logger?: Pick<Logger, "warn" | "error">;
+}
+
+/**
+ * The router options a configuration describes: a verifier for the issuer and audience, and the
+ * issuer's `/v1/routes` as the org → cell map.
+ *
+ * @example
+ * ```ts
+ * const router = createCellRouter(routerOptions(parseRouterConfig(process.env), { logger }));
+ * ```
+ */
+export function routerOptions(
+  config: RouterConfig,
+  runtime: RouterRuntime = {},
+): CellRouterOptions {
+  const issuerFetch = runtime.issuerFetch ? { fetch: runtime.issuerFetch } : {};
+  return {
+    verifier: createVerifier({
+      issuer: config.issuer,
+      audience: config.audience,
+      prefix: config.tokenPrefix,
+      ...issuerFetch,
+    }),
+    cells: config.cells,
+    fallback: config.fallback,
+    routes: {
+      url: `${config.issuer}/v1/routes`,
+      refreshSeconds: config.routesRefreshSeconds,
+      ...issuerFetch,
+    },
+    trustForwarded: config.trustForwarded,
+    ...(config.forwardClaimsHeader ? { forwardClaimsHeader: config.forwardClaimsHeader } : {}),
+    ...(runtime.fetch ? { fetch: runtime.fetch } : {}),
+    ...(runtime.clientIp ? { clientIp: runtime.clientIp } : {}),
+    ...(runtime.logger ? { logger: runtime.logger } : {}),
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Starts the cell router on Node with `@hono/node-server`: the client's address from the socket
+ * for `X-Forwarded-For`, a `fetch` that relays decoded bodies correctly, and a graceful stop.
+ * Exported so tests start the real server on a free port; `server.ts` is the `npm run router`
+ * entry.
+ *
+ * @example
+ * ```ts
+ * const router = await startRouter({ options: { verifier, cells, fallback: "eu" }, port: 0 });
+ * await router.close();
+ * ```
+ * @module
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { createCellRouter } from "./create-cell-router.js";
+import type { CellRouterOptions } from "./router-options.js";
+
+/** Content codings Node's `fetch` (undici) decodes by itself. */
+const DECODED_CODINGS = new Set(["gzip", "x-gzip", "deflate", "br", "identity"]);
+
+/**
+ * Node's `fetch` hands back gzip, deflate and br bodies decoded but keeps `Content-Encoding` and
+ * `Content-Length`; relayed as they are, the client would get a corrupt answer. This `fetch`
+ * drops both headers from such responses (the body is relayed decoded).
+ */
+export const nodeUpstreamFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  const encoding = response.headers.get("content-encoding");
+  if (!encoding) return response;
+  const codings = encoding.split(",").map((coding) => coding.trim().toLowerCase());
+  if (!codings.every((coding) => DECODED_CODINGS.has(coding))) return response;
+  const headers = new Headers(response.headers);
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+};
+
+/** A running router. */
+export interface RunningRouter {
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting connections and lets in-flight requests finish. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startRouter}. */
+export interface StartRouterOptions {
+  /** The router's options; `clientIp` and `fetch` default to the Node ones above. */
+  readonly options: CellRouterOptions;
+  readonly port: number;
+  readonly host?: string;
+}
+
+/**
+ * Starts the router and resolves once it listens.
+ *
+ * @throws {TypeError} on a bad router option.
+ */
+export async function startRouter(start: StartRouterOptions): Promise<RunningRouter> {
+  const app = createCellRouter({
+    clientIp: (c) => getConnInfo(c).remote.address,
+    fetch: nodeUpstreamFetch,
+    ...start.options,
+  });
+  const { server, address } = await new Promise<{
+    server: ReturnType<typeof serve>;
+    address: AddressInfo;
+  }>((resolve, reject) => {
+    const started = serve(
+      { fetch: app.fetch, port: start.port, hostname: start.host ?? "127.0.0.1" },
+      (info) => resolve({ server: started, address: info }),
+    );
+    started.once("error", reject);
+  });
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,18 @@
+/** The bindings of the test runner Worker (see vitest.workers.config.ts). */
+declare namespace Cloudflare {
+  interface Env {
+    /** The issuer Worker under test (the wrangler build of src/worker.ts). */
+    readonly ISSUER: Fetcher;
+    /** A second isolate of the same build on the same Redis, status list ttl 2 s. */
+    readonly REPLICA: Fetcher;
+    /** The same build on an empty Redis prefix, for the cron trigger. */
+    readonly CRON: Fetcher;
+    /** The same build pointed at a Redis that does not answer. */
+    readonly DOWN: Fetcher;
+    /** The same build without TOKENMINT_KEK. */
+    readonly MISCONFIGURED: Fetcher;
+    readonly ISSUER_URL: string;
+    readonly CLIENT_ID: string;
+    readonly CLIENT_SECRET: string;
+  }
+}

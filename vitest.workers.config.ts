@@ -1,0 +1,91 @@
+/**
+ * The Worker tests: the test files run inside workerd (`@cloudflare/vitest-pool-workers`) and
+ * call the real `wrangler` build of src/worker.ts, loaded as auxiliary Workers, through service
+ * bindings. Each auxiliary Worker is a separate isolate with its own bindings, over the test
+ * run's real Redis. `npm run test:worker`.
+ */
+import { randomBytes } from "node:crypto";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
+
+const wrangler = unstable_readConfig({ config: "wrangler.toml" });
+const compatibilityDate = wrangler.compatibility_date ?? "2026-04-26";
+const compatibilityFlags = wrangler.compatibility_flags;
+const vars = Object.fromEntries(
+  Object.entries(wrangler.vars).map(([name, value]) => [
+    name,
+    typeof value === "string" ? value : JSON.stringify(value),
+  ]),
+);
+
+/** One run's key prefix, so a shared REDIS_URL never mixes runs. */
+const run = `w${randomBytes(3).toString("hex")}`;
+export const TEST_ISSUER_URL = "https://issuer.test";
+const CLIENT = { id: "platform", secret: "platform-secret-0123456789" };
+/** One KEK for every isolate of the run (they share the Redis keyring). */
+const KEK = randomBytes(32).toString("base64url");
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => {
+      const redisUrl = inject("workerRedisUrl");
+      const base = {
+        ...vars,
+        TOKENMINT_ISSUER: TEST_ISSUER_URL,
+        REDIS_URL: redisUrl,
+        REDIS_PREFIX: `${run}:`,
+        TOKENMINT_KEK: KEK,
+        TOKENMINT_CLIENTS: `${CLIENT.id}:${CLIENT.secret}`,
+        TOKENMINT_ADMIN_CLIENTS: CLIENT.id,
+        TOKENMINT_AUDIENCE: "https://api.test",
+        TOKENMINT_STATUS_LIST_SIZE: "64",
+        TOKENMINT_SERVER_TIMING: "true",
+      };
+      const issuer = (name: string, bindings: Record<string, string>) => ({
+        name,
+        modules: true,
+        scriptPath: inject("workerScript"),
+        compatibilityDate,
+        compatibilityFlags,
+        bindings,
+      });
+      return {
+        miniflare: {
+          compatibilityDate,
+          compatibilityFlags,
+          bindings: {
+            ISSUER_URL: TEST_ISSUER_URL,
+            CLIENT_ID: CLIENT.id,
+            CLIENT_SECRET: CLIENT.secret,
+          },
+          serviceBindings: {
+            ISSUER: "tokenmint",
+            REPLICA: "tokenmint-replica",
+            CRON: "tokenmint-cron",
+            DOWN: "tokenmint-down",
+            MISCONFIGURED: "tokenmint-misconfigured",
+          },
+          workers: [
+            issuer("tokenmint", base),
+            // Another isolate on the same Redis with a short status list ttl.
+            issuer("tokenmint-replica", { ...base, TOKENMINT_STATUS_LIST_TTL: "2" }),
+            issuer("tokenmint-cron", { ...base, REDIS_PREFIX: `${run}cron:` }),
+            issuer("tokenmint-down", {
+              ...base,
+              REDIS_URL: "redis://127.0.0.1:1",
+              REDIS_TIMEOUT_MS: "300",
+            }),
+            issuer("tokenmint-misconfigured", { ...base, TOKENMINT_KEK: "" }),
+          ],
+        },
+      };
+    }),
+  ],
+  test: {
+    include: ["test/worker/**/*.test.ts"],
+    globalSetup: ["test/worker/global-setup.ts"],
+    testTimeout: 20000,
+    hookTimeout: 30000,
+  },
+});
