@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { type Config, ConfigError, parseConfig } from "./config/config.js";
 import { createJsonLogger } from "./logger.js";
+import { exitOnStartFailure, stopOnSignals } from "./node/graceful-shutdown.js";
 import { startServer } from "./node/start-server.js";
 
 function withDevClient(config: Config): { config: Config; generated: boolean } {
@@ -42,25 +43,7 @@ async function main(): Promise<void> {
       `Generated a development service client (set TOKENMINT_CLIENTS to choose your own):\n  client id:     ${client.id}\n  client secret: ${client.secret}\n  try: curl -u '${client.id}:${client.secret}' -H 'content-type: application/json' \\\n         -d '{"subject":"alice","name":"laptop","scope":["read_api"]}' ${issuer.url}/v1/tokens\n\n`,
     );
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("server.stopping", { signal });
-    const force = setTimeout(() => process.exit(1), 10000);
-    force.unref();
-    issuer.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  stopOnSignals(() => issuer.close(), logger, "server");
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `tokenmint: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+main().catch(exitOnStartFailure("tokenmint"));

@@ -10,6 +10,7 @@
  * @module
  */
 import { TokenmintError } from "../errors.js";
+import { problemResponse } from "../problem-json.js";
 
 /** The stable codes of the router's own failures. */
 export type RouterErrorCode = "cell_unknown" | "upstream_unavailable" | "router_failed";
@@ -40,11 +41,6 @@ export class RouterFailed extends RouterError {
   }
 }
 
-const TITLES: Record<number, string> = {
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-};
-
 /**
  * The problem+json response for a router failure.
  *
@@ -53,20 +49,4 @@ const TITLES: Record<number, string> = {
  * return routerProblem(new UpstreamUnavailable({ cause: error }));
  * ```
  */
-export function routerProblem(error: RouterError): Response {
-  const body = {
-    type: `https://tokenmint.dev/problems/${error.code}`,
-    title: TITLES[error.status] ?? "Error",
-    status: error.status,
-    code: error.code,
-    detail: error.message,
-  };
-  return new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: {
-      "Content-Type": "application/problem+json",
-      "Cache-Control": "no-store",
-      ...error.headers,
-    },
-  });
-}
+export const routerProblem: (error: RouterError) => Response = problemResponse;

@@ -13,6 +13,7 @@
  */
 import { ConfigError } from "../config/config.js";
 import { createJsonLogger } from "../logger.js";
+import { exitOnStartFailure, stopOnSignals } from "../node/graceful-shutdown.js";
 import { parseRouterConfig, type RouterConfig, routerOptions } from "./config.js";
 import { startRouter } from "./start-router.js";
 
@@ -40,25 +41,7 @@ async function main(): Promise<void> {
     fallback: config.fallback,
   });
   process.stderr.write(`\ntokenmint router listening on ${router.url} (issuer ${config.issuer})\n`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("router.stopping", { signal });
-    const force = setTimeout(() => process.exit(1), 10000);
-    force.unref();
-    router.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  stopOnSignals(() => router.close(), logger, "router");
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `tokenmint router: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+main().catch(exitOnStartFailure("tokenmint router"));
