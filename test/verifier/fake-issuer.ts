@@ -5,6 +5,8 @@
  */
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
 import { HttpResponse, http } from "msw";
+import { type SetupServer, setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { type StatusListBits, writeStatus } from "../../src/status/bits.js";
 import { compressStatusList } from "../../src/status/codec.js";
 import { createVerifier } from "../../src/verifier/create-verifier.js";
@@ -171,4 +173,21 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
   } catch (error) {
     return (error as { code?: string }).code ?? `uncoded: ${String(error)}`;
   }
+}
+
+/**
+ * Registers the msw server and a fresh {@link FakeIssuer} per test; `use` receives each new
+ * issuer. Returns the server, for tests that add their own handlers.
+ */
+export function withFakeIssuer(use: (issuer: FakeIssuer) => void): SetupServer {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  beforeEach(async () => {
+    const issuer = await FakeIssuer.create();
+    use(issuer);
+    server.use(...issuer.handlers());
+  });
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return server;
 }

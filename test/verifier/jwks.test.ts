@@ -1,19 +1,12 @@
 import { exportJWK, generateKeyPair } from "jose";
 import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { codeOf, FakeIssuer, JWKS_URI, makeKey } from "./fake-issuer.js";
+import { describe, expect, it } from "vitest";
+import { codeOf, type FakeIssuer, JWKS_URI, makeKey, withFakeIssuer } from "./fake-issuer.js";
 
-const server = setupServer();
 let issuer: FakeIssuer;
-
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-beforeEach(async () => {
-  issuer = await FakeIssuer.create();
-  server.use(...issuer.handlers());
+const server = withFakeIssuer((created) => {
+  issuer = created;
 });
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
 
 describe("JWKS: fetching and caching", () => {
   it("fetches the JWKS once and reuses it until its max age (300 s)", async () => {

@@ -1,18 +1,18 @@
 import { HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { codeOf, FakeIssuer, ISSUER, LIST_URI, makeKey } from "./fake-issuer.js";
+import { describe, expect, it } from "vitest";
+import {
+  codeOf,
+  type FakeIssuer,
+  ISSUER,
+  LIST_URI,
+  makeKey,
+  withFakeIssuer,
+} from "./fake-issuer.js";
 
-const server = setupServer();
 let issuer: FakeIssuer;
-
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-beforeEach(async () => {
-  issuer = await FakeIssuer.create();
-  server.use(...issuer.handlers());
+const server = withFakeIssuer((created) => {
+  issuer = created;
 });
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
 
 const hits = (uri = LIST_URI) => issuer.listHits.get(uri) ?? 0;
 

@@ -1,20 +1,13 @@
 import { base64url } from "jose";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AccessTokenClaims } from "../../src/verifier/claims.js";
 import { createTokenCache } from "../../src/verifier/token-cache.js";
-import { codeOf, FakeIssuer, makeKey } from "./fake-issuer.js";
+import { codeOf, type FakeIssuer, makeKey, withFakeIssuer } from "./fake-issuer.js";
 
-const server = setupServer();
 let issuer: FakeIssuer;
-
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-beforeEach(async () => {
-  issuer = await FakeIssuer.create();
-  server.use(...issuer.handlers());
+withFakeIssuer((created) => {
+  issuer = created;
 });
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
 
 describe("verified-token cache in the verifier", () => {
   it("a cache hit still sees a revocation once the list ttl has passed", async () => {

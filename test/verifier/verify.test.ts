@@ -1,20 +1,21 @@
 import { base64url, SignJWT } from "jose";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TokenVerificationFailed } from "../../src/verifier/errors.js";
 import { toLowS } from "../../src/verifier/low-s.js";
-import { AUDIENCE, codeOf, FakeIssuer, ISSUER, LIST_URI, makeKey } from "./fake-issuer.js";
+import {
+  AUDIENCE,
+  codeOf,
+  type FakeIssuer,
+  ISSUER,
+  LIST_URI,
+  makeKey,
+  withFakeIssuer,
+} from "./fake-issuer.js";
 
-const server = setupServer();
 let issuer: FakeIssuer;
-
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-beforeEach(async () => {
-  issuer = await FakeIssuer.create();
-  server.use(...issuer.handlers());
+withFakeIssuer((created) => {
+  issuer = created;
 });
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
 
 const encode = (value: unknown) => base64url.encode(JSON.stringify(value));
 // ES256 signatures are 64 bytes: 86 characters, so the last one carries 4 unused bits that must be
