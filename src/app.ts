@@ -15,6 +15,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { IssuerContext } from "./context.js";
 import { NotFound, PayloadTooLarge } from "./errors.js";
 import { createErrorHandler, problemResponse } from "./http/problem.js";
+import { keyRoutes } from "./http/routes/keys.js";
 import { oauthRoutes } from "./http/routes/oauth.js";
 import { orgRoutes } from "./http/routes/org-routes.js";
 import { publicRoutes } from "./http/routes/public.js";
@@ -48,6 +49,7 @@ export function buildApp(ctx: IssuerContext): Hono {
   app.route("/v1", oauthRoutes(ctx));
   app.route("/v1", usageAndAuditRoutes(ctx));
   app.route("/v1", orgRoutes(ctx));
+  app.route("/v1/keys", keyRoutes(ctx));
   app.notFound(() => problemResponse(new NotFound("No such endpoint")));
   app.onError(createErrorHandler(ctx.logger));
   return app;

@@ -1,6 +1,8 @@
 /**
  * Assembles an issuer from a validated configuration and a store: opens the store (creating or
- * checking its epoch), imports the KEKs, loads the keyring and makes sure a signing key is active.
+ * checking its epoch), imports the KEKs, loads the keyring, makes sure a signing key is active and
+ * a `next` key is published (one maintenance tick, which also applies a rotation that is due), and
+ * subscribes the keyring to key-change notices when a feed is given.
  * Runtime entries call this; it uses Web APIs only.
  *
  * @example
@@ -16,8 +18,9 @@ import type { Config } from "./config/config.js";
 import type { IssuerContext } from "./context.js";
 import { importKeks } from "./keys/kek.js";
 import { createKeyring } from "./keys/keyring.js";
+import { runScheduledKeyRotation } from "./keys/rotation.js";
 import type { Logger } from "./logger.js";
-import type { Store } from "./store/types.js";
+import type { KeyChangeFeed, Store } from "./store/types.js";
 
 /** What {@link createIssuerContext} needs. */
 export interface IssuerParts {
@@ -30,6 +33,8 @@ export interface IssuerParts {
   readonly clientIp?: (c: Context) => string | undefined;
   /** How often the keyring re-reads the store (ms). */
   readonly keyRefreshMs?: number;
+  /** Key-change notices (Redis pub/sub, Node); without one, the keyring only polls. */
+  readonly keyChanges?: KeyChangeFeed;
 }
 
 /**
@@ -54,9 +59,9 @@ export async function createIssuerContext(parts: IssuerParts): Promise<IssuerCon
     clock,
     ...(parts.keyRefreshMs === undefined ? {} : { refreshMs: parts.keyRefreshMs }),
   });
+  if (parts.keyChanges) keyring.watch(parts.keyChanges);
   await keyring.ensureActiveKey();
-  await keyring.signingKey();
-  return {
+  const ctx: IssuerContext = {
     config: parts.config,
     store: parts.store,
     keyring,
@@ -64,4 +69,7 @@ export async function createIssuerContext(parts: IssuerParts): Promise<IssuerCon
     logger: parts.logger,
     ...(parts.clientIp ? { clientIp: parts.clientIp } : {}),
   };
+  await runScheduledKeyRotation(ctx);
+  await keyring.signingKey();
+  return ctx;
 }

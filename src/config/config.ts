@@ -10,6 +10,12 @@
  * @module
  */
 import { z } from "zod";
+import {
+  type HostPort,
+  parseHostPorts,
+  type RedisAuth,
+  type RedisTarget,
+} from "../store/redis-target.js";
 import { parseDurationSeconds } from "./duration.js";
 
 /** The signing algorithms the issuer can use. */
@@ -135,6 +141,25 @@ const orgPolicies = z
     ),
   );
 
+const hostPorts = z
+  .string()
+  .default("")
+  .transform((value, ctx): HostPort[] => {
+    const nodes = parseHostPorts(value);
+    if (!nodes) {
+      ctx.addIssue({ code: "custom", message: "expected comma-separated host:port pairs" });
+      return z.NEVER;
+    }
+    return nodes;
+  });
+
+/**
+ * The shortest pre-publication window: a `next` key must be in every instance's JWKS (keyring
+ * refresh bound, 5 s) and then in every verifier's cached copy (JWKS max age 300 s, plus the
+ * verifier's 30 s refetch cooldown after a failed fetch) before it signs: 5 + 300 + 30 s.
+ */
+export const MIN_PREPUBLICATION_SECONDS = 335;
+
 const noticeOffsets = z
   .string()
   .default("7d,1d")
@@ -161,6 +186,14 @@ const environmentSchema = z.object({
     .regex(/^[A-Za-z0-9:_-]{1,32}$/)
     .default("tm:"),
   REDIS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(2000),
+  REDIS_CLUSTER_NODES: hostPorts,
+  REDIS_SENTINELS: hostPorts,
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, "letters, digits, '.', '_' and '-' only")
+    .optional(),
+  REDIS_USERNAME: z.string().min(1).max(256).optional(),
+  REDIS_PASSWORD: z.string().min(1).max(1024).optional(),
   TOKENMINT_CLIENTS: clients,
   TOKENMINT_ADMIN_CLIENTS: csv,
   TOKENMINT_TOKEN_PREFIX: z
@@ -215,6 +248,9 @@ const environmentSchema = z.object({
   TOKENMINT_MINT_RATE_PER_CLIENT: z.coerce.number().int().min(1).max(1000000).default(6000),
   TOKENMINT_EXPIRY_NOTICES: noticeOffsets,
   TOKENMINT_AUDIT_MAX_EVENTS: z.coerce.number().int().min(100).max(100000000).default(100000),
+  TOKENMINT_KEY_ROTATION_PERIOD: duration("30d"),
+  TOKENMINT_KEY_PREPUBLICATION: duration("1h"),
+  TOKENMINT_KEY_CLOCK_TOLERANCE: duration("5m"),
 });
 
 /** Lifetime rules: the global policy, or an organization's. */
@@ -225,12 +261,26 @@ export interface LifetimePolicy {
   readonly allowNonExpiring: boolean;
 }
 
+/** When signing keys rotate and how long they stay published (seconds). */
+export interface KeyRotationPolicy {
+  /** How long a key signs before the scheduled rotation; 0 turns scheduled rotation off. */
+  readonly periodSeconds: number;
+  /** How long a `next` key is published before it may sign (at least 335 s). */
+  readonly prepublicationSeconds: number;
+  /** Extra time a retired key stays published after its last token expired (clock skew). */
+  readonly clockToleranceSeconds: number;
+}
+
 /** The validated configuration the app is built from. */
 export interface Config {
   readonly port: number;
   readonly host: string;
   readonly issuer: string;
   readonly redisUrl: string | undefined;
+  /** The Redis deployment (`REDIS_URL`, `REDIS_CLUSTER_NODES` or `REDIS_SENTINELS`), if any. */
+  readonly redis: RedisTarget | undefined;
+  /** Node credentials for Cluster and Sentinel (`REDIS_USERNAME`, `REDIS_PASSWORD`). */
+  readonly redisAuth: RedisAuth;
   readonly redisPrefix: string;
   readonly redisTimeoutMs: number;
   readonly clients: readonly ServiceClient[];
@@ -255,6 +305,7 @@ export interface Config {
   readonly defaultCell: string | undefined;
   readonly statusList: { readonly size: number; readonly ttlSeconds: number };
   readonly maxBodyBytes: number;
+  readonly keyRotation: KeyRotationPolicy;
 }
 
 /** Thrown when the environment does not describe a valid configuration. */
@@ -294,13 +345,32 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   const e = parsed.data;
   const problems: string[] = [];
-  if (e.REDIS_URL && e.TOKENMINT_KEK.length === 0) {
+  const redis = redisTarget(e, problems);
+  const redisNamed = e.REDIS_URL
+    ? "REDIS_URL"
+    : e.REDIS_CLUSTER_NODES.length > 0
+      ? "REDIS_CLUSTER_NODES"
+      : "REDIS_SENTINELS";
+  if (redis && e.TOKENMINT_KEK.length === 0) {
     problems.push(
-      "TOKENMINT_KEK: required when REDIS_URL is set (private keys are stored encrypted)",
+      `TOKENMINT_KEK: required when ${redisNamed} is set (private keys are stored encrypted)`,
     );
   }
-  if (e.REDIS_URL && e.TOKENMINT_CLIENTS.length === 0) {
-    problems.push("TOKENMINT_CLIENTS: required when REDIS_URL is set");
+  if (redis && e.TOKENMINT_CLIENTS.length === 0) {
+    problems.push(`TOKENMINT_CLIENTS: required when ${redisNamed} is set`);
+  }
+  if (e.TOKENMINT_KEY_PREPUBLICATION < MIN_PREPUBLICATION_SECONDS) {
+    problems.push(
+      `TOKENMINT_KEY_PREPUBLICATION: at least ${MIN_PREPUBLICATION_SECONDS} seconds (keyring refresh 5 s + JWKS max age 300 s + verifier cooldown 30 s)`,
+    );
+  }
+  if (
+    e.TOKENMINT_KEY_ROTATION_PERIOD !== 0 &&
+    e.TOKENMINT_KEY_ROTATION_PERIOD < e.TOKENMINT_KEY_PREPUBLICATION
+  ) {
+    problems.push(
+      "TOKENMINT_KEY_ROTATION_PERIOD: 0 (off) or at least TOKENMINT_KEY_PREPUBLICATION",
+    );
   }
   if (e.TOKENMINT_MIN_LIFETIME < 60) problems.push("TOKENMINT_MIN_LIFETIME: at least 60 seconds");
   if (e.TOKENMINT_MIN_LIFETIME > e.TOKENMINT_MAX_LIFETIME) {
@@ -357,6 +427,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     host: e.HOST,
     issuer,
     redisUrl: e.REDIS_URL,
+    redis,
+    redisAuth: {
+      ...(e.REDIS_USERNAME === undefined ? {} : { username: e.REDIS_USERNAME }),
+      ...(e.REDIS_PASSWORD === undefined ? {} : { password: e.REDIS_PASSWORD }),
+    },
     redisPrefix: e.REDIS_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     clients: e.TOKENMINT_CLIENTS,
@@ -380,5 +455,38 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     defaultCell: e.TOKENMINT_DEFAULT_CELL,
     statusList: { size: e.TOKENMINT_STATUS_LIST_SIZE, ttlSeconds: e.TOKENMINT_STATUS_LIST_TTL },
     maxBodyBytes: e.TOKENMINT_MAX_BODY_BYTES,
+    keyRotation: {
+      periodSeconds: e.TOKENMINT_KEY_ROTATION_PERIOD,
+      prepublicationSeconds: e.TOKENMINT_KEY_PREPUBLICATION,
+      clockToleranceSeconds: e.TOKENMINT_KEY_CLOCK_TOLERANCE,
+    },
   };
+}
+
+/** The one Redis deployment configured (several at once is a problem), or undefined. */
+function redisTarget(
+  e: z.output<typeof environmentSchema>,
+  problems: string[],
+): RedisTarget | undefined {
+  const given = [
+    e.REDIS_URL ? "REDIS_URL" : undefined,
+    e.REDIS_CLUSTER_NODES.length > 0 ? "REDIS_CLUSTER_NODES" : undefined,
+    e.REDIS_SENTINELS.length > 0 ? "REDIS_SENTINELS" : undefined,
+  ].filter((name) => name !== undefined);
+  if (given.length > 1) {
+    problems.push(`${given[1]}: set only one of REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS`);
+    return undefined;
+  }
+  if (e.REDIS_SENTINELS.length > 0 && !e.REDIS_SENTINEL_NAME) {
+    problems.push("REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the monitored primary)");
+  }
+  if (e.REDIS_URL && (e.REDIS_USERNAME || e.REDIS_PASSWORD)) {
+    problems.push("REDIS_PASSWORD: with REDIS_URL, put the credentials in the URL");
+  }
+  if (e.REDIS_URL) return { url: e.REDIS_URL };
+  if (e.REDIS_CLUSTER_NODES.length > 0) return { clusterNodes: e.REDIS_CLUSTER_NODES };
+  if (e.REDIS_SENTINELS.length > 0) {
+    return { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME ?? "" };
+  }
+  return undefined;
 }

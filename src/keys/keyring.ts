@@ -1,8 +1,14 @@
 /**
  * The issuer's in-process view of the signing keys kept in the store: the active signing key
- * (decrypted once per key), the published JWKS, and the verification keys. The view is refreshed
- * from the store at most every `refreshMs` (and at once on `refresh()`), so every instance sees a
- * rotation or revocation done by another within that bound.
+ * (decrypted once per key), the published JWKS (`next`, `active` and `retired` keys), and the
+ * verification keys. The view is re-read when it is older than `refreshMs` (default 5 s) at the
+ * time it is used, at once on `refresh()`, and at once on every notice of a {@link KeyChangeFeed}
+ * (Redis pub/sub) given to `watch()`: another instance's rotation or revocation is seen within
+ * milliseconds while the feed is connected, and within `refreshMs` in any case.
+ *
+ * Signing does not rely on that bound: every signature first passes the store's atomic gate
+ * ({@link Store.noteKeyUse}), which also records the token's `exp` as the key's latest; a key
+ * that another instance retired or revoked fails the gate, and the view is re-read before a retry.
  *
  * @example
  * ```ts
@@ -16,10 +22,16 @@ import { importJWK, type JWK, type JWTVerifyGetKey } from "jose";
 import { type Clock, epochSeconds } from "../clock.js";
 import type { SigningAlgorithm } from "../config/config.js";
 import { StoreUnavailable } from "../errors.js";
-import type { Store, StoredKey } from "../store/types.js";
+import type { KeyChangeFeed, KeyState, Store, StoredKey } from "../store/types.js";
 import { KeyUnknown } from "../verifier/errors.js";
 import { generateSigningKey } from "./generate-key.js";
 import { decryptPrivateJwk, type KekRing } from "./kek.js";
+
+/** The default bound on the age of the view, in milliseconds. */
+export const DEFAULT_KEY_REFRESH_MS = 5000;
+
+/** How often signing re-reads the keyring when the gate refuses the key it holds. */
+const SIGNING_ATTEMPTS = 3;
 
 /** The key that signs now. */
 export interface SigningKey {
@@ -47,8 +59,13 @@ export interface KeyringOptions {
 export interface Keyring {
   /** Generates an active key when the store has none (one instance wins the race). */
   ensureActiveKey(): Promise<void>;
-  /** The active signing key. */
-  signingKey(): Promise<SigningKey>;
+  /**
+   * The active signing key, once the store's gate confirmed it is still active; `exp` (seconds,
+   * or null for a token without expiry) is recorded as the key's latest when it is later.
+   *
+   * @throws {StoreUnavailable} when no key is active or the store cannot answer.
+   */
+  signingKey(use?: { readonly exp?: number | null }): Promise<SigningKey>;
   /** The public keys to publish (next, active and retired keys; never revoked ones). */
   jwks(): Promise<JsonWebKeySet>;
   /** Key lookup for verifying this issuer's own tokens and status lists. */
@@ -57,10 +74,16 @@ export interface Keyring {
   algorithms(): Promise<string[]>;
   /** Reads the keys from the store now. */
   refresh(): Promise<void>;
+  /** Re-reads the keys at once on every notice of `feed` (pub/sub); polling stays the fallback. */
+  watch(feed: KeyChangeFeed): void;
+  /** Generates a key in `state` with the configured algorithm, encrypted under the newest KEK. */
+  generateKey(state: KeyState): Promise<StoredKey>;
 }
 
 interface View {
   readonly loadedAt: number;
+  /** The notice count when the load began; an older one means a change was announced since. */
+  readonly notices: number;
   readonly keys: readonly StoredKey[];
   readonly jwks: JsonWebKeySet;
   readonly active: StoredKey | undefined;
@@ -77,23 +100,30 @@ const PUBLISHED = new Set(["next", "active", "retired"]);
  * ```
  */
 export function createKeyring(options: KeyringOptions): Keyring {
-  const refreshMs = options.refreshMs ?? 5000;
+  const refreshMs = options.refreshMs ?? DEFAULT_KEY_REFRESH_MS;
   let view: View | undefined;
+  let notices = 0;
   let loading: Promise<View> | undefined;
   const privateKeys = new Map<string, Promise<CryptoKey>>();
   const publicKeys = new Map<string, Promise<CryptoKey>>();
 
   async function load(): Promise<View> {
+    const seen = notices;
+    const startedAt = options.clock();
     // The epoch check makes a Redis that came back empty fail closed here too.
-    const [keys] = await Promise.all([options.store.listKeys(), options.store.ping()]);
+    const [{ keys }] = await Promise.all([options.store.readKeyring(), options.store.ping()]);
     const published = keys
       .filter((key) => PUBLISHED.has(key.state))
       .sort((a, b) => b.createdAt - a.createdAt);
     const active = keys
       .filter((key) => key.state === "active")
       .sort((a, b) => (b.activatedAt ?? 0) - (a.activatedAt ?? 0))[0];
+    for (const kid of privateKeys.keys()) {
+      if (kid !== active?.kid) privateKeys.delete(kid);
+    }
     return {
-      loadedAt: options.clock(),
+      loadedAt: startedAt,
+      notices: seen,
       keys,
       jwks: { keys: published.map((key) => ({ ...key.publicJwk }) as JWK) },
       active,
@@ -101,8 +131,16 @@ export function createKeyring(options: KeyringOptions): Keyring {
   }
 
   async function current(): Promise<View> {
-    if (view && options.clock() - view.loadedAt < refreshMs) return view;
-    return reload();
+    if (view && view.notices === notices && options.clock() - view.loadedAt < refreshMs) {
+      return view;
+    }
+    return fresh();
+  }
+
+  /** A view loaded after every notice so far (a load already under way may predate one). */
+  async function fresh(): Promise<View> {
+    const loaded = await reload();
+    return loaded.notices === notices ? loaded : reload();
   }
 
   function reload(): Promise<View> {
@@ -138,31 +176,40 @@ export function createKeyring(options: KeyringOptions): Keyring {
     return importPublic(key);
   };
 
+  async function unlock(active: StoredKey): Promise<SigningKey> {
+    let privateKey = privateKeys.get(active.kid);
+    if (!privateKey) {
+      const jwe = active.privateJwe;
+      if (jwe === undefined) throw new StoreUnavailable("The active key has no private key");
+      privateKey = decryptPrivateJwk(jwe, options.keks).then(
+        (jwk) => importJWK(jwk, active.alg) as Promise<CryptoKey>,
+      );
+      privateKey.catch(() => privateKeys.delete(active.kid));
+      privateKeys.set(active.kid, privateKey);
+    }
+    return { kid: active.kid, alg: active.alg, privateKey: await privateKey };
+  }
+
+  function generateKey(state: KeyState): Promise<StoredKey> {
+    return generateSigningKey(options.algorithm, options.keks, state, epochSeconds(options.clock));
+  }
+
   return {
     async ensureActiveKey() {
-      const { active } = await reload();
+      const { active } = await fresh();
       if (active) return;
-      const key = await generateSigningKey(
-        options.algorithm,
-        options.keks,
-        "active",
-        epochSeconds(options.clock),
-      );
-      await options.store.addKey(key, true);
-      await reload();
+      await options.store.addKey(await generateKey("active"), true);
+      notices += 1;
+      await fresh();
     },
-    async signingKey() {
-      const { active } = await current();
-      if (!active) throw new StoreUnavailable("No active signing key");
-      let privateKey = privateKeys.get(active.kid);
-      if (!privateKey) {
-        privateKey = decryptPrivateJwk(active.privateJwe, options.keks).then(
-          (jwk) => importJWK(jwk, active.alg) as Promise<CryptoKey>,
-        );
-        privateKey.catch(() => privateKeys.delete(active.kid));
-        privateKeys.set(active.kid, privateKey);
+    async signingKey(use = {}) {
+      for (let attempt = 0; attempt < SIGNING_ATTEMPTS; attempt++) {
+        const { active } = attempt === 0 ? await current() : await fresh();
+        if (!active) throw new StoreUnavailable("No active signing key");
+        // The gate: refuses a key another instance retired or revoked since this view was read.
+        if (await options.store.noteKeyUse(active.kid, use.exp)) return unlock(active);
       }
-      return { kid: active.kid, alg: active.alg, privateKey: await privateKey };
+      throw new StoreUnavailable("The signing key kept changing; retry");
     },
     async jwks() {
       return (await current()).jwks;
@@ -173,7 +220,16 @@ export function createKeyring(options: KeyringOptions): Keyring {
       return [...new Set(keys.filter((key) => PUBLISHED.has(key.state)).map((key) => key.alg))];
     },
     async refresh() {
-      await reload();
+      notices += 1;
+      await fresh();
     },
+    watch(feed) {
+      feed.subscribe(() => {
+        notices += 1;
+        // Re-read now; a failure leaves the view stale, so the next use re-reads it.
+        fresh().catch(() => undefined);
+      });
+    },
+    generateKey,
   };
 }

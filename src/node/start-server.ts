@@ -1,6 +1,8 @@
 /**
- * Starts the issuer on Node: builds the store and context, serves the app with
- * `@hono/node-server`, and shuts down gracefully (in-flight requests finish, then the store closes).
+ * Starts the issuer on Node: builds the store and context (with Redis, also the pub/sub feed of
+ * keyring changes), serves the app with `@hono/node-server`, runs the expiry sweep and the key
+ * maintenance tick on unref'd timers, and shuts down gracefully (in-flight requests finish, then
+ * the store closes).
  * Exported so tests start the real server on a free port.
  * @module
  */
@@ -12,12 +14,47 @@ import { createIssuerContext } from "../bootstrap.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config/config.js";
 import type { IssuerContext } from "../context.js";
+import { runScheduledKeyRotation } from "../keys/rotation.js";
 import type { Logger } from "../logger.js";
+import { createRedisKeyChangeFeed } from "../store/redis-key-feed.js";
+import { createRedisStore } from "../store/redis-store.js";
+import type { KeyChangeFeed, Store } from "../store/types.js";
 import { sweepExpiryNotices } from "../tokens/expiry-notices.js";
-import { createNodeStore } from "./create-node-store.js";
+import { createNodeStore, type NodeStore } from "./create-node-store.js";
 
 /** How often the Node server sweeps for expiry notices. */
 const EXPIRY_SWEEP_MS = 60_000;
+
+/**
+ * How often every instance runs the key maintenance tick (scheduled rotation, clean-up). A due
+ * rotation happens at most this late; the compare-and-set makes exactly one instance apply it.
+ */
+export const KEY_MAINTENANCE_MS = 60_000;
+
+/**
+ * Redis (`REDIS_URL`, `REDIS_CLUSTER_NODES` or `REDIS_SENTINELS`) with a pub/sub feed of keyring
+ * changes; without Redis, the embedded store of {@link createNodeStore}.
+ */
+function createStore(
+  config: Config,
+  logger: Logger,
+  keysDirectory: string,
+): NodeStore & { readonly keyChanges?: KeyChangeFeed } {
+  if (!config.redis) return createNodeStore(config, logger, keysDirectory);
+  const connection = {
+    ...config.redis,
+    prefix: config.redisPrefix,
+    timeoutMs: config.redisTimeoutMs,
+    auth: config.redisAuth,
+  };
+  const store: Store = createRedisStore(connection);
+  return {
+    store,
+    keks: config.keks,
+    mode: "redis",
+    keyChanges: createRedisKeyChangeFeed(connection),
+  };
+}
 
 /** A running issuer. */
 export interface RunningIssuer {
@@ -35,6 +72,12 @@ export interface StartOptions {
   readonly logger: Logger;
   readonly keysDirectory?: string;
   readonly clock?: Clock;
+  /** Key maintenance interval in ms (default {@link KEY_MAINTENANCE_MS}; tests shorten it). */
+  readonly keyMaintenanceMs?: number;
+  /** Keyring polling bound in ms (default 5000). */
+  readonly keyRefreshMs?: number;
+  /** Subscribe to keyring change notices (default true; tests turn it off to see the polling bound). */
+  readonly keyChangeNotices?: boolean;
 }
 
 /**
@@ -47,14 +90,24 @@ export interface StartOptions {
  */
 export async function startServer(options: StartOptions): Promise<RunningIssuer> {
   const { config, logger } = options;
-  const { store, keks, mode } = createNodeStore(config, logger, options.keysDirectory ?? "keys");
+  const { store, keks, mode, keyChanges } = createStore(
+    config,
+    logger,
+    options.keysDirectory ?? "keys",
+  );
+  const feed = options.keyChangeNotices === false ? undefined : keyChanges;
   const context = await createIssuerContext({
     config,
     store,
     logger,
     keks,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.keyRefreshMs === undefined ? {} : { keyRefreshMs: options.keyRefreshMs }),
+    ...(feed ? { keyChanges: feed } : {}),
     clientIp: (c) => getConnInfo(c).remote.address,
+  }).catch(async (error: unknown) => {
+    await keyChanges?.close();
+    throw error;
   });
   const app = buildApp(context);
   const { server, address } = await new Promise<{
@@ -73,6 +126,17 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
     );
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
+  // Key maintenance: every instance ticks; the keyring compare-and-set lets one apply each change.
+  const maintenance = setInterval(() => {
+    runScheduledKeyRotation(context).then(
+      ({ changed, events }) => {
+        if (changed) logger.info("keys.maintenance", { events });
+      },
+      (error: unknown) =>
+        logger.warn("keys.maintenance_failed", { message: (error as Error).message }),
+    );
+  }, options.keyMaintenanceMs ?? KEY_MAINTENANCE_MS);
+  maintenance.unref();
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
@@ -81,7 +145,9 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
     mode,
     async close() {
       clearInterval(sweeper);
+      clearInterval(maintenance);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await keyChanges?.close();
       await store.close();
     },
   };

@@ -91,7 +91,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const clock = options.clock ?? systemClock;
   let epoch: StoreEpoch | null = null;
   let sequence = 0;
-  const keys = new Map<string, StoredKey>(options.initialKeys?.map((key) => [key.kid, key]));
+  const keys = new Map<string, StoredKey>(
+    options.initialKeys?.map((key) => [key.kid, withoutLatestExp(key)]),
+  );
+  const latestExps = new Map<string, number | null>();
+  for (const key of options.initialKeys ?? []) {
+    if (key.latestExp !== undefined) latestExps.set(key.kid, key.latestExp);
+  }
+  let keysVersion = 0;
   const lists = new Map<string, ListEntry>();
   const tokens = new Map<string, TokenEntry>();
   const indexes = new Map<string, IndexEntry>();
@@ -122,8 +129,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     return epoch;
   }
 
+  function persist(): void {
+    if (!options.persistKeys) return;
+    options.persistKeys(
+      [...keys.values()].map((key) =>
+        latestExps.has(key.kid) ? { ...key, latestExp: latestExps.get(key.kid) ?? null } : key,
+      ),
+    );
+  }
+
   function keysChanged(): void {
-    options.persistKeys?.([...keys.values()]);
+    keysVersion += 1;
+    persist();
   }
 
   const store: Store = {
@@ -137,18 +154,45 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async close() {},
 
     async listKeys() {
-      return [...keys.values()];
+      return (await store.readKeyring()).keys;
+    },
+    async readKeyring() {
+      const records = [...keys.values()].map((key) =>
+        latestExps.has(key.kid) ? { ...key, latestExp: latestExps.get(key.kid) ?? null } : key,
+      );
+      return { version: keysVersion, keys: records };
     },
     async addKey(key, onlyIfNoActive) {
       if (onlyIfNoActive && [...keys.values()].some((k) => k.state === "active")) return false;
       if (keys.has(key.kid)) return false;
-      keys.set(key.kid, key);
+      keys.set(key.kid, withoutLatestExp(key));
       keysChanged();
       return true;
     },
     async putKey(key) {
-      keys.set(key.kid, key);
+      keys.set(key.kid, withoutLatestExp(key));
       keysChanged();
+    },
+    async updateKeys(version, change) {
+      if (version !== keysVersion) return false;
+      for (const key of change.put) keys.set(key.kid, withoutLatestExp(key));
+      for (const kid of change.remove) {
+        keys.delete(kid);
+        latestExps.delete(kid);
+      }
+      keysChanged();
+      return true;
+    },
+    async noteKeyUse(kid, exp) {
+      if (keys.get(kid)?.state !== "active") return false;
+      if (exp === undefined) return true;
+      const current = latestExps.get(kid);
+      if (current === null) return true;
+      if (exp === null || current === undefined || exp > current) {
+        latestExps.set(kid, exp);
+        persist();
+      }
+      return true;
     },
 
     async allocateStatus(keepUntil) {
@@ -329,6 +373,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
   };
   return store;
+}
+
+/** The record without `latestExp`, which is kept apart (as in Redis). */
+function withoutLatestExp(key: StoredKey): StoredKey {
+  const { latestExp: _latest, ...record } = key;
+  return record;
 }
 
 function snapshot(entry: TokenEntry): StoredToken {

@@ -98,12 +98,80 @@ end
 return 1
 `;
 
-/** KEYS[1] keyring hash; ARGV: kid, json. Adds the key only if no key is active (1) or not (0). */
-export const ADD_KEY_IF_NO_ACTIVE = `
-for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
-  if cjson.decode(raw).state == 'active' then return 0 end
+/**
+ * The keyring: KEYS[1] keys hash (kid → record JSON), KEYS[2] latest-exp hash (kid → seconds or
+ * "inf"), KEYS[3] version counter; one hash tag. Every change bumps the version and publishes it
+ * on the channel ARGV[1] (PUBLISH needs no key, so this works on Redis Cluster too).
+ */
+const KEYRING_CHANGED = `
+local function changed(channel)
+  local version = redis.call('INCR', KEYS[3])
+  redis.call('PUBLISH', channel, version)
+  return version
 end
-return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+`;
+
+/**
+ * Keyring KEYS; ARGV: channel, kid, json, only-if-no-active ("1"/"0"). Adds the key unless the
+ * kid exists or (with the flag) a key is active: 1 added, 0 not.
+ */
+export const ADD_KEY = `${KEYRING_CHANGED}
+if ARGV[4] == '1' then
+  for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
+    if cjson.decode(raw).state == 'active' then return 0 end
+  end
+end
+if redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]) == 0 then return 0 end
+changed(ARGV[1])
+return 1
+`;
+
+/** Keyring KEYS; ARGV: channel, kid, json. Replaces one record. */
+export const PUT_KEY = `${KEYRING_CHANGED}
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+changed(ARGV[1])
+return 1
+`;
+
+/**
+ * Keyring KEYS; ARGV: channel, expected version, number of puts n, then n (kid, json) pairs, then
+ * kids to delete. Compare-and-set: 1 applied, 0 the version had moved on.
+ */
+export const UPDATE_KEYS = `${KEYRING_CHANGED}
+if tonumber(redis.call('GET', KEYS[3]) or '0') ~= tonumber(ARGV[2]) then return 0 end
+local i = 4
+for _ = 1, tonumber(ARGV[3]) do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+while i <= #ARGV do
+  redis.call('HDEL', KEYS[1], ARGV[i])
+  redis.call('HDEL', KEYS[2], ARGV[i])
+  i = i + 1
+end
+changed(ARGV[1])
+return 1
+`;
+
+/** Keyring KEYS. Returns { version, records, flat latest-exp pairs }: one consistent snapshot. */
+export const READ_KEYRING = `
+return { redis.call('GET', KEYS[3]) or '0', redis.call('HVALS', KEYS[1]), redis.call('HGETALL', KEYS[2]) }
+`;
+
+/**
+ * KEYS[1] keys hash, KEYS[2] latest-exp hash; ARGV: kid, exp ("inf" for none, "" to only check).
+ * The signing gate: 0 unless the key is active; else raises its latest exp and returns 1.
+ */
+export const NOTE_KEY_USE = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw or cjson.decode(raw).state ~= 'active' then return 0 end
+if ARGV[2] == '' then return 1 end
+local current = redis.call('HGET', KEYS[2], ARGV[1])
+if current == 'inf' then return 1 end
+if ARGV[2] == 'inf' or not current or tonumber(ARGV[2]) > tonumber(current) then
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+end
+return 1
 `;
 
 /**

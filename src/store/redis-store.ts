@@ -6,6 +6,9 @@
  * | --- | --- | --- |
  * | `p{meta}` | hash: epoch, list_size, seq | none |
  * | `p{keys}` | hash: kid → key JSON (private part as JWE) | none |
+ * | `p{keys}:exp` | hash: kid → latest exp signed (seconds, or `inf`) | none (deleted with the key) |
+ * | `p{keys}:version` | string: keyring version, bumped by every key change | none |
+ * | `p{keys}:changed` | pub/sub channel: the new version after every key change | (channel) |
  * | `psl:{<list>}` | string: the packed 2-bit status list | last token's exp + retention |
  * | `ptok:{<id>}` | hash: r (record JSON), s (state), u (last use), ip (JSON array) | exp + retention |
  * | `psub:{<sub>}` | zset: token id scored by exp | latest exp + retention |
@@ -18,16 +21,25 @@
  * ```
  * @module
  */
-import { Redis } from "ioredis";
 import { StoreUnavailable, TokenmintError } from "../errors.js";
 import { randomSlug } from "../random.js";
 import {
-  ADD_KEY_IF_NO_ACTIVE,
+  connectOnce,
+  createRedisClient,
+  type RedisAuth,
+  type RedisClient,
+  type RedisTarget,
+} from "./redis-connection.js";
+import {
+  ADD_KEY,
   CHECK_EPOCH,
   INDEX_TOKEN,
   NEXT_SEQUENCE,
+  NOTE_KEY_USE,
   OPEN_EPOCH,
   PREPARE_LIST,
+  PUT_KEY,
+  READ_KEYRING,
   RECORD_USAGE,
   RESERVE_SUBJECT_SLOT,
   SAVE_TOKEN,
@@ -36,6 +48,7 @@ import {
   SET_STATUS,
   SET_TOKEN_STATE,
   TRANSITION_TOKEN_STATE,
+  UPDATE_KEYS,
   UPDATE_TOKEN_DETAILS,
 } from "./redis-scripts.js";
 import { bitfieldSlot, parseListId, refForSequence } from "./status-layout.js";
@@ -49,6 +62,7 @@ import {
 } from "./token-indexes.js";
 import {
   type AuditEvent,
+  type KeyringSnapshot,
   LAST_USED_IPS,
   type Store,
   type StoredKey,
@@ -62,14 +76,20 @@ import {
   type TokenStatusValue,
 } from "./types.js";
 
-/** Options of {@link createRedisStore}. */
-export interface RedisStoreOptions {
-  /** `redis://` or `rediss://` URL. */
-  readonly url: string;
+/**
+ * Options of {@link createRedisStore}: where Redis is (`url`, `clusterNodes`, or `sentinels` +
+ * `sentinelName`) and how to use it.
+ */
+export type RedisStoreOptions = RedisTarget & RedisStoreSettings;
+
+/** How the store uses Redis. */
+export interface RedisStoreSettings {
   /** Prefix of every key (default `tm:`); lets several deployments or tests share one Redis. */
   readonly prefix?: string;
   /** Upper bound for one command and for connecting, in milliseconds (default 2000). */
   readonly timeoutMs?: number;
+  /** Node credentials for Cluster and Sentinel deployments. */
+  readonly auth?: RedisAuth;
 }
 
 const SCRIPTS = {
@@ -82,7 +102,11 @@ const SCRIPTS = {
   tmIndexToken: [1, INDEX_TOKEN],
   tmSetTokenState: [1, SET_TOKEN_STATE],
   tmRecordUsage: [1, RECORD_USAGE],
-  tmAddKeyIfNoActive: [1, ADD_KEY_IF_NO_ACTIVE],
+  tmAddKey: [3, ADD_KEY],
+  tmPutKey: [3, PUT_KEY],
+  tmUpdateKeys: [3, UPDATE_KEYS],
+  tmReadKeyring: [3, READ_KEYRING],
+  tmNoteKeyUse: [2, NOTE_KEY_USE],
   tmReserveSubjectSlot: [1, RESERVE_SUBJECT_SLOT],
   tmTransitionTokenState: [1, TRANSITION_TOKEN_STATE],
   tmUpdateTokenDetails: [1, UPDATE_TOKEN_DETAILS],
@@ -110,17 +134,10 @@ function deadlineArg(seconds: number | null): string {
 export function createRedisStore(options: RedisStoreOptions): Store {
   const prefix = options.prefix ?? "tm:";
   const timeoutMs = options.timeoutMs ?? 2000;
-  const redis = new Redis(options.url, {
-    lazyConnect: true,
-    enableAutoPipelining: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: timeoutMs,
-    connectTimeout: timeoutMs,
-    retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
+  const redis: RedisClient = createRedisClient(options, {
+    timeoutMs,
+    ...(options.auth ? { auth: options.auth } : {}),
   });
-  // ioredis reports connection errors as events; the failing commands already carry them.
-  redis.on("error", () => {});
   for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) {
     redis.defineCommand(name, { numberOfKeys, lua });
   }
@@ -128,6 +145,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const key = {
     meta: `${prefix}{meta}`,
     keys: `${prefix}{keys}`,
+    keyExps: `${prefix}{keys}:exp`,
+    keysVersion: `${prefix}{keys}:version`,
     list: (list: string) => `${prefix}sl:{${list}}`,
     token: (id: string) => `${prefix}tok:{${id}}`,
     subject: (sub: string) => `${prefix}sub:{${sub}}`,
@@ -136,10 +155,13 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     expiryDay: (day: number) => `${prefix}exp:{${day}}`,
     once: (name: string) => `${prefix}once:{${name}}`,
     hits: (name: string, window: number) => `${prefix}rl:{${name}}:${window}`,
+    /** The pub/sub channel of keyring changes (see {@link createRedisKeyChangeFeed}). */
+    keysChanged: keysChangedChannel(prefix),
     audit: `${prefix}{audit}`,
     routes: `${prefix}{routes}`,
     routesVersion: `${prefix}{routes}:version`,
   };
+  const keyring = [key.keys, key.keyExps, key.keysVersion] as const;
   const indexKey = (index: TokenIndex) =>
     "subject" in index
       ? key.subject(index.subject)
@@ -185,10 +207,28 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     };
   }
 
+  async function readKeyring(): Promise<KeyringSnapshot> {
+    const [version, records, exps] = (await call(() => script("tmReadKeyring")(...keyring))) as [
+      string,
+      string[],
+      string[],
+    ];
+    const latest = new Map<string, number | null>();
+    for (let i = 0; i + 1 < exps.length; i += 2) {
+      latest.set(exps[i] as string, exps[i + 1] === "inf" ? null : Number(exps[i + 1]));
+    }
+    const keys = records.map((raw) => {
+      const stored = JSON.parse(raw) as StoredKey;
+      const exp = latest.get(stored.kid);
+      return exp === undefined ? stored : { ...stored, latestExp: exp };
+    });
+    return { version: Number(version), keys };
+  }
+
   return {
     async open(listSize) {
       return call(async () => {
-        if (redis.status === "wait") await redis.connect();
+        await connectOnce(redis);
         const [id, size] = (await script("tmOpenEpoch")(key.meta, randomSlug(10), listSize)) as [
           string,
           string,
@@ -209,20 +249,44 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     },
 
     async listKeys() {
-      const all = await call(() => redis.hvals(key.keys));
-      return all.map((raw) => JSON.parse(raw) as StoredKey);
+      return (await readKeyring()).keys;
     },
+    readKeyring,
     async addKey(stored, onlyIfNoActive) {
-      const json = JSON.stringify(stored);
       const added = await call(() =>
-        onlyIfNoActive
-          ? script("tmAddKeyIfNoActive")(key.keys, stored.kid, json)
-          : redis.hsetnx(key.keys, stored.kid, json),
+        script("tmAddKey")(
+          ...keyring,
+          key.keysChanged,
+          stored.kid,
+          recordJson(stored),
+          onlyIfNoActive ? "1" : "0",
+        ),
       );
       return added === 1;
     },
     async putKey(stored) {
-      await call(() => redis.hset(key.keys, stored.kid, JSON.stringify(stored)));
+      await call(() =>
+        script("tmPutKey")(...keyring, key.keysChanged, stored.kid, recordJson(stored)),
+      );
+    },
+    async updateKeys(version, change) {
+      const puts = change.put.flatMap((stored) => [stored.kid, recordJson(stored)]);
+      const applied = await call(() =>
+        script("tmUpdateKeys")(
+          ...keyring,
+          key.keysChanged,
+          version,
+          change.put.length,
+          ...puts,
+          ...change.remove,
+        ),
+      );
+      return applied === 1;
+    },
+    async noteKeyUse(kid, exp) {
+      const arg = exp === undefined ? "" : exp === null ? "inf" : String(exp);
+      const noted = await call(() => script("tmNoteKeyUse")(key.keys, key.keyExps, kid, arg));
+      return noted === 1;
     },
 
     async allocateStatus(keepUntil) {
@@ -397,6 +461,17 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       await call(() => script("tmSeedOrgCells")(key.routes, key.routesVersion, ...pairs));
     },
   };
+}
+
+/** The pub/sub channel on which the keyring version is published after every change. */
+export function keysChangedChannel(prefix: string): string {
+  return `${prefix}{keys}:changed`;
+}
+
+/** A key's record as stored: `latestExp` lives in its own hash, raised by the signing gate. */
+function recordJson(stored: StoredKey): string {
+  const { latestExp: _latest, ...record } = stored;
+  return JSON.stringify(record);
 }
 
 /** The index score of a record as Redis takes it. */

@@ -91,13 +91,48 @@ export interface StoredKey {
   readonly alg: string;
   readonly state: KeyState;
   readonly publicJwk: Readonly<Record<string, unknown>>;
-  /** The private JWK, encrypted (compact JWE under a key-encryption key). */
-  readonly privateJwe: string;
-  /** Seconds since the epoch. */
+  /**
+   * The private JWK, encrypted (compact JWE under a key-encryption key). Dropped when the key is
+   * revoked: a compromised key is never needed again.
+   */
+  readonly privateJwe?: string;
+  /** Seconds since the epoch (a `next` key is published from then on). */
   readonly createdAt: number;
   readonly activatedAt?: number;
   readonly retiredAt?: number;
   readonly revokedAt?: number;
+  /**
+   * The latest `exp` of any token signed with the key (seconds); `null` once it signed a token
+   * without expiry (the key then stays published for good); absent while it signed none. Kept
+   * apart from the key's record: {@link Store.noteKeyUse} raises it, writes of the record ignore it.
+   */
+  readonly latestExp?: number | null;
+}
+
+/** The keyring as read at one instant, with its version (bumped by every key change). */
+export interface KeyringSnapshot {
+  readonly version: number;
+  readonly keys: StoredKey[];
+}
+
+/** One atomic change of the keyring: records to write (whole) and kids to delete. */
+export interface KeyringChange {
+  readonly put: readonly StoredKey[];
+  readonly remove: readonly string[];
+}
+
+/**
+ * Notices that the keyring changed somewhere (Redis pub/sub). Optional: without one, instances
+ * see changes by re-reading the keyring (polling).
+ */
+export interface KeyChangeFeed {
+  /**
+   * Calls `listener` after every keyring change made by any instance, and after every
+   * (re)connection of the feed (a notice may have been missed while it was down).
+   */
+  subscribe(listener: () => void): void;
+  /** Stops listening and releases the connection. */
+  close(): Promise<void>;
 }
 
 /** Identity and layout of the store's data generation (see the README, "epoch"). */
@@ -120,12 +155,28 @@ export interface Store {
   /** Releases connections. */
   close(): Promise<void>;
 
-  /** All signing keys. */
+  /** All signing keys (with their `latestExp`). */
   listKeys(): Promise<StoredKey[]>;
-  /** Adds a key; with `onlyIfNoActive`, only when no key is active (returns false otherwise). */
+  /** All signing keys and the keyring version, read atomically. */
+  readKeyring(): Promise<KeyringSnapshot>;
+  /**
+   * Adds a key unless its kid exists; with `onlyIfNoActive`, only when no key is active (returns
+   * false otherwise). Bumps the keyring version when it adds.
+   */
   addKey(key: StoredKey, onlyIfNoActive: boolean): Promise<boolean>;
-  /** Replaces a key's record. */
+  /** Replaces a key's record (bumps the keyring version). */
   putKey(key: StoredKey): Promise<void>;
+  /**
+   * Compare-and-set on the whole keyring: applies `change` only if the version is still
+   * `version` (then bumps it and notifies the {@link KeyChangeFeed}). Returns whether it applied.
+   */
+  updateKeys(version: number, change: KeyringChange): Promise<boolean>;
+  /**
+   * The signing gate, atomic: if `kid` is `active`, raises its `latestExp` to `exp` (`null`:
+   * a token without expiry; `undefined`: only check) and returns true; returns false when the key
+   * is not active (another instance retired or revoked it), so nothing may be signed with it.
+   */
+  noteKeyUse(kid: string, exp: number | null | undefined): Promise<boolean>;
 
   /**
    * Allocates a fresh status index that was never handed out before, and makes sure the list

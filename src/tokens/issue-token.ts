@@ -107,7 +107,8 @@ export async function issueToken(
   if (options.parent) checkAttenuation(options.parent, { ...request, aud, exp });
   await limitMintRate(ctx, request.subject, actor.rateLimitClient);
 
-  const signing = await keyring.signingKey();
+  // The signing gate records `exp` as the key's latest (a retired key stays published until then).
+  const signing = await keyring.signingKey({ exp });
   const id = randomId(16);
   const draft = { id, sub: request.subject, exp };
   const maxLive = config.maxTokensPerSubject + (options.replacesOne ? 1 : 0);

@@ -1,7 +1,7 @@
 /**
  * The cron trigger (`[triggers] crons` in `wrangler.toml`): scheduled key maintenance. It opens
- * the issuer context in its own request scope (which makes sure an active signing key exists) and
- * then calls {@link rotateSigningKeysHook}, the one place where scheduled key rotation plugs in.
+ * the issuer context in its own request scope and runs {@link rotateSigningKeysHook}, the same
+ * scheduled key rotation the Node server runs every minute.
  * A failure rejects, so the run shows as failed in the Worker's cron metrics and logs.
  *
  * @example
@@ -13,16 +13,16 @@
  * @module
  */
 import type { IssuerContext } from "../context.js";
+import { runScheduledKeyRotation } from "../keys/rotation.js";
 import type { WorkerRuntime } from "./runtime.js";
 
 /**
- * HOOK for scheduled key rotation. Today it only makes sure an active signing key exists (the
- * store is re-read, so a key removed since the isolate started is replaced). When
- * `src/keys/rotation.ts` lands, call its rotation function here, e.g.
- * `await rotateSigningKeys(issuer)`; it must be safe when several isolates run it at once.
+ * One tick of key maintenance: makes sure a key is active and a `next` key is published, rotates
+ * when the period is due, and drops retired and revoked keys whose time has passed. Safe when
+ * several isolates run it at once (every change is a compare-and-set in Redis).
  */
 export async function rotateSigningKeysHook(issuer: IssuerContext): Promise<void> {
-  await issuer.keyring.ensureActiveKey();
+  await runScheduledKeyRotation(issuer);
 }
 
 /**

@@ -1,0 +1,55 @@
+/**
+ * `npm run rekey`: re-encrypts every signing key's private half under the newest KEK (the first of
+ * `TOKENMINT_KEK`), reading the same environment as the server. Safe while issuers run. Prints one
+ * JSON summary line; exits 1 on failure (nothing is written when a key cannot be decrypted).
+ *
+ * @example
+ * ```sh
+ * TOKENMINT_KEK="$NEW_KEK,$OLD_KEK" REDIS_URL=redis://... npm run rekey
+ * ```
+ * @module
+ */
+import { ConfigError, parseConfig } from "../config/config.js";
+import { importKeks } from "../keys/kek.js";
+import { rekeyPrivateKeys } from "../keys/rekey-keys.js";
+import { createRedisStore } from "../store/redis-store.js";
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  if (!config.redis) {
+    throw new Error(
+      "Redis is not configured (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS); the embedded store keeps no keys to rekey",
+    );
+  }
+  const store = createRedisStore({
+    ...config.redis,
+    prefix: config.redisPrefix,
+    timeoutMs: config.redisTimeoutMs,
+    auth: config.redisAuth,
+  });
+  try {
+    await store.open(config.statusList.size);
+    const keks = await importKeks(config.keks);
+    const result = await rekeyPrivateKeys(store, keks);
+    await store.appendAudit(
+      {
+        type: "keys.rekeyed",
+        at: Math.floor(Date.now() / 1000),
+        actor: "system:rekey",
+        reason: "kek rotation",
+        detail: { kek: result.kek, rekeyed: result.rekeyed.length },
+      },
+      config.auditMaxEvents,
+    );
+    process.stdout.write(`${JSON.stringify({ event: "keys.rekeyed", ...result })}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`tokenmint rekey: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,123 @@
+/**
+ * A real local Redis Cluster for tests: six `redis-server --cluster-enabled yes` processes on free
+ * loopback ports (data files in a temporary directory), joined by `redis-cli --cluster create`
+ * with one replica per primary. Takes about two seconds; `stop()` removes everything.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { HostPort } from "../../src/store/redis-target.js";
+import { freePort } from "../helpers/redis-server.js";
+
+const run = promisify(execFile);
+
+/** A running cluster. */
+export interface RedisCluster {
+  readonly nodes: readonly HostPort[];
+  /** `host:port,…` as `REDIS_CLUSTER_NODES` takes it. */
+  readonly spec: string;
+  stop(): Promise<void>;
+}
+
+function startNode(port: number, directory: string): Promise<ChildProcess> {
+  const child = spawn(
+    "redis-server",
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--cluster-enabled",
+      "yes",
+      "--cluster-config-file",
+      `nodes-${port}.conf`,
+      "--cluster-node-timeout",
+      "2000",
+      "--dir",
+      directory,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server ${port}:\n${output}`)), 10000);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    const check = () => {
+      if (output.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        resolve(child);
+      } else if (child.exitCode !== null) {
+        clearTimeout(timer);
+        reject(new Error(`redis-server ${port} exited:\n${output}`));
+      } else setTimeout(check, 20);
+    };
+    check();
+  });
+}
+
+async function clusterOk(port: number): Promise<boolean> {
+  const { stdout } = await run("redis-cli", ["-p", String(port), "cluster", "info"]);
+  return stdout.includes("cluster_state:ok");
+}
+
+/**
+ * Starts a six-node cluster (three primaries, three replicas) and waits until every node reports
+ * `cluster_state:ok`.
+ */
+export async function startRedisCluster(): Promise<RedisCluster> {
+  const directory = mkdtempSync(join(tmpdir(), "tokenmint-cluster-"));
+  const ports: number[] = [];
+  while (ports.length < 6) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+          }),
+      ),
+    );
+    rmSync(directory, { recursive: true, force: true });
+  };
+  try {
+    children.push(...(await Promise.all(ports.map((port) => startNode(port, directory)))));
+    await run("redis-cli", [
+      "--cluster",
+      "create",
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      "--cluster-replicas",
+      "1",
+      "--cluster-yes",
+    ]);
+    const deadline = Date.now() + 15000;
+    for (const port of ports) {
+      while (!(await clusterOk(port))) {
+        if (Date.now() > deadline) throw new Error("the cluster did not reach cluster_state:ok");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const nodes = ports.map((port) => ({ host: "127.0.0.1", port }));
+  return { nodes, spec: ports.map((port) => `127.0.0.1:${port}`).join(","), stop };
+}

@@ -1,0 +1,296 @@
+/**
+ * The store contract, shared by the memory and Redis runs (test/store/contract.test.ts) and the
+ * Redis Cluster run (test/cluster): every store must pass it unchanged.
+ */
+import { expect, it } from "vitest";
+import { readStatusBits } from "../../src/status/bits.js";
+import type { Store, StoredKey, TokenRecord } from "../../src/store/types.js";
+import { TokenStatus } from "../../src/store/types.js";
+import { type TestClock, testClock } from "../helpers/issuer.js";
+
+export const NOW = Math.floor(testClock()() / 1000);
+
+export function record(id: string, overrides: Partial<TokenRecord> = {}): TokenRecord {
+  return {
+    id,
+    sub: "alice",
+    name: id,
+    scope: ["read_api"],
+    aud: ["https://api.test"],
+    client_id: "platform",
+    fam: id,
+    kid: "k1",
+    status: { list: "x", idx: 0 },
+    created: NOW,
+    exp: NOW + 3600,
+    ...overrides,
+  };
+}
+
+export function key(kid: string, state: StoredKey["state"]): StoredKey {
+  return { kid, alg: "ES256", state, publicJwk: { kty: "EC" }, privateJwe: "jwe", createdAt: NOW };
+}
+
+/** Defines the contract's tests (call inside a `describe`) for stores made by `makeStore`. */
+export function defineStoreContract(makeStore: (clock: TestClock) => Store): void {
+  async function openStore(listSize = 8) {
+    const clock = testClock();
+    const store = makeStore(clock);
+    const epoch = await store.open(listSize);
+    return { store, clock, epoch };
+  }
+
+  it("keeps one epoch and list size once opened", async () => {
+    const { store, epoch } = await openStore(8);
+    expect(epoch.id).toMatch(/^[a-z0-9]{10}$/);
+    expect(await store.open(16)).toEqual({ id: epoch.id, listSize: 8 });
+    await store.ping();
+    await store.close();
+  });
+
+  it("never hands out one status index twice, and starts a new list when one is full", async () => {
+    const { store, epoch } = await openStore(8);
+    const refs = await Promise.all(
+      Array.from({ length: 20 }, () => store.allocateStatus(NOW + 60)),
+    );
+    const seen = new Set(refs.map((ref) => `${ref.list}#${ref.idx}`));
+    expect(seen.size).toBe(20);
+    const lists = [...new Set(refs.map((ref) => ref.list))].sort();
+    expect(lists).toEqual([`${epoch.id}-0`, `${epoch.id}-1`, `${epoch.id}-2`]);
+    expect(refs.every((ref) => ref.idx >= 0 && ref.idx < 8)).toBe(true);
+    await store.close();
+  });
+
+  it("sets and reads 2-bit statuses, and serves the packed list least significant bits first", async () => {
+    const { store, epoch } = await openStore(8);
+    const refs = [];
+    for (let i = 0; i < 6; i++) refs.push(await store.allocateStatus(NOW + 60));
+    await store.setStatus(refs[1]!, TokenStatus.revoked);
+    await store.setStatus(refs[2]!, TokenStatus.suspended);
+    await store.setStatus(refs[5]!, TokenStatus.revoked);
+    expect(await store.getStatus(refs[0]!)).toBe(0);
+    expect(await store.getStatus(refs[1]!)).toBe(1);
+    expect(await store.getStatus(refs[2]!)).toBe(2);
+    const bytes = await store.readStatusList(`${epoch.id}-0`);
+    // idx1=01, idx2=10 → byte0 = 0b00_10_01_00 = 0x24; idx5=01 → byte1 = 0b00_00_01_00 = 0x04
+    expect(bytes && [...bytes]).toEqual([0x24, 0x04]);
+    expect([0, 1, 2, 3, 4, 5].map((i) => readStatusBits(bytes!, i))).toEqual([0, 1, 2, 0, 0, 1]);
+    await store.setStatus(refs[2]!, TokenStatus.valid);
+    expect(await store.getStatus(refs[2]!)).toBe(0);
+    await store.close();
+  });
+
+  it("answers null for lists that were never allocated or belong to another epoch", async () => {
+    const { store, epoch } = await openStore(8);
+    await store.allocateStatus(NOW + 60);
+    expect(await store.readStatusList(`${epoch.id}-1`)).toBeNull();
+    expect(await store.readStatusList("aaaaaaaaaa-0")).toBeNull();
+    expect(await store.readStatusList("../../etc")).toBeNull();
+    await store.close();
+  });
+
+  it("saves, lists and updates token records, newest first, with usage", async () => {
+    const { store } = await openStore();
+    for (const saved of [
+      record("a", { created: NOW - 10 }),
+      record("b"),
+      record("c", { sub: "bob" }),
+    ]) {
+      expect(await store.reserveSubjectSlot(saved, NOW, 10, 60)).toBe(true);
+      await store.saveToken(saved, 60);
+    }
+    expect((await store.listTokens("alice")).map((t) => t.record.id)).toEqual(["b", "a"]);
+    await store.setTokenState(record("a"), "revoked", NOW);
+    await store.recordUsage("a", NOW + 5, "203.0.113.1");
+    await store.recordUsage("a", NOW + 6, "203.0.113.2");
+    await store.recordUsage("a", NOW + 7, "203.0.113.1");
+    await store.recordUsage("a", NOW + 1, undefined);
+    expect(await store.getToken("a")).toEqual({
+      record: record("a", { created: NOW - 10 }),
+      state: "revoked",
+      lastUsedAt: NOW + 7,
+      lastUsedIps: ["203.0.113.1", "203.0.113.2"],
+      rotatedTo: null,
+    });
+    expect(await store.getToken("missing")).toBeNull();
+    await store.setTokenState(record("missing"), "revoked", NOW);
+    expect(await store.getToken("missing")).toBeNull();
+    await store.close();
+  });
+
+  it("limits live tokens per subject; revoked and expired ones stop counting", async () => {
+    const { store } = await openStore();
+    const a = record("a");
+    const b = record("b");
+    const c = record("c", { exp: NOW + 10 });
+    expect(await store.reserveSubjectSlot(a, NOW, 2, 60)).toBe(true);
+    expect(await store.reserveSubjectSlot(b, NOW, 2, 60)).toBe(true);
+    expect(await store.reserveSubjectSlot(c, NOW, 2, 60)).toBe(false);
+    expect(await store.reserveSubjectSlot(record("bobs", { sub: "bob" }), NOW, 2, 60)).toBe(true);
+    await store.saveToken(a, 60);
+    await store.setTokenState(a, "revoked", NOW);
+    expect(await store.reserveSubjectSlot(c, NOW, 2, 60)).toBe(true);
+    expect(await store.reserveSubjectSlot(record("d"), NOW, 2, 60)).toBe(false);
+    // c expires at NOW + 10: later it no longer counts
+    expect(await store.reserveSubjectSlot(record("d"), NOW + 11, 2, 60)).toBe(true);
+    // a ended at NOW: 61 s later (past the 60 s retention) it leaves the index; c (NOW + 10) not yet
+    await store.reserveSubjectSlot(record("e"), NOW + 61, 9, 60);
+    expect((await store.listTokenIds({ subject: "alice" })).sort()).toEqual(["b", "c", "d", "e"]);
+    await store.close();
+  });
+
+  it("indexes tokens by family, org and expiry day", async () => {
+    const { store } = await openStore();
+    await store.saveToken(record("f1", { fam: "f1", org: "acme", exp: NOW + 100 }), 60);
+    await store.saveToken(record("f2", { fam: "f1", org: "acme", exp: NOW + 86400 * 3 }), 60);
+    await store.saveToken(record("g1", { fam: "g1", exp: null }), 60);
+    expect((await store.listTokenIds({ family: "f1" })).sort()).toEqual(["f1", "f2"]);
+    expect((await store.listTokenIds({ org: "acme" })).sort()).toEqual(["f1", "f2"]);
+    expect(await store.listTokenIds({ org: "none" })).toEqual([]);
+    expect(await store.listExpiringIds(NOW, NOW + 100)).toEqual(["f1"]);
+    expect(await store.listExpiringIds(NOW + 100, NOW + 86400 * 4)).toEqual(["f2"]);
+    expect(await store.listExpiringIds(NOW + 86400 * 3, NOW + 86400 * 5)).toEqual([]);
+    await store.close();
+  });
+
+  it("moves a token's state only from the expected states (compare-and-set)", async () => {
+    const { store } = await openStore();
+    await store.saveToken(record("t"), 60);
+    const results = await Promise.all([
+      store.transitionTokenState("t", ["active"], "rotated", "n1"),
+      store.transitionTokenState("t", ["active"], "rotated", "n2"),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const after = await store.getToken("t");
+    expect(after?.state).toBe("rotated");
+    expect(after?.rotatedTo).toBe(results[0] ? "n1" : "n2");
+    expect(await store.transitionTokenState("t", ["active", "suspended"], "revoked")).toBe(false);
+    expect(await store.transitionTokenState("missing", ["active"], "revoked")).toBe(false);
+    await store.close();
+  });
+
+  it("claims once, counts hits per window, and keeps a capped, paginated audit stream", async () => {
+    const { store } = await openStore();
+    expect(await store.claimOnce("notice:x", 60)).toBe(true);
+    expect(await store.claimOnce("notice:x", 60)).toBe(false);
+    expect(await store.countHit("mint:alice", NOW, 60)).toBe(1);
+    expect(await store.countHit("mint:alice", NOW, 60)).toBe(2);
+    expect(await store.countHit("mint:bob", NOW, 60)).toBe(1);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(await store.appendAudit({ type: `e${i}`, at: NOW + i, actor: "test" }, 1000));
+    }
+    const firstPage = await store.readAudit({ count: 2 });
+    expect(firstPage.map((e) => e.type)).toEqual(["e4", "e3"]);
+    expect(firstPage[0]).toEqual({ type: "e4", at: NOW + 4, actor: "test", id: ids[4] });
+    const secondPage = await store.readAudit({ before: firstPage[1]!.id, count: 2 });
+    expect(secondPage.map((e) => e.type)).toEqual(["e2", "e1"]);
+    await store.close();
+  });
+
+  it("keeps only the last five distinct IPs", async () => {
+    const { store } = await openStore();
+    await store.saveToken(record("ips"), 60);
+    for (let i = 1; i <= 7; i++) await store.recordUsage("ips", NOW + i, `198.51.100.${i}`);
+    expect((await store.getToken("ips"))?.lastUsedIps).toEqual([
+      "198.51.100.7",
+      "198.51.100.6",
+      "198.51.100.5",
+      "198.51.100.4",
+      "198.51.100.3",
+    ]);
+    await store.close();
+  });
+
+  it("adds keys, and adds an 'only if none is active' key once", async () => {
+    const { store } = await openStore();
+    expect(await store.addKey(key("k1", "active"), true)).toBe(true);
+    expect(await store.addKey(key("k2", "active"), true)).toBe(false);
+    expect(await store.addKey(key("k1", "next"), false)).toBe(false);
+    expect(await store.addKey(key("k3", "next"), false)).toBe(true);
+    await store.putKey(key("k1", "retired"));
+    const keys = (await store.listKeys()).map((k) => `${k.kid}:${k.state}`).sort();
+    expect(keys).toEqual(["k1:retired", "k3:next"]);
+    await store.close();
+  });
+
+  it("keeps the org → cell map with a version bumped by every change", async () => {
+    const { store } = await openStore();
+    await store.seedOrgCells({ acme: "c1", globex: "c2" });
+    expect(await store.readOrgCells()).toEqual({ version: 1, cells: { acme: "c1", globex: "c2" } });
+    await store.seedOrgCells({ acme: "c9" });
+    expect((await store.readOrgCells()).version).toBe(1);
+    expect(await store.setOrgCell("acme", "c3")).toBe(2);
+    expect(await store.getOrgCell("acme")).toBe("c3");
+    expect(await store.getOrgCell("initech")).toBeUndefined();
+    await store.close();
+  });
+
+  it("reads the keyring with its version, and bumps the version with every key change", async () => {
+    const { store } = await openStore();
+    const start = await store.readKeyring();
+    expect(start.keys).toEqual([]);
+    await store.addKey(key("k1", "active"), true);
+    const one = await store.readKeyring();
+    expect(one.version).toBeGreaterThan(start.version);
+    await store.putKey(key("k1", "retired"));
+    expect((await store.readKeyring()).version).toBeGreaterThan(one.version);
+    expect(await store.addKey(key("k1", "next"), false)).toBe(false);
+    await store.close();
+  });
+
+  it("updates the keyring by compare-and-set: one writer wins, the other is refused", async () => {
+    const { store } = await openStore();
+    await store.addKey(key("k1", "active"), true);
+    await store.addKey(key("k2", "next"), false);
+    const { version } = await store.readKeyring();
+    const results = await Promise.all([
+      store.updateKeys(version, { put: [key("k2", "active"), key("k1", "retired")], remove: [] }),
+      store.updateKeys(version, { put: [key("k3", "active")], remove: ["k1"] }),
+    ]);
+    expect(results.sort()).toEqual([false, true]);
+    const after = await store.readKeyring();
+    expect(after.version).toBe(version + 1);
+    const states = after.keys.map((k) => `${k.kid}:${k.state}`).sort();
+    expect([
+      ["k1:retired", "k2:active"],
+      ["k2:next", "k3:active"],
+    ]).toContainEqual(states);
+    expect(await store.updateKeys(version, { put: [], remove: ["k2"] })).toBe(false);
+    expect(await store.updateKeys(after.version, { put: [], remove: ["k2"] })).toBe(true);
+    expect((await store.listKeys()).map((k) => k.kid)).not.toContain("k2");
+    await store.close();
+  });
+
+  it("gates signing on the key being active and keeps the latest exp it signed", async () => {
+    const { store } = await openStore();
+    await store.addKey(key("k1", "active"), true);
+    await store.addKey(key("k2", "next"), false);
+    const latest = async (kid: string) =>
+      (await store.listKeys()).find((k) => k.kid === kid)?.latestExp;
+    expect(await latest("k1")).toBeUndefined();
+    expect(await store.noteKeyUse("k1", undefined)).toBe(true);
+    expect(await latest("k1")).toBeUndefined();
+    expect(await store.noteKeyUse("k1", NOW + 100)).toBe(true);
+    expect(await store.noteKeyUse("k1", NOW + 50)).toBe(true);
+    expect(await latest("k1")).toBe(NOW + 100);
+    // Rewriting the record leaves the latest exp alone.
+    await store.putKey({ ...key("k1", "active"), latestExp: NOW });
+    expect(await latest("k1")).toBe(NOW + 100);
+    expect(await store.noteKeyUse("k1", null)).toBe(true);
+    expect(await store.noteKeyUse("k1", NOW + 999)).toBe(true);
+    expect(await latest("k1")).toBeNull();
+    expect(await store.noteKeyUse("k2", NOW + 100)).toBe(false);
+    expect(await store.noteKeyUse("nope", NOW + 100)).toBe(false);
+    expect(await latest("k2")).toBeUndefined();
+    const { version } = await store.readKeyring();
+    await store.updateKeys(version, { put: [key("k1", "retired")], remove: [] });
+    expect(await store.noteKeyUse("k1", undefined)).toBe(false);
+    expect(await latest("k1")).toBeNull();
+    const removed = await store.readKeyring();
+    await store.updateKeys(removed.version, { put: [], remove: ["k1"] });
+    await store.addKey(key("k1", "active"), false);
+    expect(await latest("k1")).toBeUndefined();
+    await store.close();
+  });
+}
