@@ -17,8 +17,11 @@ import type { Store } from "../../src/store/types.js";
 export type StoreKind = "memory" | "redis";
 export const STORE_KINDS: StoreKind[] = ["memory", "redis"];
 
-/** A settable clock starting at a fixed instant. */
-export function testClock(start = Date.UTC(2026, 10, 23, 12, 0, 0)) {
+/**
+ * A settable clock, starting at the real current second: Redis TTLs run on real time, so a clock
+ * frozen at a fixed date would make records expire on arrival once that date has passed.
+ */
+export function testClock(start = Math.floor(Date.now() / 1000) * 1000) {
   let now = start;
   const clock = () => now;
   return Object.assign(clock, {

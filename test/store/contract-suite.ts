@@ -34,7 +34,7 @@ export function key(kid: string, state: StoredKey["state"]): StoredKey {
 /** Defines the contract's tests (call inside a `describe`) for stores made by `makeStore`. */
 export function defineStoreContract(makeStore: (clock: TestClock) => Store): void {
   async function openStore(listSize = 8) {
-    const clock = testClock();
+    const clock = testClock(NOW * 1000);
     const store = makeStore(clock);
     const epoch = await store.open(listSize);
     return { store, clock, epoch };

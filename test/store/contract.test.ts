@@ -13,7 +13,7 @@ describe.each(STORE_KINDS)("the %s store", (kind) => {
 
 describe("TTLs", () => {
   it("the memory store expires records and lists on the clock, like Redis TTLs", async () => {
-    const clock = testClock();
+    const clock = testClock(NOW * 1000);
     const store = createTestStore("memory", clock);
     const epoch = await store.open(8);
     const ref = await store.allocateStatus(NOW + 100);

@@ -1,0 +1,29 @@
+/**
+ * The downstream service of issue 7, part 2, run as a child process by `bench/downstream.ts`: one
+ * Hono endpoint twice, `/open` without authentication and `/protected` behind `requireToken`
+ * (warm verified-token cache, status list served in-process). Prints `READY <json>` with its port
+ * and the tokens to present.
+ * @module
+ */
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { createVerifier, requireToken, type TokenVariables } from "../src/verifier/index.js";
+import { AUDIENCE, createFixture, ISSUER } from "./fixtures.js";
+
+const fixture = await createFixture("ES256", 16);
+const verifier = createVerifier({
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  jwks: { keys: [fixture.publicJwk] },
+  fetch: fixture.fetch,
+});
+const app = new Hono<{ Variables: TokenVariables }>();
+const handler = (sub: string) => ({ hello: sub, items: [1, 2, 3] });
+app.get("/open", (c) => c.json(handler("anonymous")));
+app.get("/protected", requireToken({ verifier, permission: "read_api" }), (c) =>
+  c.json(handler(c.get("tokenClaims").sub)),
+);
+const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
+  process.stdout.write(`READY ${JSON.stringify({ port: info.port, tokens: fixture.tokens })}\n`);
+});
+process.on("SIGTERM", () => server.close(() => process.exit(0)));

@@ -1,0 +1,57 @@
+/**
+ * Issue 7, part 2: a Hono endpoint behind `requireToken` versus the same endpoint with no
+ * authentication, under autocannon (2 workers, 64 connections), the server in its own process.
+ * @module
+ */
+import { startChild } from "./child.js";
+import { load } from "./load.js";
+import type { BenchOptions } from "./options.js";
+import { type Row, row } from "./report.js";
+
+/** Runs part 2. */
+export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
+  const child = await startChild("bench/downstream-server.ts", {}, /READY .*\n/);
+  try {
+    const { port, tokens } = JSON.parse(child.banner.slice(6)) as {
+      port: number;
+      tokens: string[];
+    };
+    const base = `http://127.0.0.1:${port}`;
+    const open = [{ path: "/open" }];
+    const protectedRequests = tokens.map((token) => ({
+      path: "/protected",
+      headers: { authorization: `Bearer ${token}` },
+    }));
+    if (options.warmupSeconds > 0) {
+      await load(base, open, options.warmupSeconds);
+      await load(base, protectedRequests, options.warmupSeconds);
+    }
+    // Interleaved: open, protected, open; the baseline is the mean of the two open runs.
+    const before = await load(base, open, options.loadSeconds);
+    const guarded = await load(base, protectedRequests, options.loadSeconds);
+    const after = await load(base, open, options.loadSeconds);
+    const baseline = {
+      rps: (before.rps + after.rps) / 2,
+      p50: (before.p50 + after.p50) / 2,
+      p99: (before.p99 + after.p99) / 2,
+    };
+    return [
+      row(
+        "downstream.ES256.requireToken-warm",
+        guarded.rps,
+        baseline.rps,
+        "req/s",
+        "same endpoint, no auth",
+        {
+          of: "ratio",
+          op: ">=",
+          limit: 0.9,
+        },
+      ),
+      row("downstream.ES256.requireToken-warm.p50", guarded.p50, baseline.p50, "ms", "no auth p50"),
+      row("downstream.ES256.requireToken-warm.p99", guarded.p99, baseline.p99, "ms", "no auth p99"),
+    ];
+  } finally {
+    await child.stop();
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * How long each measurement runs: the full run, `--quick` (everything in under a minute), and the
+ * tiny smoke run used by the test suite.
+ * @module
+ */
+
+/** Durations and sizes of one benchmark run. */
+export interface BenchOptions {
+  readonly quick: boolean;
+  /** Milliseconds per in-process measurement round, and how many interleaved rounds. */
+  readonly microMs: number;
+  readonly rounds: number;
+  /** Seconds per HTTP load run (autocannon), and its warm-up. */
+  readonly loadSeconds: number;
+  readonly warmupSeconds: number;
+  /** Tokens minted to measure Redis bytes per token. */
+  readonly stateTokens: number;
+  /** Entries of the compressed status list figure. */
+  readonly listEntries: number;
+  /** Issued-token counts of the scale run. */
+  readonly scaleSizes: readonly number[];
+}
+
+export const FULL: BenchOptions = {
+  quick: false,
+  microMs: 700,
+  rounds: 3,
+  loadSeconds: 5,
+  warmupSeconds: 1,
+  stateTokens: 5000,
+  listEntries: 1_000_000,
+  scaleSizes: [10_000, 100_000, 1_000_000],
+};
+
+export const QUICK: BenchOptions = {
+  quick: true,
+  microMs: 80,
+  rounds: 1,
+  loadSeconds: 1,
+  warmupSeconds: 0,
+  stateTokens: 500,
+  listEntries: 1_000_000,
+  scaleSizes: [1_000, 10_000],
+};
+
+/** For the smoke test: every loop runs once or twice. */
+export const SMOKE: BenchOptions = {
+  ...QUICK,
+  microMs: 10,
+  stateTokens: 20,
+  listEntries: 4096,
+  scaleSizes: [100, 200],
+};
