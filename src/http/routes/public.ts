@@ -25,9 +25,17 @@ export function publicRoutes(ctx: IssuerContext) {
   const { issuer } = ctx.config;
   const readOnlyCors = cors({ origin: "*", allowMethods: ["GET", "HEAD"], maxAge: 86400 });
 
+  // The keyring hands out the same JWKS object until its view changes: serialize and hash once.
+  const rendered = new WeakMap<object, { body: string; etag: string }>();
   routes.get("/.well-known/jwks.json", readOnlyCors, async (c) => {
-    const body = JSON.stringify(await ctx.keyring.jwks());
-    const etag = await etagOf(body);
+    const jwks = await ctx.keyring.jwks();
+    let page = rendered.get(jwks);
+    if (!page) {
+      const body = JSON.stringify(jwks);
+      page = { body, etag: await etagOf(body) };
+      rendered.set(jwks, page);
+    }
+    const { body, etag } = page;
     c.header("Cache-Control", `public, max-age=${JWKS_MAX_AGE}, stale-if-error=86400`);
     c.header("ETag", etag);
     if (c.req.header("if-none-match") === etag) return c.body(null, 304);
