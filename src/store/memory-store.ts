@@ -20,7 +20,9 @@ import {
   expiryDay,
   expiryDays,
   expiryIndexDeadline,
+  familyMembers,
   keepUntilOf,
+  needsFamilyIndex,
   newestFirst,
   scoreOf,
 } from "./token-indexes.js";
@@ -254,7 +256,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         rotatedTo: null,
         expiresAt: keepUntil,
       });
-      addToIndex(indexName.family(record.fam), record.id, scoreOf(record), keepUntil);
+      if (needsFamilyIndex(record)) {
+        addToIndex(indexName.family(record.fam), record.id, scoreOf(record), keepUntil);
+      }
       if (record.org !== undefined) {
         addToIndex(indexName.org(record.org), record.id, scoreOf(record), keepUntil);
       }
@@ -281,7 +285,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return found.sort(newestFirst);
     },
     async listTokenIds(index) {
-      return [...(live(indexes, indexNameOf(index))?.members.keys() ?? [])];
+      const ids = [...(live(indexes, indexNameOf(index))?.members.keys() ?? [])];
+      return "family" in index ? familyMembers(index.family, ids) : ids;
     },
     async listExpiringIds(from, to) {
       const ids: string[] = [];

@@ -57,7 +57,9 @@ import {
   expiryDay,
   expiryDays,
   expiryIndexDeadline,
+  familyMembers,
   keepUntilOf,
+  needsFamilyIndex,
   newestFirst,
 } from "./token-indexes.js";
 import {
@@ -195,9 +197,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
 
   function parseToken(id: string, hash: Record<string, string>): StoredToken | null {
     if (!hash.r) return null;
-    const original = JSON.parse(hash.r) as TokenRecord;
+    const original = parseRecordJson(id, hash.r);
     const record = hash.m ? applyDetails(original, JSON.parse(hash.m) as TokenDetails) : original;
-    if (record.id !== id) return null;
     return {
       record,
       state: (hash.s ?? "active") as TokenState,
@@ -344,10 +345,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     async saveToken(record, retentionSeconds) {
       const until = deadlineArg(keepUntilOf(record, retentionSeconds));
       const score = scoreArg(record);
-      await call(() => script("tmSaveToken")(key.token(record.id), JSON.stringify(record), until));
-      const indexes: Promise<unknown>[] = [
-        script("tmIndexToken")(key.family(record.fam), record.id, score, until),
-      ];
+      await call(() => script("tmSaveToken")(key.token(record.id), recordJsonOf(record), until));
+      const indexes: Promise<unknown>[] = [];
+      if (needsFamilyIndex(record)) {
+        indexes.push(script("tmIndexToken")(key.family(record.fam), record.id, score, until));
+      }
       if (record.org !== undefined) {
         indexes.push(script("tmIndexToken")(key.org(record.org), record.id, score, until));
       }
@@ -378,7 +380,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       return found.sort(newestFirst);
     },
     async listTokenIds(index) {
-      return call(() => redis.zrange(indexKey(index), "0", "-1"));
+      const ids = await call(() => redis.zrange(indexKey(index), "0", "-1"));
+      return "family" in index ? familyMembers(index.family, ids) : ids;
     },
     async listExpiringIds(from, to) {
       const perDay = await call(() =>
@@ -472,6 +475,20 @@ export function keysChangedChannel(prefix: string): string {
 function recordJson(stored: StoredKey): string {
   const { latestExp: _latest, ...record } = stored;
   return JSON.stringify(record);
+}
+
+/**
+ * A token record as stored in its hash: without `id` (the key holds it) and without `fam` when the
+ * token starts its own family: every byte here is paid once per live token.
+ */
+function recordJsonOf(record: TokenRecord): string {
+  const { id, fam, ...rest } = record;
+  return JSON.stringify(fam === id ? rest : { ...rest, fam });
+}
+
+function parseRecordJson(id: string, json: string): TokenRecord {
+  const stored = JSON.parse(json) as Omit<TokenRecord, "id" | "fam"> & { fam?: string };
+  return { ...stored, id, fam: stored.fam ?? id };
 }
 
 /** The index score of a record as Redis takes it. */

@@ -43,3 +43,17 @@ export function expiryIndexDeadline(exp: number): number {
 export function newestFirst(a: StoredToken, b: StoredToken): number {
   return b.record.created - a.record.created || a.record.id.localeCompare(b.record.id);
 }
+
+/**
+ * The first token of a family is the family's id, so it needs no family index entry: the family
+ * index only lists the tokens rotation added. This saves a sorted set per token that is never
+ * rotated, which is most of them.
+ */
+export function needsFamilyIndex(record: Pick<TokenRecord, "id" | "fam">): boolean {
+  return record.fam !== record.id;
+}
+
+/** Every token id of a family: the family's first token and the indexed successors. */
+export function familyMembers(fam: string, indexed: readonly string[]): string[] {
+  return [fam, ...indexed.filter((id) => id !== fam)];
+}
