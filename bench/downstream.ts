@@ -1,6 +1,7 @@
 /**
  * Issue 7, part 2: a Hono endpoint behind `requireToken` versus the same endpoint with no
- * authentication, under autocannon (2 workers, 64 connections), the server in its own process.
+ * authentication, under autocannon (2 workers, 64 connections), the server in its own process;
+ * and (issue 10) the same protected request sent through the cell router versus directly.
  * @module
  */
 import { startChild } from "./child.js";
@@ -12,8 +13,9 @@ import { type Row, row } from "./report.js";
 export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
   const child = await startChild("bench/downstream-server.ts", {}, /READY .*\n/);
   try {
-    const { port, tokens } = JSON.parse(child.banner.slice(6)) as {
+    const { port, routerPort, tokens } = JSON.parse(child.banner.slice(6)) as {
       port: number;
+      routerPort: number;
       tokens: string[];
     };
     const base = `http://127.0.0.1:${port}`;
@@ -35,7 +37,17 @@ export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
       p50: (before.p50 + after.p50) / 2,
       p99: (before.p99 + after.p99) / 2,
     };
+    // Issue 10: the same protected request, directly and through the cell router.
+    const direct = await load(base, protectedRequests, options.loadSeconds);
+    const routed = await load(
+      `http://127.0.0.1:${routerPort}`,
+      protectedRequests,
+      options.loadSeconds,
+    );
     return [
+      row("router.added-latency.p50", routed.p50 - direct.p50, direct.p50, "ms", "direct p50"),
+      row("router.added-latency.p99", routed.p99 - direct.p99, direct.p99, "ms", "direct p99"),
+      row("router.throughput", routed.rps, direct.rps, "req/s", "direct to the cell"),
       row(
         "downstream.ES256.requireToken-warm",
         guarded.rps,
