@@ -45,6 +45,7 @@ export interface IssuerParts {
 export async function createIssuerContext(parts: IssuerParts): Promise<IssuerContext> {
   const clock = parts.clock ?? systemClock;
   const epoch = await parts.store.open(parts.config.statusList.size);
+  for (const warning of epoch.warnings ?? []) parts.logger.warn("store.risky_setting", { warning });
   if (epoch.listSize !== parts.config.statusList.size) {
     parts.logger.warn("config.status_list_size_ignored", {
       configured: parts.config.statusList.size,

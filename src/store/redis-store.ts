@@ -238,7 +238,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
           throw new StoreUnavailable("The store's data was lost (epoch changed)");
         }
         epoch = { id, listSize: Number(size) };
-        return epoch;
+        const warnings = await riskySettings(redis);
+        return warnings.length > 0 ? { ...epoch, warnings } : epoch;
       });
     },
     async ping() {
@@ -475,6 +476,33 @@ export function keysChangedChannel(prefix: string): string {
 function recordJson(stored: StoredKey): string {
   const { latestExp: _latest, ...record } = stored;
   return JSON.stringify(record);
+}
+
+/**
+ * Reads the Redis settings that decide whether a revocation can be lost: an eviction policy other
+ * than `noeviction` may drop status lists and records under memory pressure, and without AOF a
+ * restart forgets every write since the last snapshot. Managed services that forbid `CONFIG`
+ * answer nothing here.
+ */
+async function riskySettings(redis: RedisClient): Promise<string[]> {
+  const warnings: string[] = [];
+  try {
+    const [, policy] = (await redis.config("GET", "maxmemory-policy")) as string[];
+    if (policy && policy !== "noeviction") {
+      warnings.push(
+        `maxmemory-policy is ${policy}: Redis may evict status lists and token records; use noeviction`,
+      );
+    }
+    const [, aof] = (await redis.config("GET", "appendonly")) as string[];
+    if (aof === "no") {
+      warnings.push(
+        "appendonly is off: a Redis restart loses recent revocations; use appendonly yes",
+      );
+    }
+  } catch {
+    // CONFIG is disabled (managed Redis) or not routable (Cluster): nothing to report.
+  }
+  return warnings;
 }
 
 /**

@@ -141,6 +141,8 @@ export interface StoreEpoch {
   readonly id: string;
   /** Entries per status list, fixed for the life of the epoch. */
   readonly listSize: number;
+  /** Settings of the backend that put revocations at risk (e.g. an evicting Redis). */
+  readonly warnings?: readonly string[];
 }
 
 /**

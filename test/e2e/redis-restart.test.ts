@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+import { createJsonLogger } from "../../src/logger.js";
 import { createRedisStore } from "../../src/store/redis-store.js";
 import { createTestIssuer, form, uniquePrefix } from "../helpers/issuer.js";
 import { type RedisProcess, startRedisServer } from "../helpers/redis-server.js";
@@ -82,5 +83,22 @@ describe("Redis faults", () => {
     admin.disconnect();
     await store.close();
     await hanging.stop();
+  });
+
+  it("warns at start-up about an evicting Redis and one without AOF", async () => {
+    const evicting = await startRedisServer(undefined, ["--maxmemory-policy", "allkeys-lru"]);
+    const lines: string[] = [];
+    const store = createRedisStore({ url: evicting.url, prefix: uniquePrefix() });
+    await createTestIssuer({ store, logger: createJsonLogger((line) => lines.push(line)) });
+    const warnings = lines
+      .map((line) => JSON.parse(line) as { event: string; warning?: string })
+      .filter((entry) => entry.event === "store.risky_setting")
+      .map((entry) => entry.warning);
+    expect(warnings).toEqual([
+      "maxmemory-policy is allkeys-lru: Redis may evict status lists and token records; use noeviction",
+      "appendonly is off: a Redis restart loses recent revocations; use appendonly yes",
+    ]);
+    await store.close();
+    await evicting.stop();
   });
 });
