@@ -11,10 +11,13 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { IssuerContext } from "./context.js";
 import { NotFound, PayloadTooLarge } from "./errors.js";
+import { metricsRoutes } from "./http/metrics.js";
 import { createErrorHandler, problemResponse } from "./http/problem.js";
+import { docsRoutes } from "./http/routes/docs.js";
 import { keyRoutes } from "./http/routes/keys.js";
 import { oauthRoutes } from "./http/routes/oauth.js";
 import { orgRoutes } from "./http/routes/org-routes.js";
@@ -22,6 +25,9 @@ import { publicRoutes } from "./http/routes/public.js";
 import { tokenLifecycleRoutes } from "./http/routes/token-lifecycle.js";
 import { tokenRoutes } from "./http/routes/tokens.js";
 import { usageAndAuditRoutes } from "./http/routes/usage-and-audit.js";
+import { instrumentIssuer } from "./metrics/issuer-metrics.js";
+import { observeRequests } from "./metrics/request-log.js";
+import { uiRoutes } from "./web/ui-routes.js";
 
 /**
  * The issuer app.
@@ -31,10 +37,15 @@ import { usageAndAuditRoutes } from "./http/routes/usage-and-audit.js";
  * const response = await buildApp(ctx).request("/.well-known/jwks.json");
  * ```
  */
-export function buildApp(ctx: IssuerContext): Hono {
+export function buildApp(issuer: IssuerContext): Hono {
+  // With metrics on, every route works on a copy of the context whose store is timed.
+  const ctx = issuer.config.metrics.enabled ? instrumentIssuer(issuer) : issuer;
   const app = new Hono();
   const maxSize = ctx.config.maxBodyBytes;
-  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(requestId({ limitLength: 128 }));
+  app.use(observeRequests(ctx));
+  // Routes with stricter headers of their own (the web page, the docs) keep them.
+  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin", overwrite: false }));
   app.use(
     bodyLimit({
       maxSize,
@@ -50,6 +61,9 @@ export function buildApp(ctx: IssuerContext): Hono {
   app.route("/v1", usageAndAuditRoutes(ctx));
   app.route("/v1", orgRoutes(ctx));
   app.route("/v1/keys", keyRoutes(ctx));
+  if (ctx.config.docs) app.route("/", docsRoutes(ctx));
+  if (ctx.config.ui.enabled) app.route("/ui", uiRoutes(ctx));
+  if (ctx.config.metrics.enabled) app.route("/", metricsRoutes(ctx));
   app.notFound(() => problemResponse(new NotFound("No such endpoint")));
   app.onError(createErrorHandler(ctx.logger));
   return app;

@@ -106,6 +106,12 @@ const boolean = z
   .default("false")
   .transform((value) => value === "true" || value === "1");
 
+/** Like `boolean`, but on unless set to `false` or `0`. */
+const enabledByDefault = z
+  .enum(["true", "false", "1", "0", ""])
+  .default("true")
+  .transform((value) => value !== "false" && value !== "0");
+
 const KEK = /^[A-Za-z0-9_-]{43}$/;
 
 const durationValue = z
@@ -251,6 +257,11 @@ const environmentSchema = z.object({
   TOKENMINT_KEY_ROTATION_PERIOD: duration("30d"),
   TOKENMINT_KEY_PREPUBLICATION: duration("1h"),
   TOKENMINT_KEY_CLOCK_TOLERANCE: duration("5m"),
+  TOKENMINT_DOCS: enabledByDefault,
+  TOKENMINT_UI: enabledByDefault,
+  TOKENMINT_UI_SESSION_TTL: duration("1h"),
+  TOKENMINT_METRICS: boolean,
+  TOKENMINT_METRICS_TOKEN: z.string().min(16).max(256).optional(),
 });
 
 /** Lifetime rules: the global policy, or an organization's. */
@@ -306,6 +317,12 @@ export interface Config {
   readonly statusList: { readonly size: number; readonly ttlSeconds: number };
   readonly maxBodyBytes: number;
   readonly keyRotation: KeyRotationPolicy;
+  /** `GET /openapi.json` and `GET /docs` (`TOKENMINT_DOCS`). */
+  readonly docs: boolean;
+  /** The token-management page at `/ui` (`TOKENMINT_UI`) and its session lifetime in seconds. */
+  readonly ui: { readonly enabled: boolean; readonly sessionSeconds: number };
+  /** `GET /metrics` (`TOKENMINT_METRICS`), optionally behind a bearer secret. */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | undefined };
 }
 
 /** Thrown when the environment does not describe a valid configuration. */
@@ -371,6 +388,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     problems.push(
       "TOKENMINT_KEY_ROTATION_PERIOD: 0 (off) or at least TOKENMINT_KEY_PREPUBLICATION",
     );
+  }
+  if (e.TOKENMINT_UI_SESSION_TTL < 60 || e.TOKENMINT_UI_SESSION_TTL > 86400) {
+    problems.push("TOKENMINT_UI_SESSION_TTL: between 60 seconds and 1 day");
   }
   if (e.TOKENMINT_MIN_LIFETIME < 60) problems.push("TOKENMINT_MIN_LIFETIME: at least 60 seconds");
   if (e.TOKENMINT_MIN_LIFETIME > e.TOKENMINT_MAX_LIFETIME) {
@@ -460,6 +480,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       prepublicationSeconds: e.TOKENMINT_KEY_PREPUBLICATION,
       clockToleranceSeconds: e.TOKENMINT_KEY_CLOCK_TOLERANCE,
     },
+    docs: e.TOKENMINT_DOCS,
+    ui: { enabled: e.TOKENMINT_UI, sessionSeconds: e.TOKENMINT_UI_SESSION_TTL },
+    metrics: { enabled: e.TOKENMINT_METRICS, token: e.TOKENMINT_METRICS_TOKEN },
   };
 }
 

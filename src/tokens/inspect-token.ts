@@ -11,6 +11,7 @@
  */
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
+import { measureChecks } from "../metrics/issuer-metrics.js";
 import { type StoredToken, TokenStatus } from "../store/types.js";
 import type { AccessTokenClaims } from "../verifier/claims.js";
 import { ClaimInvalid, TokenRevoked, TokenSuspended } from "../verifier/errors.js";
@@ -28,12 +29,15 @@ export interface InspectedToken {
 export const USAGE_WRITE_INTERVAL_SECONDS = 60;
 
 /**
- * Verifies a token exactly, against this issuer's keys and the store.
+ * Verifies a token exactly, against this issuer's keys and the store (each result is counted in
+ * the metrics).
  *
  * @throws {TokenVerificationFailed} (revoked, suspended, expired, forged, unknown…)
  * @throws {StoreUnavailable} when the store cannot answer (never reported as valid).
  */
-export async function inspectToken(
+export const inspectToken = measureChecks(inspectTokenExactly);
+
+async function inspectTokenExactly(
   ctx: IssuerContext,
   token: string,
   use: {

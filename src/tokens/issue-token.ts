@@ -14,6 +14,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { Conflict } from "../errors.js";
+import { noteMinted } from "../metrics/issuer-metrics.js";
 import { randomId } from "../random.js";
 import type { StoredToken, TokenRecord } from "../store/types.js";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "../verifier/claims.js";
@@ -155,6 +156,7 @@ export async function issueToken(
     reason: options.reason ?? "mint",
     detail: { family: record.fam, kid: signing.kid },
   });
+  noteMinted(ctx, options.reason ?? "mint");
   return {
     token: `${config.tokenPrefix}${jwt}`,
     stored: { record, state: "active", lastUsedAt: null, lastUsedIps: [], rotatedTo: null },

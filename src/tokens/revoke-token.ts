@@ -7,6 +7,7 @@
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
+import { noteStateChange } from "../metrics/issuer-metrics.js";
 import { type StoredToken, type TokenIndex, type TokenState, TokenStatus } from "../store/types.js";
 
 /** Who changed a token's state and why (audit). */
@@ -47,6 +48,7 @@ export async function changeTokenState(
 ): Promise<void> {
   await ctx.store.setStatus(stored.record.status, STATUS_FOR_STATE[state]);
   await ctx.store.setTokenState(stored.record, state, epochSeconds(ctx.clock));
+  noteStateChange(ctx, state, change.reason);
   if (change.quiet) return;
   await recordAudit(ctx, {
     type: EVENT_FOR_STATE[state],

@@ -124,10 +124,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
         });
         if (cache) {
           const { alg, kid } = decodeProtectedHeader(jws);
-          cache.set(
-            { claims, header: { alg: alg as string, kid: kid as string }, jws },
-            now(),
-          );
+          cache.set({ claims, header: { alg: alg as string, kid: kid as string }, jws }, now());
         }
       }
       await status?.check(claims.status.status_list);

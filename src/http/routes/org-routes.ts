@@ -14,7 +14,8 @@ import { IDENTIFIER } from "../../tokens/mint-request.js";
 import { type AuthVariables, authenticate } from "../authenticate.js";
 import { readJson } from "../request-body.js";
 
-const moveSchema = z.strictObject({ cell: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
+/** The body of `PUT /v1/routes/{org}`. */
+export const moveSchema = z.strictObject({ cell: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
 
 /** How long routers may cache the map without asking again (seconds). */
 export const ROUTES_MAX_AGE = 10;

@@ -15,7 +15,8 @@ import { isoTime } from "../../tokens/token-view.js";
 import { type AuthVariables, authenticate } from "../authenticate.js";
 import { parseWith, readJson } from "../request-body.js";
 
-const auditQuerySchema = z.strictObject({
+/** The query of `GET /v1/audit`. */
+export const auditQuerySchema = z.strictObject({
   subject: z.string().regex(IDENTIFIER).optional(),
   org: z.string().regex(IDENTIFIER).optional(),
   type: z

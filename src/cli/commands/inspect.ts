@@ -1,0 +1,189 @@
+/**
+ * `tokenmint inspect <token>`: decodes a token and verifies it with the package's own verifier
+ * (`src/verifier`) against the issuer's JWKS and status list, then explains each check in a plain
+ * line: passed, failed (with the verifier's stable code), or not reached.
+ * @module
+ */
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+} from "jose";
+import { createVerifier } from "../../verifier/create-verifier.js";
+import { TokenVerificationFailed } from "../../verifier/errors.js";
+import { type Command, stringValue, targetOf, tokenArgument } from "../command.js";
+import { CliError } from "../issuer-client.js";
+
+/** The checks, in the order the verifier makes them, with the codes that mean each failed. */
+const CHECKS = [
+  { name: "format", codes: ["token_malformed", "token_missing"] },
+  { name: "algorithm", codes: ["algorithm_not_allowed"] },
+  { name: "key", codes: ["key_unknown", "keys_unavailable"] },
+  { name: "signature", codes: ["signature_invalid"] },
+  { name: "type", codes: ["type_mismatch"] },
+  { name: "issuer", codes: ["issuer_mismatch"] },
+  { name: "audience", codes: ["audience_mismatch"] },
+  { name: "time", codes: ["token_expired", "token_not_yet_valid"] },
+  { name: "claims", codes: ["claim_invalid"] },
+  { name: "status", codes: ["token_revoked", "token_suspended", "status_unavailable"] },
+] as const;
+
+type CheckName = (typeof CHECKS)[number]["name"];
+
+interface Decoded {
+  readonly header: ProtectedHeaderParameters;
+  readonly claims: JWTPayload & Record<string, unknown>;
+}
+
+const iso = (seconds: unknown) =>
+  typeof seconds === "number" ? new Date(seconds * 1000).toISOString() : "absent";
+
+function relative(seconds: number, now: number): string {
+  const delta = Math.round(seconds - now);
+  const abs = Math.abs(delta);
+  const span =
+    abs >= 86400
+      ? `${Math.round(abs / 86400)}d`
+      : abs >= 3600
+        ? `${Math.round(abs / 3600)}h`
+        : `${Math.round(abs / 60)}m`;
+  return delta >= 0 ? `in ${span}` : `${span} ago`;
+}
+
+/** What each check looks at, from the decoded token (shown whatever the verdict). */
+function explanations(
+  decoded: Decoded | undefined,
+  context: { issuer: string; prefix: string; audience: string[] | undefined; algorithms: string[] },
+): Record<CheckName, string> {
+  const header = decoded?.header ?? {};
+  const claims = decoded?.claims ?? {};
+  const now = Date.now() / 1000;
+  const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];
+  const status = (claims.status as { status_list?: { uri?: string; idx?: number } } | undefined)
+    ?.status_list;
+  return {
+    format: `prefix ${JSON.stringify(context.prefix)} then a compact JWS (header.payload.signature), canonical base64url`,
+    algorithm: `alg ${header.alg ?? "absent"}; allowed: ${context.algorithms.join(", ")} (asymmetric only)`,
+    key: `kid ${header.kid ?? "absent"} must be in ${context.issuer}/.well-known/jwks.json`,
+    signature: "the signature must verify with that key (ECDSA: low-S form only)",
+    type: `typ ${header.typ ?? "absent"}; must be at+jwt (RFC 9068)`,
+    issuer: `iss ${JSON.stringify(claims.iss ?? null)}; must be ${JSON.stringify(context.issuer)}`,
+    audience: context.audience
+      ? `aud ${JSON.stringify(aud)}; must name one of ${JSON.stringify(context.audience)}`
+      : `aud ${JSON.stringify(aud)}; not pinned (pass --audience to check it for your service)`,
+    time: `issued ${iso(claims.iat)}, valid from ${iso(claims.nbf)}, expires ${iso(claims.exp)}${typeof claims.exp === "number" ? ` (${relative(claims.exp, now)})` : ""}; 30 s clock tolerance`,
+    claims: `sub ${JSON.stringify(claims.sub ?? null)}, jti ${JSON.stringify(claims.jti ?? null)}, scope ${JSON.stringify(claims.scope ?? null)}${claims.org ? `, org ${JSON.stringify(claims.org)}` : ""}${claims.cell ? `, cell ${JSON.stringify(claims.cell)}` : ""} must be well-formed`,
+    status: status
+      ? `entry ${status.idx} of ${status.uri} must be 0 (valid); 1 is revoked, 2 suspended`
+      : "no status claim",
+  };
+}
+
+function decode(token: string, prefix: string): Decoded | undefined {
+  const jws = token.startsWith(prefix) ? token.slice(prefix.length) : token;
+  try {
+    return {
+      header: decodeProtectedHeader(jws),
+      claims: decodeJwt(jws) as JWTPayload & Record<string, unknown>,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+async function issuerMetadata(issuer: string): Promise<{ prefix?: string; algorithms?: string[] }> {
+  try {
+    const response = await fetch(`${issuer}/.well-known/oauth-authorization-server`);
+    if (!response.ok) return {};
+    const metadata = (await response.json()) as {
+      tokenmint_token_prefix?: unknown;
+      access_token_signing_alg_values_supported?: unknown;
+    };
+    return {
+      ...(typeof metadata.tokenmint_token_prefix === "string"
+        ? { prefix: metadata.tokenmint_token_prefix }
+        : {}),
+      ...(Array.isArray(metadata.access_token_signing_alg_values_supported)
+        ? { algorithms: metadata.access_token_signing_alg_values_supported as string[] }
+        : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+export const inspect: Command = {
+  help: `Usage: tokenmint inspect <token | -> [options]
+
+Decodes a token and verifies it the way a downstream service does (the tokenmint verifier):
+format, algorithm, the signing key in the issuer's JWKS, the signature, typ, iss, aud, times,
+claims, and its entry in the issuer's status list. Prints one line per check and exits 0 only
+when every check passed. Give "-" to read the token from standard input.
+
+Options:
+  --audience LIST         your service's audience(s); without it aud is shown, not checked
+  --prefix PREFIX         the token prefix (default: the issuer's metadata, else tmpat_)
+  --json                  print the decoded header and claims as JSON too
+  --issuer URL            the issuer whose keys must have signed it (default $TOKENMINT_ISSUER,
+                          else http://localhost:8080)`,
+  options: {
+    issuer: { type: "string" },
+    audience: { type: "string" },
+    prefix: { type: "string" },
+    json: { type: "boolean" },
+  },
+  positionals: [1, 1],
+  async run(values, [argument], io) {
+    const token = await tokenArgument(argument as string, io);
+    const { issuer: rawIssuer } = targetOf(values, io);
+    const issuer = rawIssuer.replace(/\/+$/, "");
+    const metadata = await issuerMetadata(issuer);
+    const prefix = stringValue(values, "prefix") ?? metadata.prefix ?? "tmpat_";
+    const algorithms = metadata.algorithms ?? ["ES256", "EdDSA", "RS256", "PS256"];
+    const pinned = stringValue(values, "audience")
+      ?.split(",")
+      .map((value) => value.trim())
+      .filter(Boolean);
+    const decoded = decode(token, prefix);
+    const tokenAud = decoded?.claims.aud;
+    const audience =
+      pinned ??
+      (Array.isArray(tokenAud) ? tokenAud : typeof tokenAud === "string" ? [tokenAud] : []);
+    if (audience.length === 0) audience.push("(none)");
+    const verifier = createVerifier({
+      issuer,
+      audience,
+      prefix,
+      algorithms,
+    });
+    let failure: TokenVerificationFailed | undefined;
+    try {
+      await verifier.verify(token);
+    } catch (error) {
+      if (!(error instanceof TokenVerificationFailed)) {
+        throw new CliError(`Verification crashed: ${(error as Error).message}`);
+      }
+      failure = error;
+    }
+    const why = explanations(decoded, { issuer, prefix, audience: pinned, algorithms });
+    const failedAt = failure
+      ? CHECKS.findIndex((check) => (check.codes as readonly string[]).includes(failure.code))
+      : -1;
+    io.out(`issuer ${issuer}`);
+    CHECKS.forEach((check, index) => {
+      const mark =
+        failure === undefined || (failedAt !== -1 && index < failedAt)
+          ? "ok  "
+          : index === failedAt
+            ? "FAIL"
+            : "--  ";
+      io.out(`${mark}  ${check.name.padEnd(9)}  ${why[check.name]}`);
+      if (index === failedAt && failure) io.out(`        -> ${failure.code}: ${failure.message}`);
+    });
+    if (failure && failedAt === -1) io.out(`FAIL  ${failure.code}: ${failure.message}`);
+    if (values.json && decoded) io.out(JSON.stringify(decoded, null, 2));
+    io.out(failure ? `INVALID (${failure.code})` : "VALID: every check passed");
+    return failure ? 1 : 0;
+  },
+};

@@ -1,0 +1,33 @@
+/**
+ * `GET /metrics`: the Prometheus text exposition of the issuer's metrics. Mounted only when
+ * `TOKENMINT_METRICS=true`; with `TOKENMINT_METRICS_TOKEN` set, a scrape must also present it as
+ * `Authorization: Bearer <secret>` (compared in constant time).
+ * @module
+ */
+import { Hono } from "hono";
+import { timingSafeEqual } from "hono/utils/buffer";
+import type { IssuerContext } from "../context.js";
+import { Unauthenticated } from "../errors.js";
+import { metricsOf } from "../metrics/issuer-metrics.js";
+import { PROMETHEUS_TEXT } from "../metrics/registry.js";
+
+/** Builds the `/metrics` route for an instrumented context. */
+export function metricsRoutes(ctx: IssuerContext) {
+  const routes = new Hono();
+  const secret = ctx.config.metrics.token;
+  const metrics = metricsOf(ctx);
+
+  routes.get("/metrics", async (c) => {
+    if (secret !== undefined) {
+      const presented = /^Bearer (\S{1,512})$/i.exec(c.req.header("authorization") ?? "")?.[1];
+      if (!(await timingSafeEqual(secret, presented ?? ""))) {
+        throw new Unauthenticated("The metrics secret is required");
+      }
+    }
+    const body = metrics ? await metrics.registry.render() : "";
+    c.header("Cache-Control", "no-store");
+    return c.body(body, 200, { "Content-Type": PROMETHEUS_TEXT });
+  });
+
+  return routes;
+}

@@ -1,0 +1,61 @@
+/**
+ * One structured log line per request (`http.request`: request id, method, route pattern, status,
+ * duration) and the HTTP metrics. The raw path and query are never logged (a token sent in a URL
+ * by mistake must not reach the log); the route pattern (`/v1/tokens/:id`) is, which also keeps
+ * the metrics' label values bounded. Successful health checks and scrapes are not logged.
+ *
+ * Runs after hono's `requestId` middleware, which accepts a well-formed `X-Request-Id` from the
+ * caller (or makes one) and echoes it in the answer.
+ *
+ * @example
+ * ```ts
+ * app.use(requestId({ limitLength: 128 }));
+ * app.use(observeRequests(ctx));
+ * ```
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
+import type { IssuerContext } from "../context.js";
+import { metricsOf } from "./issuer-metrics.js";
+
+const QUIET_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/** The pattern of the route that answered (`unmatched` for 404s without one). */
+export function routeOf(c: Context): string {
+  const handlers = matchedRoutes(c).filter((route) => route.method !== "ALL");
+  return handlers.at(-1)?.path ?? "unmatched";
+}
+
+/** The request log and HTTP metrics middleware. */
+export function observeRequests(ctx: IssuerContext): MiddlewareHandler {
+  const metrics = metricsOf(ctx);
+  return async function logRequest(c, next) {
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const id = c.get("requestId") as string | undefined;
+    // Answers built outside the handler chain (404, errors) get the id too.
+    if (id && !c.res.headers.has("X-Request-Id")) c.res.headers.set("X-Request-Id", id);
+    const route = routeOf(c);
+    const status = c.res.status;
+    if (metrics) {
+      metrics.requests.inc({ method: c.req.method, route, status: String(status) });
+      metrics.requestDuration.observe({ method: c.req.method, route }, seconds);
+      if (route === "/v1/introspect" && status === 200) {
+        const answer = (await c.res.clone().json()) as { active?: unknown };
+        metrics.introspections.inc({ active: String(answer.active === true) });
+      }
+    }
+    if (QUIET_ROUTES.has(route) && status < 400) return;
+    const fields = {
+      request_id: id,
+      method: c.req.method,
+      route,
+      status,
+      duration_ms: Math.round(seconds * 10000) / 10,
+    };
+    if (status >= 500) ctx.logger.warn("http.request", fields);
+    else ctx.logger.info("http.request", fields);
+  };
+}

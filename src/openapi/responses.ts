@@ -1,0 +1,144 @@
+/**
+ * Zod schemas of what the issuer answers, for the OpenAPI document. Request schemas are the ones
+ * the handlers validate with (imported, never restated); these describe answers, and the tests
+ * parse real answers with them so the document cannot drift from the code.
+ * @module
+ */
+import { z } from "zod";
+
+const isoTime = z.iso.datetime({ offset: true });
+
+/** `application/problem+json` (RFC 9457). */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.string().describe("Stable machine-readable error code"),
+  detail: z.string(),
+});
+
+/** A token as listed and shown: never the token itself. */
+export const tokenViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  subject: z.string(),
+  scope: z.array(z.string()),
+  permissions: z.record(z.string(), z.array(z.string())).nullable(),
+  org: z.string().nullable(),
+  cell: z.string().nullable(),
+  audience: z.array(z.string()),
+  client_id: z.string(),
+  family: z.string(),
+  state: z.enum(["active", "suspended", "revoked", "rotated"]),
+  created_at: isoTime,
+  expires_at: isoTime.nullable(),
+  last_used_at: isoTime.nullable(),
+  last_used_ips: z.array(z.string()),
+});
+
+/** A freshly minted token: the secret is in this answer only. */
+export const issuedTokenSchema = tokenViewSchema.extend({
+  token: z.string().describe("The token: shown once, stored nowhere"),
+});
+
+/** The answer to a rotation: the new token and the id of the one it replaced. */
+export const rotatedTokenSchema = issuedTokenSchema.extend({ rotated_from: z.string() });
+
+/** `PATCH` answers: either updated in place, or rotated. */
+export const updatedTokenSchema = z.union([
+  tokenViewSchema.extend({ rotated: z.literal(false) }),
+  rotatedTokenSchema.extend({ rotated: z.literal(true) }),
+]);
+
+export const tokenListSchema = z.object({ tokens: z.array(tokenViewSchema) });
+
+export const introspectionSchema = z.union([
+  z.object({ active: z.literal(false) }),
+  z.looseObject({
+    active: z.literal(true),
+    token_type: z.literal("Bearer"),
+    iss: z.string(),
+    sub: z.string(),
+    aud: z.array(z.string()),
+    client_id: z.string(),
+    iat: z.number().int(),
+    nbf: z.number().int(),
+    exp: z.number().int().optional(),
+    jti: z.string(),
+    scope: z.string(),
+    permissions: z.record(z.string(), z.array(z.string())).optional(),
+    org: z.string().optional(),
+    cell: z.string().optional(),
+    fam: z.string(),
+    status: z.object({
+      status_list: z.object({ idx: z.number().int(), uri: z.string() }),
+    }),
+  }),
+]);
+
+export const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) });
+
+export const metadataSchema = z.looseObject({
+  issuer: z.string(),
+  jwks_uri: z.string(),
+  introspection_endpoint: z.string(),
+  revocation_endpoint: z.string(),
+  scopes_supported: z.array(z.string()),
+  status_list_uri_template: z.string(),
+  access_token_signing_alg_values_supported: z.array(z.string()),
+  tokenmint_token_prefix: z.string(),
+});
+
+export const routesMapSchema = z.object({
+  version: z.number().int(),
+  default_cell: z.string().nullable(),
+  cells: z.record(z.string(), z.string()),
+});
+
+export const orgMovedSchema = z.object({
+  org: z.string(),
+  cell: z.string(),
+  version: z.number().int(),
+});
+
+export const auditPageSchema = z.object({
+  events: z.array(
+    z.looseObject({ id: z.string(), type: z.string(), actor: z.string(), time: isoTime }),
+  ),
+  next_cursor: z.string().nullable(),
+});
+
+export const usageAcceptedSchema = z.object({ accepted: z.number().int() });
+export const massRevokedSchema = z.object({ revoked: z.number().int() });
+export const healthSchema = z.object({ status: z.string() });
+
+export const keyringViewSchema = z.object({
+  keys: z.array(
+    z.object({
+      kid: z.string(),
+      alg: z.string(),
+      state: z.enum(["next", "active", "retired", "revoked"]),
+      published: z.boolean(),
+      created_at: isoTime,
+      activated_at: isoTime.nullable(),
+      retired_at: isoTime.nullable(),
+      revoked_at: isoTime.nullable(),
+      latest_exp: isoTime.nullable(),
+      signed_non_expiring: z.boolean(),
+      unpublish_at: isoTime.nullable(),
+      kek: z.string().nullable(),
+    }),
+  ),
+  rotation: z.object({
+    period_seconds: z.number().int(),
+    prepublication_seconds: z.number().int(),
+    next_rotation_at: isoTime.nullable(),
+  }),
+});
+
+/** The RFC 7009 / RFC 7662 form: `token=…`. */
+export const tokenFormSchema = z.strictObject({
+  token: z.string().min(1),
+  token_type_hint: z.string().optional(),
+});

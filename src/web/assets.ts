@@ -1,0 +1,75 @@
+/**
+ * The page's stylesheet and its one script, inlined with the request's CSP nonce (no build step,
+ * no other origin). The script only wires the copy buttons: the page works without it.
+ * @module
+ */
+
+export const STYLE = `
+:root { color-scheme: light dark; --bg: #f6f7f9; --card: #fff; --text: #1c2230; --muted: #5d6678;
+  --line: #dde1e8; --accent: #2f5bea; --accent-text: #fff; --danger: #c62d3a; --ok: #1d7f4e;
+  --warn-bg: #fff6dc; --warn-line: #e9c46a; --code: #eef1f6; }
+@media (prefers-color-scheme: dark) { :root { --bg: #12151c; --card: #1b1f29; --text: #e5e8ef;
+  --muted: #9aa3b5; --line: #2c3242; --accent: #6d8cff; --accent-text: #0b0e14; --danger: #ff6b78;
+  --ok: #4cc38a; --warn-bg: #2e2815; --warn-line: #8a6d1f; --code: #252b39; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  background: var(--bg); color: var(--text); }
+header { display: flex; align-items: center; justify-content: space-between; gap: 1rem;
+  padding: .8rem 1.5rem; background: var(--card); border-bottom: 1px solid var(--line); }
+header h1 { font-size: 1.1rem; margin: 0; } header .who { color: var(--muted); font-size: .9rem; }
+header form { display: flex; align-items: center; gap: .6rem; margin: 0; }
+main { max-width: 1100px; margin: 1.5rem auto; padding: 0 1.5rem; }
+section.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+  padding: 1.2rem 1.4rem; margin-bottom: 1.4rem; }
+h2 { font-size: 1.05rem; margin: 0 0 .8rem; }
+label { display: block; font-weight: 600; font-size: .9rem; margin-bottom: .25rem; }
+.field { margin-bottom: .9rem; } .hint { color: var(--muted); font-size: .85rem; font-weight: 400; }
+input[type=text], input[type=password], select, textarea { width: 100%; padding: .5rem .6rem;
+  border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--text);
+  font: inherit; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 0 1.2rem; }
+.scopes { display: flex; flex-wrap: wrap; gap: .3rem 1rem; }
+.scopes label { font-weight: 400; display: flex; gap: .35rem; align-items: center; }
+button, .button { display: inline-block; padding: .45rem .9rem; border-radius: 6px; border: 1px solid
+  var(--accent); background: var(--accent); color: var(--accent-text); font: inherit;
+  font-weight: 600; cursor: pointer; text-decoration: none; }
+button.secondary, .button.secondary { background: transparent; color: var(--accent); }
+button.danger, .button.danger { background: var(--danger); border-color: var(--danger); color: #fff; }
+button.link { background: none; border: none; color: var(--muted); padding: 0; font-weight: 400; }
+table { width: 100%; border-collapse: collapse; font-size: .92rem; }
+th, td { text-align: left; padding: .55rem .5rem; border-bottom: 1px solid var(--line);
+  vertical-align: top; }
+th { color: var(--muted); font-weight: 600; font-size: .8rem; text-transform: uppercase; }
+td.actions { white-space: nowrap; } td.actions form { display: inline; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; }
+.tag { display: inline-block; background: var(--code); border-radius: 4px; padding: 0 .35rem;
+  margin: 0 .2rem .2rem 0; font-size: .8rem; }
+.state { font-size: .8rem; font-weight: 600; } .state-active { color: var(--ok); }
+.state-revoked, .state-rotated, .state-suspended { color: var(--muted); }
+.muted { color: var(--muted); } .desc { color: var(--muted); font-size: .85rem; }
+.notice { border: 1px solid var(--warn-line); background: var(--warn-bg); border-radius: 8px;
+  padding: .8rem 1rem; margin-bottom: 1rem; }
+.error { border: 1px solid var(--danger); color: var(--danger); border-radius: 8px;
+  padding: .6rem 1rem; margin-bottom: 1rem; }
+.secret { display: flex; gap: .5rem; margin: .6rem 0; }
+.secret input { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; }
+.narrow { max-width: 560px; margin: 3rem auto; }
+`;
+
+/** Wires `[data-copy]` buttons to copy the value of the element they name. */
+export const SCRIPT = `
+for (const button of document.querySelectorAll("[data-copy]")) {
+  button.addEventListener("click", async () => {
+    const field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    try {
+      await navigator.clipboard.writeText(field.value);
+    } catch {
+      field.select();
+      document.execCommand("copy");
+    }
+    button.textContent = "Copied";
+    setTimeout(() => { button.textContent = "Copy"; }, 2000);
+  });
+}
+`;

@@ -1,0 +1,304 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The token-management page at `/ui`: sign in with a `manage_tokens` token (see `session.ts`),
+ * create a token and see it once, list, rotate (the new token shown once), revoke after a
+ * confirmation. Every action calls the same domain functions as the API (`issueToken`,
+ * `rotateToken`, `changeTokenState`, `findManagedToken`), as the signed-in token's self-service.
+ *
+ * Headers: a CSP with a per-request nonce for the one inline script and stylesheet
+ * (`default-src 'none'`, `form-action 'self'`, `frame-ancestors 'none'`), `X-Frame-Options: DENY`,
+ * `Cache-Control: no-store` on every page. Form posts pass two CSRF checks: hono's origin check
+ * (`Origin` or `Sec-Fetch-Site`) and the session's secret in every form.
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
+import { epochSeconds } from "../clock.js";
+import type { IssuerContext } from "../context.js";
+import { Forbidden, TokenmintError } from "../errors.js";
+import { MANAGE_TOKENS, requireManagement } from "../http/authenticate.js";
+import { parseWith } from "../http/request-body.js";
+import { actorOf, findManagedToken, mintActorOf } from "../http/routes/tokens.js";
+import { inspectToken } from "../tokens/inspect-token.js";
+import { issueToken, lifetimeFor } from "../tokens/issue-token.js";
+import { mintRequestSchema } from "../tokens/mint-request.js";
+import { changeTokenState } from "../tokens/revoke-token.js";
+import { rotateToken } from "../tokens/rotate-token.js";
+import { isoTime, tokenView } from "../tokens/token-view.js";
+import { TokenVerificationFailed } from "../verifier/errors.js";
+import {
+  ConfirmRevokePage,
+  DashboardPage,
+  LIFETIMES,
+  NewTokenPage,
+  type PageContext,
+  SignInPage,
+} from "./pages.js";
+import { type SignedIn, sessionCookies } from "./session.js";
+
+type UiEnv = { Variables: { secureHeadersNonce?: string } };
+type Form = Record<string, string | File | (string | File)[]>;
+
+const UNTIL_PARENT = "parent";
+
+function text(form: Form, name: string): string | undefined {
+  const value = form[name];
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+function list(form: Form, name: string): string[] {
+  const value = form[name];
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.filter((item): item is string => typeof item === "string");
+}
+
+/** The mint request a create form asks for, as the signed-in token's narrower child. */
+function mintRequestFrom(form: Form, signed: SignedIn): unknown {
+  const parent = signed.caller.stored.record;
+  const scope = list(form, "scope");
+  const expiry = text(form, "expires_in");
+  const permissions = parent.permissions
+    ? Object.fromEntries(
+        Object.entries(parent.permissions)
+          .filter(([permission]) => scope.includes(permission))
+          .map(([permission, ids]) => [permission, [...ids]]),
+      )
+    : undefined;
+  const description = text(form, "description");
+  const org = parent.org ?? text(form, "org");
+  return {
+    subject: parent.sub,
+    name: text(form, "name") ?? "",
+    ...(description === undefined ? {} : { description }),
+    scope,
+    ...(permissions && Object.keys(permissions).length > 0 ? { permissions } : {}),
+    ...(org === undefined ? {} : { org }),
+    audience: [...parent.aud],
+    ...(expiry === UNTIL_PARENT && parent.exp !== null
+      ? { expires_at: isoTime(parent.exp) }
+      : { expires_in: Number(expiry) }),
+  };
+}
+
+/** Builds the `/ui` routes. */
+export function uiRoutes(ctx: IssuerContext) {
+  const routes = new Hono<UiEnv>();
+  const sessions = sessionCookies(ctx);
+  const issuerOrigin = new URL(ctx.config.issuer).origin;
+  const { tokenPrefix } = ctx.config;
+
+  routes.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: [(c) => `'nonce-${nonceOf(c)}'`],
+        styleSrc: [(c) => `'nonce-${nonceOf(c)}'`],
+        imgSrc: ["'self'", "data:"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      xFrameOptions: "DENY",
+      crossOriginResourcePolicy: "same-origin",
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    }),
+  );
+  routes.use(async function noStore(c, next) {
+    await next();
+    c.header("Cache-Control", "no-store");
+  });
+  routes.use(
+    csrf({
+      origin: (origin, c) => origin === issuerOrigin || origin === new URL(c.req.url).origin,
+    }),
+  );
+
+  const pageOf = (c: Context<UiEnv>, signed?: SignedIn): PageContext => ({
+    nonce: nonceOf(c),
+    prefix: tokenPrefix,
+    ...(signed ? { subject: signed.session.sub, csrf: signed.session.csrf } : {}),
+  });
+
+  async function dashboard(
+    c: Context<UiEnv>,
+    signed: SignedIn,
+    notes: { error?: string; status?: string } = {},
+    status: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 503 = 200,
+  ) {
+    const parent = signed.caller.stored.record;
+    const now = epochSeconds(ctx.clock);
+    const policy = lifetimeFor(ctx.config, parent.org);
+    const lifetimes = LIFETIMES.filter(
+      (lifetime) =>
+        lifetime.seconds >= policy.minSeconds &&
+        lifetime.seconds <= policy.maxSeconds &&
+        (parent.exp === null || now + lifetime.seconds <= parent.exp),
+    );
+    const offered =
+      parent.exp === null
+        ? lifetimes
+        : [...lifetimes, { seconds: -1, label: `until ${isoTime(parent.exp).slice(0, 16)} UTC` }];
+    const tokens = (await ctx.store.listTokens(parent.sub)).map(tokenView);
+    return c.html(
+      <DashboardPage
+        page={pageOf(c, signed)}
+        tokens={tokens}
+        scopes={parent.scope}
+        org={parent.org ?? null}
+        lifetimes={offered}
+        sessionTokenId={parent.id}
+        {...notes}
+      />,
+      status,
+    );
+  }
+
+  /** Runs a signed-in form post: the session must be live and the CSRF value its own. */
+  function action(
+    run: (c: Context<UiEnv>, signed: SignedIn, form: Form) => Promise<Response>,
+  ): (c: Context<UiEnv>) => Promise<Response> {
+    return async function signedInAction(c) {
+      const signed = await sessions.resume(c);
+      if (!signed) return c.redirect("/ui", 303);
+      const form = (await c.req.parseBody({ all: true })) as Form;
+      if (!(await sessions.checkCsrf(signed.session, form.csrf))) {
+        throw new Forbidden("csrf_failed", "The form is stale; reload the page");
+      }
+      try {
+        return await run(c, signed, form);
+      } catch (error) {
+        if (!(error instanceof TokenmintError) || error.status >= 500) throw error;
+        return dashboard(c, signed, { error: error.message }, error.status as 400);
+      }
+    };
+  }
+
+  routes.get("/", async (c) => {
+    const signed = await sessions.resume(c);
+    if (!signed) return c.html(<SignInPage page={pageOf(c)} />);
+    const done = c.req.query("done");
+    return dashboard(c, signed, done === "revoked" ? { status: "Token revoked." } : {});
+  });
+
+  routes.post("/sign-in", async (c) => {
+    const form = (await c.req.parseBody()) as Form;
+    const token = text(form, "token") ?? "";
+    const refuse = (error: string, status: 401 | 403) =>
+      c.html(<SignInPage page={pageOf(c)} error={error} />, status);
+    let inspected: Awaited<ReturnType<typeof inspectToken>>;
+    try {
+      inspected = await inspectToken(ctx, token, {
+        ip: ctx.clientIp?.(c),
+        purpose: "web_sign_in",
+      });
+    } catch (error) {
+      if (error instanceof TokenVerificationFailed && error.status === 401) {
+        return refuse("That token is not valid: it may be expired, revoked or mistyped.", 401);
+      }
+      throw error;
+    }
+    try {
+      requireManagement({ kind: "user", token, ...inspected });
+    } catch {
+      return refuse(`That token lacks the ${MANAGE_TOKENS} scope.`, 403);
+    }
+    const { record } = inspected.stored;
+    await sessions.start(c, record.id, record.sub, record.exp);
+    ctx.logger.info("ui.signed_in", { jti: record.id, sub: record.sub });
+    return c.redirect("/ui", 303);
+  });
+
+  routes.post(
+    "/sign-out",
+    action(async (c) => {
+      sessions.end(c);
+      return c.redirect("/ui", 303);
+    }),
+  );
+
+  routes.post(
+    "/tokens",
+    action(async (c, signed, form) => {
+      const request = parseWith(mintRequestSchema, mintRequestFrom(form, signed));
+      const issued = await issueToken(ctx, request, mintActorOf(signed.caller), {
+        parent: signed.caller.stored.record,
+        reason: "self_service",
+      });
+      return c.html(
+        <NewTokenPage
+          page={pageOf(c, signed)}
+          token={issued.token}
+          view={tokenView(issued.stored)}
+        />,
+      );
+    }),
+  );
+
+  routes.post(
+    "/tokens/:id/rotate",
+    action(async (c, signed) => {
+      const old = await findManagedToken(ctx, signed.caller, c.req.param("id") ?? "");
+      const issued = await rotateToken(ctx, old, mintActorOf(signed.caller));
+      let current = signed;
+      if (old.record.id === signed.session.jti) {
+        // The session's own token was rotated: the session follows its successor.
+        const { record } = issued.stored;
+        const session = await sessions.start(c, record.id, record.sub, record.exp);
+        current = { session, caller: { ...signed.caller, stored: issued.stored } };
+      }
+      return c.html(
+        <NewTokenPage
+          page={pageOf(c, current)}
+          token={issued.token}
+          view={tokenView(issued.stored)}
+          rotatedFrom={old.record.id}
+        />,
+      );
+    }),
+  );
+
+  routes.get("/tokens/:id/revoke", async (c) => {
+    const signed = await sessions.resume(c);
+    if (!signed) return c.redirect("/ui", 303);
+    try {
+      const stored = await findManagedToken(ctx, signed.caller, c.req.param("id") ?? "");
+      return c.html(
+        <ConfirmRevokePage
+          page={pageOf(c, signed)}
+          view={tokenView(stored)}
+          self={stored.record.id === signed.session.jti}
+        />,
+      );
+    } catch (error) {
+      if (!(error instanceof TokenmintError) || error.status >= 500) throw error;
+      return dashboard(c, signed, { error: error.message }, 404);
+    }
+  });
+
+  routes.post(
+    "/tokens/:id/revoke",
+    action(async (c, signed) => {
+      const stored = await findManagedToken(ctx, signed.caller, c.req.param("id") ?? "");
+      if (stored.state !== "revoked") {
+        await changeTokenState(ctx, stored, "revoked", {
+          actor: actorOf(signed.caller),
+          reason: "web_ui",
+        });
+      }
+      if (stored.record.id === signed.session.jti) sessions.end(c);
+      return c.redirect("/ui?done=revoked", 303);
+    }),
+  );
+
+  return routes;
+}
+
+function nonceOf(c: Context): string {
+  const existing = c.get("secureHeadersNonce") as string | undefined;
+  if (existing) return existing;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const nonce = btoa(String.fromCharCode(...bytes));
+  c.set("secureHeadersNonce", nonce);
+  return nonce;
+}
