@@ -22,7 +22,6 @@ import { keyRoutes } from "./http/routes/keys.js";
 import { oauthRoutes } from "./http/routes/oauth.js";
 import { orgRoutes } from "./http/routes/org-routes.js";
 import { publicRoutes } from "./http/routes/public.js";
-import { tokenLifecycleRoutes } from "./http/routes/token-lifecycle.js";
 import { tokenRoutes } from "./http/routes/tokens.js";
 import { usageAndAuditRoutes } from "./http/routes/usage-and-audit.js";
 import { instrumentIssuer } from "./metrics/issuer-metrics.js";
@@ -55,7 +54,6 @@ export function buildApp(issuer: IssuerContext): Hono {
     }),
   );
   app.route("/", publicRoutes(ctx));
-  app.route("/v1/tokens", tokenLifecycleRoutes(ctx));
   app.route("/v1/tokens", tokenRoutes(ctx));
   app.route("/v1", oauthRoutes(ctx));
   app.route("/v1", usageAndAuditRoutes(ctx));

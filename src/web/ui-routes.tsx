@@ -19,7 +19,7 @@ import type { IssuerContext } from "../context.js";
 import { Forbidden, TokenmintError } from "../errors.js";
 import { MANAGE_TOKENS, requireManagement } from "../http/authenticate.js";
 import { parseWith } from "../http/request-body.js";
-import { actorOf, findManagedToken, mintActorOf } from "../http/routes/tokens.js";
+import { actorOf, findManagedToken, mintActorOf } from "../http/routes/token-access.js";
 import { inspectToken } from "../tokens/inspect-token.js";
 import { issueToken, lifetimeFor } from "../tokens/issue-token.js";
 import { mintRequestSchema } from "../tokens/mint-request.js";

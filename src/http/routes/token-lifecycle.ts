@@ -16,14 +16,9 @@ import {
 import { changeTokenState, revokeIndex } from "../../tokens/revoke-token.js";
 import { rotateToken } from "../../tokens/rotate-token.js";
 import { tokenView } from "../../tokens/token-view.js";
-import {
-  type AuthVariables,
-  authenticate,
-  type Caller,
-  requireManagement,
-} from "../authenticate.js";
+import { type AuthVariables, type Caller, requireManagement } from "../authenticate.js";
 import { readJson } from "../request-body.js";
-import { actorOf, findManagedToken, issuedBody, mintActorOf } from "./tokens.js";
+import { actorOf, findManagedToken, issuedBody, mintActorOf } from "./token-access.js";
 
 /** Reads an optional JSON body: an empty body counts as `{}`. */
 async function optionalBody<T>(
@@ -58,10 +53,12 @@ async function move(
   await changeTokenState(ctx, stored, to, { actor: actorOf(caller), reason: "api" });
 }
 
-/** Builds the lifecycle routes (mounted under `/v1/tokens`). */
+/**
+ * Builds the lifecycle routes; mounted by {@link tokenRoutes} behind its authentication (so a
+ * request is authenticated once).
+ */
 export function tokenLifecycleRoutes(ctx: IssuerContext) {
   const routes = new Hono<{ Variables: AuthVariables }>();
-  routes.use(authenticate(ctx));
 
   routes.post("/revoke-all", async (c) => {
     const caller = c.get("caller");

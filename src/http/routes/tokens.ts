@@ -7,61 +7,20 @@
 import { Hono } from "hono";
 import type { IssuerContext } from "../../context.js";
 import { Forbidden, InvalidRequest, NotFound } from "../../errors.js";
-import type { StoredToken } from "../../store/types.js";
-import { type IssuedToken, issueToken, type MintActor } from "../../tokens/issue-token.js";
+import { issueToken } from "../../tokens/issue-token.js";
 import { IDENTIFIER, mintRequestSchema } from "../../tokens/mint-request.js";
 import { changeTokenState } from "../../tokens/revoke-token.js";
 import { tokenView } from "../../tokens/token-view.js";
-import {
-  type AuthVariables,
-  authenticate,
-  type Caller,
-  requireManagement,
-} from "../authenticate.js";
+import { type AuthVariables, authenticate, requireManagement } from "../authenticate.js";
 import { parseWith, readJsonValue } from "../request-body.js";
-
-const TOKEN_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** The audit actor string for a caller (never the token). */
-export function actorOf(caller: Caller): string {
-  return caller.kind === "client" ? `client:${caller.clientId}` : `token:${caller.claims.jti}`;
-}
-
-/** The mint actor for a caller: a client mints as itself; a token mints as its own child. */
-export function mintActorOf(caller: Caller): MintActor {
-  return caller.kind === "client"
-    ? { clientId: caller.clientId, rateLimitClient: caller.clientId, audit: actorOf(caller) }
-    : {
-        clientId: caller.claims.jti,
-        rateLimitClient: caller.claims.client_id,
-        audit: actorOf(caller),
-      };
-}
-
-/** The answer to a successful mint or rotation: the token once, and its record. */
-export function issuedBody(issued: IssuedToken) {
-  const { id, ...view } = tokenView(issued.stored);
-  return { id, token: issued.token, ...view };
-}
-
-/** Loads a token the caller may manage, or answers 404 (another subject's tokens do not exist). */
-export async function findManagedToken(
-  ctx: IssuerContext,
-  caller: Caller,
-  id: string,
-): Promise<StoredToken> {
-  if (!TOKEN_ID.test(id)) throw new NotFound("No such token");
-  const stored = await ctx.store.getToken(id);
-  if (!stored || (caller.kind === "user" && stored.record.sub !== caller.claims.sub)) {
-    throw new NotFound("No such token");
-  }
-  return stored;
-}
+import { actorOf, findManagedToken, issuedBody, mintActorOf } from "./token-access.js";
+import { tokenLifecycleRoutes } from "./token-lifecycle.js";
 
 /** Builds the `/v1/tokens` routes. */
 export function tokenRoutes(ctx: IssuerContext) {
   const routes = new Hono<{ Variables: AuthVariables }>();
   routes.use(authenticate(ctx));
+  routes.route("/", tokenLifecycleRoutes(ctx));
 
   routes.post("/", async (c) => {
     const caller = c.get("caller");

@@ -1,0 +1,49 @@
+/**
+ * What the `/v1/tokens` route modules share: who the caller is for audit and minting, the answer
+ * of a mint or rotation, and loading a token the caller may manage.
+ * @module
+ */
+import type { IssuerContext } from "../../context.js";
+import { NotFound } from "../../errors.js";
+import type { StoredToken } from "../../store/types.js";
+import type { IssuedToken, MintActor } from "../../tokens/issue-token.js";
+import { tokenView } from "../../tokens/token-view.js";
+import type { Caller } from "../authenticate.js";
+
+const TOKEN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The audit actor string for a caller (never the token). */
+export function actorOf(caller: Caller): string {
+  return caller.kind === "client" ? `client:${caller.clientId}` : `token:${caller.claims.jti}`;
+}
+
+/** The mint actor for a caller: a client mints as itself; a token mints as its own child. */
+export function mintActorOf(caller: Caller): MintActor {
+  return caller.kind === "client"
+    ? { clientId: caller.clientId, rateLimitClient: caller.clientId, audit: actorOf(caller) }
+    : {
+        clientId: caller.claims.jti,
+        rateLimitClient: caller.claims.client_id,
+        audit: actorOf(caller),
+      };
+}
+
+/** The answer to a successful mint or rotation: the token once, and its record. */
+export function issuedBody(issued: IssuedToken) {
+  const { id, ...view } = tokenView(issued.stored);
+  return { id, token: issued.token, ...view };
+}
+
+/** Loads a token the caller may manage, or answers 404 (another subject's tokens do not exist). */
+export async function findManagedToken(
+  ctx: IssuerContext,
+  caller: Caller,
+  id: string,
+): Promise<StoredToken> {
+  if (!TOKEN_ID.test(id)) throw new NotFound("No such token");
+  const stored = await ctx.store.getToken(id);
+  if (!stored || (caller.kind === "user" && stored.record.sub !== caller.claims.sub)) {
+    throw new NotFound("No such token");
+  }
+  return stored;
+}
