@@ -137,6 +137,7 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
     );
   }, options.keyMaintenanceMs ?? KEY_MAINTENANCE_MS);
   maintenance.unref();
+  const inFlight = countRequests(server);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
@@ -146,9 +147,38 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
     async close() {
       clearInterval(sweeper);
       clearInterval(maintenance);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // server.close() resolves once the listener is closed, which can be before a request whose
+      // body is still arriving has been answered: wait for every request in flight as well.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+      await closed;
+      await inFlight.drained();
       await keyChanges?.close();
       await store.close();
     },
+  };
+}
+
+/** Counts the requests a Node server has not finished answering. */
+function countRequests(server: ReturnType<typeof serve>) {
+  let open = 0;
+  let waiting: (() => void) | undefined;
+  server.on(
+    "request",
+    (_request: unknown, response: { once(event: "close", fn: () => void): void }) => {
+      open += 1;
+      response.once("close", () => {
+        open -= 1;
+        if (open === 0) waiting?.();
+      });
+    },
+  );
+  return {
+    drained: () =>
+      open === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            waiting = resolve;
+          }),
   };
 }
