@@ -43,7 +43,7 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
   it("keeps one epoch and list size once opened", async () => {
     const { store, epoch } = await openStore(8);
     expect(epoch.id).toMatch(/^[a-z0-9]{10}$/);
-    expect(await store.open(16)).toEqual({ id: epoch.id, listSize: 8 });
+    expect(await store.open(16)).toMatchObject({ id: epoch.id, listSize: 8 });
     await store.ping();
     await store.close();
   });
