@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_SCOPES, parseConfig } from "../src/config/config.js";
+import { DEFAULT_SCOPES, parseConfig } from "../src/config/config.js";
+import { problemsOf } from "./helpers/config-problems.js";
 
 const KEK = "A".repeat(43);
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
 
 describe("configuration", () => {
   it("has sane defaults with nothing configured", () => {

@@ -3,23 +3,14 @@
  * variable, and the pre-publication minimum derived from the cache bounds it must outlast.
  */
 import { describe, expect, it } from "vitest";
-import { ConfigError, MIN_PREPUBLICATION_SECONDS, parseConfig } from "../../src/config/config.js";
+import { MIN_PREPUBLICATION_SECONDS, parseConfig } from "../../src/config/config.js";
 import { JWKS_MAX_AGE } from "../../src/http/routes/public.js";
 import { DEFAULT_KEY_REFRESH_MS } from "../../src/keys/keyring.js";
 import { JWKS_DEFAULTS } from "../../src/verifier/jwks-source.js";
+import { problemsOf } from "../helpers/config-problems.js";
 
 const KEK = "A".repeat(43);
 const CLIENTS = "svc:svc-secret-0123456789abcdef";
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
 
 describe("key rotation settings", () => {
   it("default to a 30-day period, a 1-hour pre-publication window and 5 minutes of tolerance", () => {
