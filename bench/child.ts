@@ -34,8 +34,9 @@ export async function startChild(
     child.stderr?.on("data", onData);
     child.once("exit", (code) => reject(new Error(`${script} exited ${code}:\n${output}`)));
   });
-  child.stdout?.resume();
-  child.stderr?.resume();
+  // Past the banner, the child's output (request logs) is drained, not collected.
+  child.stdout?.removeAllListeners("data").resume();
+  child.stderr?.removeAllListeners("data").resume();
   return {
     process: child,
     banner,
