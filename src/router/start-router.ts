@@ -1,6 +1,6 @@
 /**
  * Starts the cell router on Node with `@hono/node-server`: the client's address from the socket
- * for `X-Forwarded-For`, a `fetch` that relays decoded bodies correctly, and a graceful stop.
+ * for `X-Forwarded-For`, a fast upstream client (`node-upstream.ts`), and a graceful stop.
  * Exported so tests start the real server on a free port; `server.ts` is the `npm run router`
  * entry.
  *
@@ -15,31 +15,11 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { createCellRouter } from "./create-cell-router.js";
+import { nodeUpstreamFetch } from "./node-upstream.js";
+
+export { nodeUpstreamFetch } from "./node-upstream.js";
+
 import type { CellRouterOptions } from "./router-options.js";
-
-/** Content codings Node's `fetch` (undici) decodes by itself. */
-const DECODED_CODINGS = new Set(["gzip", "x-gzip", "deflate", "br", "identity"]);
-
-/**
- * Node's `fetch` hands back gzip, deflate and br bodies decoded but keeps `Content-Encoding` and
- * `Content-Length`; relayed as they are, the client would get a corrupt answer. This `fetch`
- * drops both headers from such responses (the body is relayed decoded).
- */
-export const nodeUpstreamFetch: typeof fetch = async (input, init) => {
-  const response = await fetch(input, init);
-  const encoding = response.headers.get("content-encoding");
-  if (!encoding) return response;
-  const codings = encoding.split(",").map((coding) => coding.trim().toLowerCase());
-  if (!codings.every((coding) => DECODED_CODINGS.has(coding))) return response;
-  const headers = new Headers(response.headers);
-  headers.delete("content-encoding");
-  headers.delete("content-length");
-  return new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
-};
 
 /** A running router. */
 export interface RunningRouter {
