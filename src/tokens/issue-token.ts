@@ -101,26 +101,34 @@ export async function issueToken(
   checkScope(request.scope, request.permissions, config.scopes);
   const exp = resolveExpiry(request, lifetimeFor(config, request.org), now);
   const aud = resolveAudience(request.audience, config.audience);
-  const cell =
-    request.org === undefined
-      ? undefined
-      : ((await store.getOrgCell(request.org)) ?? config.defaultCell);
   if (options.parent) checkAttenuation(options.parent, { ...request, aud, exp });
-  await limitMintRate(ctx, request.subject, actor.rateLimitClient);
-
-  // The signing gate records `exp` as the key's latest (a retired key stays published until then).
-  const signing = await keyring.signingKey({ exp });
+  // Independent round trips go together: the rate limit (and the org's cell) first, so a refused
+  // request reserves nothing; then the signing gate, the subject's slot and the status index.
+  const [orgCell] = await Promise.all([
+    request.org === undefined ? undefined : store.getOrgCell(request.org),
+    limitMintRate(ctx, request.subject, actor.rateLimitClient),
+  ]);
+  const cell = request.org === undefined ? undefined : (orgCell ?? config.defaultCell);
   const id = randomId(16);
-  const draft = { id, sub: request.subject, exp };
   const maxLive = config.maxTokensPerSubject + (options.replacesOne ? 1 : 0);
-  if (!(await store.reserveSubjectSlot(draft, now, maxLive, config.retentionSeconds))) {
+  const keepUntil = exp === null ? null : exp + config.retentionSeconds;
+  const [signing, reserved, status] = await Promise.all([
+    // The signing gate records `exp` as the key's latest (a retired key stays published until then).
+    keyring.signingKey({ exp }),
+    store.reserveSubjectSlot(
+      { id, sub: request.subject, exp },
+      now,
+      maxLive,
+      config.retentionSeconds,
+    ),
+    store.allocateStatus(keepUntil),
+  ]);
+  if (!reserved) {
     throw new Conflict(
       "token_limit_reached",
       `The subject already has ${config.maxTokensPerSubject} live tokens; revoke some first`,
     );
   }
-  const keepUntil = exp === null ? null : exp + config.retentionSeconds;
-  const status = await store.allocateStatus(keepUntil);
   const record: TokenRecord = {
     id,
     sub: request.subject,
