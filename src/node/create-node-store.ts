@@ -1,13 +1,15 @@
 /**
- * Chooses the store for the Node entry: Redis when `REDIS_URL` is set, else the embedded memory
- * store (with the dev keyring under `keys/` when no KEK is configured).
+ * Chooses the store for the Node entry: Redis (`REDIS_URL`, `REDIS_CLUSTER_NODES` or
+ * `REDIS_SENTINELS`) with a pub/sub feed of keyring changes, else the embedded memory store (with
+ * the dev keyring under `keys/` when no KEK is configured).
  * @module
  */
 import type { Config } from "../config/config.js";
 import type { Logger } from "../logger.js";
 import { createMemoryStore } from "../store/memory-store.js";
+import { createRedisKeyChangeFeed } from "../store/redis-key-feed.js";
 import { createRedisStore } from "../store/redis-store.js";
-import type { Store } from "../store/types.js";
+import type { KeyChangeFeed, Store } from "../store/types.js";
 import { loadDevKeyring } from "./dev-keyring.js";
 
 /** The store and the KEKs to use with it. */
@@ -15,6 +17,19 @@ export interface NodeStore {
   readonly store: Store;
   readonly keks: readonly string[];
   readonly mode: "redis" | "memory";
+  /** Keyring change notices from other instances (Redis only). */
+  readonly keyChanges?: KeyChangeFeed;
+}
+
+/** The Redis connection options the configuration describes, or undefined without Redis. */
+export function redisConnection(config: Config) {
+  if (!config.redis) return undefined;
+  return {
+    ...config.redis,
+    prefix: config.redisPrefix,
+    timeoutMs: config.redisTimeoutMs,
+    auth: config.redisAuth,
+  };
 }
 
 /**
@@ -26,15 +41,13 @@ export interface NodeStore {
  * ```
  */
 export function createNodeStore(config: Config, logger: Logger, keysDirectory: string): NodeStore {
-  if (config.redisUrl) {
+  const connection = redisConnection(config);
+  if (connection) {
     return {
-      store: createRedisStore({
-        url: config.redisUrl,
-        prefix: config.redisPrefix,
-        timeoutMs: config.redisTimeoutMs,
-      }),
+      store: createRedisStore(connection),
       keks: config.keks,
       mode: "redis",
+      keyChanges: createRedisKeyChangeFeed(connection),
     };
   }
   if (config.keks.length > 0) {

@@ -13,20 +13,17 @@ import { ConfigError, parseConfig } from "../config/config.js";
 import { importKeks } from "../keys/kek.js";
 import { rekeyPrivateKeys } from "../keys/rekey-keys.js";
 import { createRedisStore } from "../store/redis-store.js";
+import { redisConnection } from "./create-node-store.js";
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
-  if (!config.redis) {
+  const connection = redisConnection(config);
+  if (!connection) {
     throw new Error(
       "Redis is not configured (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS); the embedded store keeps no keys to rekey",
     );
   }
-  const store = createRedisStore({
-    ...config.redis,
-    prefix: config.redisPrefix,
-    timeoutMs: config.redisTimeoutMs,
-    auth: config.redisAuth,
-  });
+  const store = createRedisStore(connection);
   try {
     await store.open(config.statusList.size);
     const keks = await importKeks(config.keks);

@@ -16,11 +16,8 @@ import type { Config } from "../config/config.js";
 import type { IssuerContext } from "../context.js";
 import { runScheduledKeyRotation } from "../keys/rotation.js";
 import type { Logger } from "../logger.js";
-import { createRedisKeyChangeFeed } from "../store/redis-key-feed.js";
-import { createRedisStore } from "../store/redis-store.js";
-import type { KeyChangeFeed, Store } from "../store/types.js";
 import { sweepExpiryNotices } from "../tokens/expiry-notices.js";
-import { createNodeStore, type NodeStore } from "./create-node-store.js";
+import { createNodeStore } from "./create-node-store.js";
 
 /** How often the Node server sweeps for expiry notices. */
 const EXPIRY_SWEEP_MS = 60_000;
@@ -30,31 +27,6 @@ const EXPIRY_SWEEP_MS = 60_000;
  * rotation happens at most this late; the compare-and-set makes exactly one instance apply it.
  */
 export const KEY_MAINTENANCE_MS = 60_000;
-
-/**
- * Redis (`REDIS_URL`, `REDIS_CLUSTER_NODES` or `REDIS_SENTINELS`) with a pub/sub feed of keyring
- * changes; without Redis, the embedded store of {@link createNodeStore}.
- */
-function createStore(
-  config: Config,
-  logger: Logger,
-  keysDirectory: string,
-): NodeStore & { readonly keyChanges?: KeyChangeFeed } {
-  if (!config.redis) return createNodeStore(config, logger, keysDirectory);
-  const connection = {
-    ...config.redis,
-    prefix: config.redisPrefix,
-    timeoutMs: config.redisTimeoutMs,
-    auth: config.redisAuth,
-  };
-  const store: Store = createRedisStore(connection);
-  return {
-    store,
-    keks: config.keks,
-    mode: "redis",
-    keyChanges: createRedisKeyChangeFeed(connection),
-  };
-}
 
 /** A running issuer. */
 export interface RunningIssuer {
@@ -90,7 +62,7 @@ export interface StartOptions {
  */
 export async function startServer(options: StartOptions): Promise<RunningIssuer> {
   const { config, logger } = options;
-  const { store, keks, mode, keyChanges } = createStore(
+  const { store, keks, mode, keyChanges } = createNodeStore(
     config,
     logger,
     options.keysDirectory ?? "keys",
