@@ -18,13 +18,13 @@
  * ```
  * @module
  */
-import { decodeJwt, decodeProtectedHeader } from "jose";
+import { decodeJwt } from "jose";
 import type { AccessTokenClaims } from "./claims.js";
 import { createJwksSource } from "./jwks-source.js";
 import { createStatusListSource } from "./status-list-source.js";
 import { createTokenCache, type TokenCache } from "./token-cache.js";
 import { checkVerifierOptions, type VerifierOptions } from "./verifier-options.js";
-import { toCanonicalJws, verifyAccessTokenJwt } from "./verify-jwt.js";
+import { type JwtCheckOptions, toCanonicalJws, verifyCanonicalJws } from "./verify-jwt.js";
 
 /** A configured verifier. */
 export interface Verifier {
@@ -103,29 +103,27 @@ export function createVerifier(input: VerifierOptions): Verifier {
         });
   const cache = options.cache === false ? undefined : createTokenCache(options.cache);
 
+  const checks: JwtCheckOptions = {
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms: options.algorithms,
+    getKey: keys.getKey,
+    now,
+    ...(options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance }),
+    ...(options.allowNoExpiry ? { allowNoExpiry: true } : {}),
+  };
+
   return {
     async verify(token) {
+      // Canonicalized once: the cache lookup and the verification use the same string.
       const jws = toCanonicalJws(token, options.prefix);
       let claims = cache
         ? await fromCache(cache, jws, now(), options.issuer, keys.getKey)
         : undefined;
       if (!claims) {
-        claims = await verifyAccessTokenJwt(token, {
-          issuer: options.issuer,
-          audience: options.audience,
-          algorithms: options.algorithms,
-          prefix: options.prefix,
-          getKey: keys.getKey,
-          now,
-          ...(options.clockTolerance === undefined
-            ? {}
-            : { clockTolerance: options.clockTolerance }),
-          ...(options.allowNoExpiry ? { allowNoExpiry: true } : {}),
-        });
-        if (cache) {
-          const { alg, kid } = decodeProtectedHeader(jws);
-          cache.set({ claims, header: { alg: alg as string, kid: kid as string }, jws }, now());
-        }
+        const verified = await verifyCanonicalJws(jws, checks);
+        claims = verified.claims;
+        cache?.set({ claims, header: verified.header, jws }, now());
       }
       await status?.check(claims.status.status_list);
       return claims;

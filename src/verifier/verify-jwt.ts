@@ -38,10 +38,6 @@ function decodeSegment(segment: string): string {
   return decoder.decode(base64url.decode(segment));
 }
 
-function protectedAlg(header: string): string {
-  return String((JSON.parse(decodeSegment(header)) as { alg?: unknown }).alg);
-}
-
 /** The longest token (after the prefix) that is parsed at all. */
 export const MAX_TOKEN_LENGTH = 8192;
 
@@ -156,12 +152,34 @@ export async function verifyAccessTokenJwt(
   options: JwtCheckOptions,
 ): Promise<AccessTokenClaims> {
   const jws = toCanonicalJws(token, options.prefix, options.maxLength);
+  return (await verifyCanonicalJws(jws, options)).claims;
+}
+
+/** A verified token's claims and the header fields that name its key. */
+export interface VerifiedJws {
+  readonly claims: AccessTokenClaims;
+  readonly header: { readonly alg: string; readonly kid: string };
+}
+
+/**
+ * {@link verifyAccessTokenJwt} for a JWS that {@link toCanonicalJws} already returned (the
+ * verifier canonicalizes once, for its cache lookup, and verifies that same string).
+ *
+ * @throws {TokenVerificationFailed} with a stable code.
+ */
+export async function verifyCanonicalJws(
+  jws: string,
+  options: JwtCheckOptions,
+): Promise<VerifiedJws> {
   const tolerance = options.clockTolerance ?? 30;
   const now = options.now?.() ?? Date.now();
   const required = options.allowNoExpiry ? ["iat", "jti", "sub"] : ["exp", "iat", "jti", "sub"];
   let payload: Record<string, unknown>;
+  let alg: string;
+  let kid: string;
   try {
-    ({ payload } = await jwtVerify(jws, options.getKey, {
+    let protectedHeader: { alg?: unknown; kid?: unknown };
+    ({ payload, protectedHeader } = await jwtVerify(jws, options.getKey, {
       issuer: options.issuer,
       ...(options.audience === undefined
         ? {}
@@ -172,11 +190,13 @@ export async function verifyAccessTokenJwt(
       clockTolerance: tolerance,
       currentDate: new Date(now),
     }));
+    alg = String(protectedHeader.alg);
+    kid = String(protectedHeader.kid);
   } catch (error) {
     throw toVerificationError(error);
   }
   const [header = "", body = "", signature = ""] = jws.split(".");
-  if (isHighS(protectedAlg(header), signature)) throw new SignatureInvalid();
+  if (isHighS(alg, signature)) throw new SignatureInvalid();
   if (hasDuplicateMembers(decodeSegment(header)) || hasDuplicateMembers(decodeSegment(body))) {
     throw new TokenMalformed("The token repeats a JSON member");
   }
@@ -186,5 +206,5 @@ export async function verifyAccessTokenJwt(
     throw new ClaimInvalid("Claim exp is invalid");
   }
   if (!hasClaimShape(payload)) throw new ClaimInvalid();
-  return payload;
+  return { claims: payload, header: { alg, kid } };
 }
