@@ -13,6 +13,7 @@
  * @module
  */
 import { TokenmintError } from "../errors.js";
+import { readCapped } from "../read-capped.js";
 
 /** The default decompression cap: 8 MiB, i.e. 32 Mi entries at 2 bits. */
 export const MAX_STATUS_LIST_BYTES = 8 * 1024 * 1024;
@@ -95,29 +96,12 @@ export async function decompressStatusList(
   maxBytes: number = MAX_STATUS_LIST_BYTES,
 ): Promise<Uint8Array> {
   const input = new Blob([decodeBase64url(lst)]).stream();
-  const reader = input.pipeThrough(new DecompressionStream("deflate")).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        void reader.cancel().catch(() => undefined);
-        throw new StatusListCorrupt(`The status list inflates past ${maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
+    return await readCapped(input.pipeThrough(new DecompressionStream("deflate")), maxBytes);
   } catch (error) {
-    if (error instanceof StatusListCorrupt) throw error;
+    if (error instanceof RangeError) {
+      throw new StatusListCorrupt(`The status list inflates past ${maxBytes} bytes`);
+    }
     throw new StatusListCorrupt("The status list is not valid ZLIB data", { cause: error });
   }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
 }

@@ -8,6 +8,7 @@
  * ```
  * @module
  */
+import { readCapped } from "../read-capped.js";
 
 /**
  * Returns the body as text, or throws when it has more than `maxBytes` bytes.
@@ -21,21 +22,8 @@ export async function readBodyCapped(response: Response, maxBytes: number): Prom
     throw new RangeError(`Response body exceeds ${maxBytes} bytes`);
   }
   if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-  let total = 0;
-  let text = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      void reader.cancel().catch(() => undefined);
-      throw new RangeError(`Response body exceeds ${maxBytes} bytes`);
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
+  const bytes = await readCapped(response.body, maxBytes);
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
 }
 
 /** A `fetch` that resolves the global at call time (Workers reject a detached `fetch`). */
