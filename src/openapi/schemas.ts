@@ -4,6 +4,7 @@
  * @module
  */
 
+import { keyRevokeRequestSchema, keyRotateRequestSchema } from "../http/routes/keys.js";
 import { moveSchema } from "../http/routes/org-routes.js";
 import { auditQuerySchema } from "../http/routes/usage-and-audit.js";
 import {
@@ -13,7 +14,6 @@ import {
   usageReportSchema,
 } from "../tokens/lifecycle-requests.js";
 import { mintRequestSchema } from "../tokens/mint-request.js";
-import { keyRevokeRequestSchema, keyRotateRequestSchema } from "./key-requests.js";
 import {
   auditPageSchema,
   healthSchema,

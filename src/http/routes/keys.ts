@@ -18,11 +18,13 @@ import { revokeSigningKey, rotateKeysNow } from "../../keys/rotation.js";
 import { type AuthVariables, authenticate, type Caller } from "../authenticate.js";
 import { parseWith, readJsonValue } from "../request-body.js";
 
-const rotateSchema = z.strictObject({
+/** `POST /v1/keys/rotate`. */
+export const keyRotateRequestSchema = z.strictObject({
   force: z.boolean().optional(),
   reason: z.string().max(200).optional(),
 });
-const revokeSchema = z.strictObject({ reason: z.string().max(200).optional() });
+/** `POST /v1/keys/{kid}/revoke`. */
+export const keyRevokeRequestSchema = z.strictObject({ reason: z.string().max(200).optional() });
 
 const KID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -57,7 +59,7 @@ export function keyRoutes(ctx: IssuerContext) {
 
   routes.post("/rotate", async (c) => {
     const actor = adminActor(c.get("caller"));
-    const { force, reason } = await optionalJson(c, rotateSchema);
+    const { force, reason } = await optionalJson(c, keyRotateRequestSchema);
     await rotateKeysNow(ctx, actor, {
       ...(force === undefined ? {} : { force }),
       reason: reason ?? "api",
@@ -69,7 +71,7 @@ export function keyRoutes(ctx: IssuerContext) {
     const actor = adminActor(c.get("caller"));
     const kid = c.req.param("kid");
     if (!KID.test(kid)) throw new NotFound("No such signing key");
-    const { reason } = await optionalJson(c, revokeSchema);
+    const { reason } = await optionalJson(c, keyRevokeRequestSchema);
     await revokeSigningKey(ctx, kid, actor, reason ?? "api");
     return c.json(await describeKeyring(ctx));
   });
