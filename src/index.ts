@@ -7,7 +7,7 @@
  * import { buildApp, createIssuerContext, createRedisStore, parseConfig, createJsonLogger } from "tokenmint";
  *
  * const config = parseConfig(process.env);
- * const store = createRedisStore({ url: config.redisUrl! });
+ * const store = createRedisStore({ url: process.env.REDIS_URL! });
  * const ctx = await createIssuerContext({ config, store, logger: createJsonLogger(), keks: config.keks });
  * export default buildApp(ctx);
  * ```

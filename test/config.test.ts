@@ -11,7 +11,7 @@ describe("configuration", () => {
       port: 8080,
       host: "127.0.0.1",
       issuer: "http://localhost:8080",
-      redisUrl: undefined,
+      redis: undefined,
       tokenPrefix: "tmpat_",
       algorithm: "ES256",
       audience: ["http://localhost:8080"],

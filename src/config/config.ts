@@ -287,7 +287,6 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly issuer: string;
-  readonly redisUrl: string | undefined;
   /** The Redis deployment (`REDIS_URL`, `REDIS_CLUSTER_NODES` or `REDIS_SENTINELS`), if any. */
   readonly redis: RedisTarget | undefined;
   /** Node credentials for Cluster and Sentinel (`REDIS_USERNAME`, `REDIS_PASSWORD`). */
@@ -446,7 +445,6 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     port: e.PORT,
     host: e.HOST,
     issuer,
-    redisUrl: e.REDIS_URL,
     redis,
     redisAuth: {
       ...(e.REDIS_USERNAME === undefined ? {} : { username: e.REDIS_USERNAME }),

@@ -59,7 +59,7 @@ export function createWorkerRuntime(settings: WorkerSettings): WorkerRuntime {
 
   async function openChecked(): Promise<OpenedStore> {
     const opened = await openRedisStore({
-      url: config.redisUrl,
+      url: settings.redisUrl,
       prefix: config.redisPrefix,
       timeoutMs: config.redisTimeoutMs,
       listSize: config.statusList.size,

@@ -34,7 +34,9 @@ export const SECRET_BINDINGS = ["TOKENMINT_CLIENTS", "TOKENMINT_KEK", "REDIS_URL
 
 /** The validated configuration plus the Worker-only switches. */
 export interface WorkerSettings {
-  readonly config: Config & { readonly redisUrl: string };
+  readonly config: Config;
+  /** `REDIS_URL`: Workers connect to one Redis by URL (no Cluster or Sentinel discovery). */
+  readonly redisUrl: string;
   readonly serverTiming: boolean;
 }
 
@@ -59,12 +61,14 @@ export function readWorkerSettings(env: WorkerEnv): WorkerSettings {
   if (!strings.TOKENMINT_ISSUER) {
     problems.push("TOKENMINT_ISSUER: required on Workers (the public URL of this Worker)");
   }
-  if (!config.redisUrl) {
+  const redisUrl = config.redis && "url" in config.redis ? config.redis.url : undefined;
+  if (!redisUrl) {
     problems.push("REDIS_URL: required on Workers (secret); an isolate cannot hold the state");
   }
-  if (problems.length > 0 || !config.redisUrl) throw new ConfigError(problems);
+  if (problems.length > 0 || !redisUrl) throw new ConfigError(problems);
   return {
-    config: { ...config, redisUrl: config.redisUrl },
+    config,
+    redisUrl,
     serverTiming: strings.TOKENMINT_SERVER_TIMING === "true",
   };
 }
