@@ -1,6 +1,7 @@
 /**
- * `npm run bench` (`npx tsx bench/run.ts [--quick]`): runs every measurement of issue 7, prints the
- * table with each target and whether it holds, and writes `bench/results.json`.
+ * `npm run bench` (`npx tsx bench/run.ts [--quick] [--only verifier,downstream,...]`): runs every
+ * measurement of issue 7 (or the named parts), prints the table with each target and whether it
+ * holds, and writes `bench/results.json`.
  * @module
  */
 import { readFileSync } from "node:fs";
@@ -14,12 +15,14 @@ import { benchScale } from "./scale.js";
 import { benchState } from "./state.js";
 import { benchVerifier } from "./verifier.js";
 
-const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+});
 const options = values.quick ? QUICK : FULL;
 const cpuModel =
   /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model;
 const machine = {
-  command: `npx tsx bench/run.ts${values.quick ? " --quick" : ""}`,
+  command: `npx tsx bench/run.ts${values.quick ? " --quick" : ""}${values.only ? ` --only ${values.only}` : ""}`,
   cpus: cpus().length,
   cpuModel,
   node: process.version,
@@ -28,13 +31,22 @@ const machine = {
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = performance.now();
 const rows: Row[] = [];
-const parts: [string, () => Promise<Row[]>][] = [
+const allParts: [string, () => Promise<Row[]>][] = [
   ["verifier", () => benchVerifier(options)],
   ["downstream", () => benchDownstream(options)],
   ["issuer over HTTP", () => benchIssuerHttp(options)],
   ["state per token", () => benchState(options)],
   ["scale", () => benchScale(options, log)],
 ];
+const only = values.only?.split(",").map((name) => name.trim());
+const unknown = only?.filter((name) => !allParts.some(([part]) => part === name));
+if (unknown?.length) {
+  log(
+    `--only: unknown part(s) ${unknown.join(", ")}; parts: ${allParts.map(([n]) => n).join(", ")}`,
+  );
+  process.exit(2);
+}
+const parts = only ? allParts.filter(([name]) => only.includes(name)) : allParts;
 for (const [name, part] of parts) {
   const t = performance.now();
   rows.push(...(await part()));

@@ -18,12 +18,18 @@
  * ```
  * @module
  */
-import { importJWK, type JWK, type JWTVerifyGetKey } from "jose";
+import { importJWK, type JWK } from "jose";
 import { type Clock, epochSeconds } from "../clock.js";
 import type { SigningAlgorithm } from "../config/config.js";
 import { StoreUnavailable } from "../errors.js";
 import type { KeyChangeFeed, KeyState, Store, StoredKey } from "../store/types.js";
 import { KeyUnknown } from "../verifier/errors.js";
+import type { KeyLookup } from "../verifier/jws.js";
+import {
+  defaultSignatures,
+  type SignatureBackend,
+  type VerificationKey,
+} from "../verifier/signatures.js";
 import { generateSigningKey } from "./generate-key.js";
 import { decryptPrivateJwk, type KekRing } from "./kek.js";
 
@@ -53,6 +59,8 @@ export interface KeyringOptions {
   readonly clock: Clock;
   /** How long a loaded view is trusted before it is read again (default 5000 ms). */
   readonly refreshMs?: number;
+  /** Who checks this issuer's own signatures (default: `node:crypto` on Node, else WebCrypto). */
+  readonly signatures?: SignatureBackend;
 }
 
 /** The keyring of {@link createKeyring}. */
@@ -68,8 +76,10 @@ export interface Keyring {
   signingKey(use?: { readonly exp?: number | null }): Promise<SigningKey>;
   /** The public keys to publish (next, active and retired keys; never revoked ones). */
   jwks(): Promise<JsonWebKeySet>;
-  /** Key lookup for verifying this issuer's own tokens and status lists. */
-  readonly getKey: JWTVerifyGetKey;
+  /** Key lookup for verifying this issuer's own tokens (keys for {@link Keyring.signatures}). */
+  readonly getKey: KeyLookup;
+  /** The signature backend {@link Keyring.getKey}'s keys belong to. */
+  readonly signatures: SignatureBackend;
   /** The algorithms of the published keys. */
   algorithms(): Promise<string[]>;
   /** Reads the keys from the store now. */
@@ -105,7 +115,8 @@ export function createKeyring(options: KeyringOptions): Keyring {
   let notices = 0;
   let loading: Promise<View> | undefined;
   const privateKeys = new Map<string, Promise<CryptoKey>>();
-  const publicKeys = new Map<string, Promise<CryptoKey>>();
+  const publicKeys = new Map<string, Promise<VerificationKey>>();
+  const signatures = options.signatures ?? defaultSignatures;
 
   async function load(): Promise<View> {
     const seen = notices;
@@ -155,16 +166,16 @@ export function createKeyring(options: KeyringOptions): Keyring {
     return loading;
   }
 
-  function importPublic(key: StoredKey): Promise<CryptoKey> {
+  function importPublic(key: StoredKey): Promise<VerificationKey> {
     let imported = publicKeys.get(key.kid);
     if (!imported) {
-      imported = importJWK(key.publicJwk as JWK, key.alg) as Promise<CryptoKey>;
+      imported = signatures.importKey(key.publicJwk as JWK, key.alg);
       publicKeys.set(key.kid, imported);
     }
     return imported;
   }
 
-  const getKey: JWTVerifyGetKey = async (header) => {
+  const getKey: KeyLookup = async (header) => {
     const { keys } = await current();
     const key = keys.find(
       (candidate) =>
@@ -215,6 +226,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
       return (await current()).jwks;
     },
     getKey,
+    signatures,
     async algorithms() {
       const { keys } = await current();
       return [...new Set(keys.filter((key) => PUBLISHED.has(key.state)).map((key) => key.alg))];

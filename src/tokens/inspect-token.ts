@@ -53,6 +53,7 @@ async function inspectTokenExactly(
     algorithms: await keyring.algorithms(),
     prefix: config.tokenPrefix,
     getKey: keyring.getKey,
+    signatures: keyring.signatures,
     allowNoExpiry: config.lifetime.allowNonExpiring,
     // The issuer's clock is the reference: its own answer allows no skew.
     clockTolerance: 0,

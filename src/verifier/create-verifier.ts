@@ -18,11 +18,11 @@
  * ```
  * @module
  */
-import { decodeJwt } from "jose";
 import type { AccessTokenClaims } from "./claims.js";
 import { createJwksSource } from "./jwks-source.js";
+import { defaultSignatures, webCryptoSignatures } from "./signatures.js";
 import { createStatusListSource } from "./status-list-source.js";
-import { createTokenCache, type TokenCache } from "./token-cache.js";
+import { createTokenCache } from "./token-cache.js";
 import { checkVerifierOptions, type VerifierOptions } from "./verifier-options.js";
 import { type JwtCheckOptions, toCanonicalJws, verifyCanonicalJws } from "./verify-jwt.js";
 
@@ -35,27 +35,6 @@ export interface Verifier {
    * `status_unavailable` and `keys_unavailable`.
    */
   verify(token: string): Promise<AccessTokenClaims>;
-}
-
-async function fromCache(
-  cache: TokenCache,
-  jws: string,
-  nowMs: number,
-  issuer: string,
-  getKey: (header: { alg: string; kid: string }) => Promise<CryptoKey>,
-): Promise<AccessTokenClaims | undefined> {
-  let iss: unknown;
-  let jti: unknown;
-  try {
-    ({ iss, jti } = decodeJwt(jws));
-  } catch {
-    return undefined;
-  }
-  if (iss !== issuer || typeof jti !== "string") return undefined;
-  const hit = cache.get(iss, jti, jws, nowMs);
-  if (!hit) return undefined;
-  await getKey(hit.header);
-  return hit.claims;
 }
 
 /**
@@ -76,6 +55,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
   const options = checkVerifierOptions(input);
   const now = options.now ?? (() => Date.now());
   const fetchFn = options.fetch;
+  const signatures = options.crypto === "webcrypto" ? webCryptoSignatures : defaultSignatures;
   const keys = createJwksSource({
     ...(options.jwks
       ? { jwks: options.jwks }
@@ -85,6 +65,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
     ...(fetchFn ? { fetch: fetchFn } : {}),
     ...options.jwksCache,
     now,
+    signatures,
   });
   const statusOptions = options.statusList ?? {};
   const status =
@@ -94,6 +75,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
           ...statusOptions,
           issuer: options.issuer,
           getKey: keys.getKey,
+          signatures,
           algorithms: options.algorithms,
           now,
           ...(statusOptions.fetch || fetchFn ? { fetch: statusOptions.fetch ?? fetchFn } : {}),
@@ -107,7 +89,8 @@ export function createVerifier(input: VerifierOptions): Verifier {
     issuer: options.issuer,
     audience: options.audience,
     algorithms: options.algorithms,
-    getKey: keys.getKey,
+    getKey: (header) => keys.peekKey(header.kid, header.alg) ?? keys.getKey(header),
+    signatures,
     now,
     ...(options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance }),
     ...(options.allowNoExpiry ? { allowNoExpiry: true } : {}),
@@ -115,17 +98,21 @@ export function createVerifier(input: VerifierOptions): Verifier {
 
   return {
     async verify(token) {
-      // Canonicalized once: the cache lookup and the verification use the same string.
-      const jws = toCanonicalJws(token, options.prefix);
-      let claims = cache
-        ? await fromCache(cache, jws, now(), options.issuer, keys.getKey)
-        : undefined;
-      if (!claims) {
-        const verified = await verifyCanonicalJws(jws, checks);
-        claims = verified.claims;
-        cache?.set({ claims, header: verified.header, jws }, now());
+      // A hit is the very string that passed every check; what can change since is re-checked:
+      // the signing key must still be published and the status bit read from the list.
+      const hit = cache?.get(token, now());
+      if (hit) {
+        const { kid, alg } = hit.header;
+        if (keys.peekKey(kid, alg) === undefined) await keys.getKey(hit.header);
+        const ref = hit.claims.status.status_list;
+        if (status && !status.checkCached(ref)) await status.check(ref);
+        return hit.claims;
       }
-      await status?.check(claims.status.status_list);
+      const jws = toCanonicalJws(token, options.prefix);
+      const { claims, header } = await verifyCanonicalJws(jws, checks);
+      cache?.set(token, { claims, header }, now());
+      const ref = claims.status.status_list;
+      if (status && !status.checkCached(ref)) await status.check(ref);
       return claims;
     },
   };

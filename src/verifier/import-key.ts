@@ -7,11 +7,11 @@
  *
  * @example
  * ```ts
- * const key = await importVerificationKey(jwks.keys[0], "ES256");
+ * const publicOnly = checkVerificationJwk(jwks.keys[0], "ES256");
  * ```
  * @module
  */
-import { importJWK, type JWK } from "jose";
+import type { JWK } from "jose";
 
 /** Every algorithm a verifier can be configured to accept. */
 export const ASYMMETRIC_ALGORITHMS: readonly string[] = [
@@ -95,23 +95,22 @@ export function jwkFitsAlgorithm(jwk: JWK, alg: string): boolean {
 }
 
 /**
- * Imports a usable public JWK for one algorithm. Only the public members are handed to WebCrypto,
- * so `ext`, `key_ops` and unknown members cannot change what the key may do.
+ * Checks that a JWK is a usable public signing key for `alg` and returns only its public members,
+ * so `ext`, `key_ops` and unknown members cannot change what the imported key may do.
  *
- * @throws {TypeError} when the key is not usable for `alg`; jose errors when the key is invalid.
+ * @throws {TypeError} when the key is not usable for `alg`.
  * @example
  * ```ts
- * const key = await importVerificationKey(jwk, "PS256");
+ * const publicOnly = checkVerificationJwk(jwk, "PS256");
  * ```
  */
-export async function importVerificationKey(jwk: JWK, alg: string): Promise<CryptoKey> {
+export function checkVerificationJwk(jwk: JWK, alg: string): JWK {
   if (!ASYMMETRIC_ALGORITHMS.includes(alg) || !isUsableVerificationJwk(jwk)) {
     throw new TypeError("The key is not a public signing key");
   }
   if (!jwkFitsAlgorithm(jwk, alg)) throw new TypeError(`The key does not fit ${alg}`);
   const { kty, crv, x, y, n, e } = jwk;
-  const members = Object.entries({ kty, crv, x, y, n, e }).filter(([, v]) => v !== undefined);
-  const key = await importJWK(Object.fromEntries(members) as JWK, alg);
-  if (key instanceof Uint8Array) throw new TypeError("The key is not a public signing key");
-  return key;
+  return Object.fromEntries(
+    Object.entries({ kty, crv, x, y, n, e }).filter(([, v]) => v !== undefined),
+  ) as JWK;
 }

@@ -25,8 +25,9 @@
  */
 import type { JSONWebKeySet, JWK } from "jose";
 import { KeysUnavailable, KeyUnknown } from "./errors.js";
-import { importVerificationKey, isUsableVerificationJwk, jwkFitsAlgorithm } from "./import-key.js";
+import { checkVerificationJwk, isUsableVerificationJwk, jwkFitsAlgorithm } from "./import-key.js";
 import { globalFetch, readBodyCapped } from "./read-body.js";
+import { defaultSignatures, type SignatureBackend, type VerificationKey } from "./signatures.js";
 
 /** The JWKS cache defaults. */
 export const JWKS_DEFAULTS = {
@@ -49,11 +50,20 @@ export interface JwksSourceOptions {
   readonly staleIfErrorSeconds?: number;
   /** Largest JWKS response accepted, in bytes (default 256 KiB). */
   readonly maxBytes?: number;
+  /** Who imports the keys (and later checks signatures with them). */
+  readonly signatures?: SignatureBackend;
 }
 
-/** A key resolver for jose's `jwtVerify` / `compactVerify`. */
+/** A key resolver for {@link verifyJws}. */
 export interface JwksSource {
-  getKey(header: { alg?: string; kid?: string }): Promise<CryptoKey>;
+  /**
+   * The key for `kid` + `alg`, refreshing the set when it is old or lacks the `kid`.
+   *
+   * @throws {KeyUnknown}, {@link KeysUnavailable}.
+   */
+  getKey(header: { alg?: string; kid?: string }): Promise<VerificationKey>;
+  /** The same key without waiting, when the set is fresh and the key already imported. */
+  peekKey(kid: string, alg: string): VerificationKey | undefined;
 }
 
 interface KeySet {
@@ -82,7 +92,10 @@ export function createJwksSource(options: JwksSourceOptions): JwksSource {
   const cooldown = (options.cooldownSeconds ?? JWKS_DEFAULTS.cooldownSeconds) * 1000;
   const staleIfError = (options.staleIfErrorSeconds ?? JWKS_DEFAULTS.staleIfErrorSeconds) * 1000;
   const maxBytes = options.maxBytes ?? JWKS_DEFAULTS.maxBytes;
-  const imported = new Map<string, Promise<CryptoKey>>();
+  const signatures = options.signatures ?? defaultSignatures;
+  const imported = new Map<string, Promise<VerificationKey>>();
+  /** Imported keys by `kid`, then `alg`: what {@link JwksSource.peekKey} answers from. */
+  const ready = new Map<string, Map<string, VerificationKey>>();
   let current: KeySet | undefined = options.jwks
     ? { keys: usableKeys(options.jwks), fetchedAt: Number.POSITIVE_INFINITY }
     : undefined;
@@ -112,6 +125,7 @@ export function createJwksSource(options: JwksSourceOptions): JwksSource {
       .then((keys) => {
         current = { keys, fetchedAt: now() };
         imported.clear();
+        ready.clear();
         lastError = undefined;
       })
       .catch((error: unknown) => {
@@ -149,13 +163,26 @@ export function createJwksSource(options: JwksSourceOptions): JwksSource {
       const cacheKey = `${kid}\u0000${alg}`;
       let key = imported.get(cacheKey);
       if (!key) {
-        key = importVerificationKey(jwk, alg);
+        const importing = Promise.resolve()
+          .then(() => signatures.importKey(checkVerificationJwk(jwk, alg), alg))
+          .then((done) => {
+            if (imported.get(cacheKey) === importing) {
+              const byAlg = ready.get(kid) ?? new Map<string, VerificationKey>();
+              ready.set(kid, byAlg.set(alg, done));
+            }
+            return done;
+          });
+        key = importing;
         imported.set(cacheKey, key);
         key.catch(() => imported.delete(cacheKey));
       }
       return key.catch(() => {
         throw new KeyUnknown();
       });
+    },
+    peekKey(kid, alg) {
+      if (!current || now() - current.fetchedAt >= maxAge) return undefined;
+      return ready.get(kid)?.get(alg);
     },
   };
 }

@@ -28,6 +28,30 @@ function toBytes(value: bigint, length: number): Uint8Array {
   return out;
 }
 
+/** `n / 2` of each curve as big-endian bytes, for a comparison without big integers. */
+const HALF_ORDERS: Record<string, Uint8Array> = Object.fromEntries(
+  Object.entries(ORDERS).map(([alg, order]) => [alg, toBytes(order / 2n, 32)]),
+);
+
+/**
+ * True when a decoded signature (IEEE P1363 `r || s`) is the high-S form for `alg`.
+ *
+ * @example
+ * ```ts
+ * hasHighS("ES256", base64url.decode(signature)); // false for everything the issuer signs
+ * ```
+ */
+export function hasHighS(alg: string, signature: Uint8Array): boolean {
+  const half = HALF_ORDERS[alg];
+  if (half === undefined || signature.length !== half.length * 2) return false;
+  for (let i = 0; i < half.length; i++) {
+    const byte = signature[half.length + i] as number;
+    const limit = half[i] as number;
+    if (byte !== limit) return byte > limit;
+  }
+  return false;
+}
+
 /** True when `signature` (base64url, IEEE P1363 `r || s`) is the high-S form for `alg`. */
 export function isHighS(alg: string, signature: string): boolean {
   const order = ORDERS[alg];

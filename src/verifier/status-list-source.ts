@@ -16,11 +16,12 @@
  * ```
  * @module
  */
-import type { JWTVerifyGetKey } from "jose";
 import { readStatus, statusCapacity } from "../status/bits.js";
 import { MAX_STATUS_LIST_BYTES } from "../status/codec.js";
 import { ClaimInvalid, StatusUnavailable, TokenRevoked, TokenSuspended } from "./errors.js";
+import type { KeyLookup } from "./jws.js";
 import { globalFetch, readBodyCapped } from "./read-body.js";
+import type { SignatureBackend } from "./signatures.js";
 import { type StatusList, verifyStatusListToken } from "./status-list-token.js";
 
 /** The media type of a Status List Token in JWT form. */
@@ -38,7 +39,9 @@ export const STATUS_LIST_DEFAULTS = {
 /** How status lists are fetched, trusted and cached. */
 export interface StatusListSourceOptions {
   readonly issuer: string;
-  readonly getKey: JWTVerifyGetKey;
+  readonly getKey: KeyLookup;
+  /** Who checks the lists' signatures (the backend of `getKey`'s keys). */
+  readonly signatures?: SignatureBackend;
   readonly algorithms: readonly string[];
   readonly fetch?: typeof fetch;
   readonly now?: () => number;
@@ -61,6 +64,13 @@ export interface StatusListSource {
    * list, {@link StatusUnavailable} when no fresh list can be had (unless fail-open).
    */
   check(ref: { readonly uri: string; readonly idx: number }): Promise<void>;
+  /**
+   * {@link StatusListSource.check} without waiting: true when a fresh cached list decided (and
+   * the token is valid), false when only `check` can tell.
+   *
+   * @throws what `check` throws for a token the cached list marks.
+   */
+  checkCached(ref: { readonly uri: string; readonly idx: number }): boolean;
 }
 
 interface CachedList extends StatusList {
@@ -114,6 +124,7 @@ export function createStatusListSource(options: StatusListSourceOptions): Status
       uri,
       issuer: options.issuer,
       getKey: options.getKey,
+      ...(options.signatures ? { signatures: options.signatures } : {}),
       algorithms: options.algorithms,
       now,
       maxBytes: options.maxBytes ?? STATUS_LIST_DEFAULTS.maxBytes,
@@ -166,6 +177,17 @@ export function createStatusListSource(options: StatusListSourceOptions): Status
     }
   }
 
+  function decide(list: CachedList, ref: { readonly uri: string; readonly idx: number }): void {
+    if (ref.idx >= statusCapacity(list.bytes.length, list.bits)) {
+      throw new ClaimInvalid("The status index is outside the status list");
+    }
+    const status = readStatus(list.bytes, list.bits, ref.idx);
+    if (status === 0) return;
+    if (status === 1) throw new TokenRevoked();
+    if (status === 2) throw new TokenSuspended();
+    throw new TokenRevoked("The token's status is not valid");
+  }
+
   return {
     async check(ref) {
       // A URI already in the cache was checked when its list was loaded.
@@ -173,15 +195,13 @@ export function createStatusListSource(options: StatusListSourceOptions): Status
         throw new ClaimInvalid("The status list URI is not the issuer's");
       }
       const list = await listFor(ref.uri);
-      if (!list) return;
-      if (ref.idx >= statusCapacity(list.bytes.length, list.bits)) {
-        throw new ClaimInvalid("The status index is outside the status list");
-      }
-      const status = readStatus(list.bytes, list.bits, ref.idx);
-      if (status === 0) return;
-      if (status === 1) throw new TokenRevoked();
-      if (status === 2) throw new TokenSuspended();
-      throw new TokenRevoked("The token's status is not valid");
+      if (list) decide(list, ref);
+    },
+    checkCached(ref) {
+      const list = lists.get(ref.uri);
+      if (!list || now() >= list.freshUntil) return false;
+      decide(list, ref);
+      return true;
     },
   };
 }

@@ -12,10 +12,11 @@
  * ```
  * @module
  */
-import { type JWTVerifyGetKey, jwtVerify } from "jose";
 import { isStatusListBits, type StatusListBits } from "../status/bits.js";
 import { decompressStatusList, MAX_STATUS_LIST_BYTES } from "../status/codec.js";
 import { STATUS_LIST_TOKEN_TYPE } from "./claims.js";
+import { type KeyLookup, verifyJws } from "./jws.js";
+import { type SignatureBackend, webCryptoSignatures } from "./signatures.js";
 import { toCanonicalJws } from "./verify-jwt.js";
 
 /** A verified, decompressed status list. */
@@ -32,7 +33,9 @@ export interface StatusListTokenCheck {
   /** The URI it was fetched from; must equal its `sub`. */
   readonly uri: string;
   readonly issuer: string;
-  readonly getKey: JWTVerifyGetKey;
+  readonly getKey: KeyLookup;
+  /** Who checks the signature (default WebCrypto). */
+  readonly signatures?: SignatureBackend;
   readonly algorithms: readonly string[];
   readonly now?: () => number;
   /** Seconds of clock skew tolerated (default 30). */
@@ -51,7 +54,7 @@ export class StatusListTokenInvalid extends Error {
 /**
  * Verifies and decodes a Status List Token.
  *
- * @throws {StatusListTokenInvalid}, a jose error, or `StatusListCorrupt`.
+ * @throws {StatusListTokenInvalid}, a `TokenVerificationFailed`, or `StatusListCorrupt`.
  */
 export async function verifyStatusListToken(
   token: string,
@@ -60,20 +63,27 @@ export async function verifyStatusListToken(
   const now = check.now?.() ?? Date.now();
   const tolerance = check.clockTolerance ?? 30;
   const jws = toCanonicalJws(token.trim(), "", check.maxLength ?? 4 * 1024 * 1024);
-  const { payload } = await jwtVerify(jws, check.getKey, {
-    algorithms: [...check.algorithms],
+  const { payload } = await verifyJws(jws, {
+    algorithms: check.algorithms,
     typ: STATUS_LIST_TOKEN_TYPE,
-    subject: check.uri,
-    requiredClaims: ["sub", "iat"],
-    clockTolerance: tolerance,
-    currentDate: new Date(now),
+    getKey: check.getKey,
+    signatures: check.signatures ?? webCryptoSignatures,
   });
+  if (payload.sub !== check.uri) throw new StatusListTokenInvalid("Status list sub is not its URI");
   if (payload.iss !== undefined && payload.iss !== check.issuer) {
     throw new StatusListTokenInvalid("Status list iss is not the issuer");
   }
-  const iat = payload.iat as number;
-  if (iat > Math.floor(now / 1000) + tolerance) {
+  const nowSeconds = Math.floor(now / 1000);
+  const { iat, nbf, exp } = payload;
+  if (typeof iat !== "number") throw new StatusListTokenInvalid("Status list iat is missing");
+  if (iat > nowSeconds + tolerance) {
     throw new StatusListTokenInvalid("Status list iat is in the future");
+  }
+  if (nbf !== undefined && !(typeof nbf === "number" && nbf <= nowSeconds + tolerance)) {
+    throw new StatusListTokenInvalid("Status list nbf is invalid or in the future");
+  }
+  if (exp !== undefined && !(typeof exp === "number" && exp > nowSeconds - tolerance)) {
+    throw new StatusListTokenInvalid("Status list exp is invalid or passed");
   }
   const ttl = payload.ttl;
   if (ttl !== undefined && !(typeof ttl === "number" && Number.isFinite(ttl) && ttl > 0)) {
@@ -89,7 +99,7 @@ export async function verifyStatusListToken(
     bits: list.bits,
     bytes,
     iat,
-    ...(payload.exp === undefined ? {} : { exp: payload.exp }),
+    ...(exp === undefined ? {} : { exp }),
     ...(ttl === undefined ? {} : { ttl }),
   };
 }

@@ -45,3 +45,45 @@ export function hasDuplicateMembers(json: string): boolean {
   }
   return false;
 }
+
+function countMembers(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) count += countMembers(item);
+    return count;
+  }
+  for (const key in value) {
+    count += 1 + countMembers((value as Record<string, unknown>)[key]);
+  }
+  return count;
+}
+
+/**
+ * {@link hasDuplicateMembers} for a text that already parsed to `value`, fast for the usual
+ * case. Where the text has no backslash every `"` delimits a string, and every member name is a
+ * `"` followed by optional whitespace and a `:`; counting those gives at least the number of
+ * member names in the text (a string value that starts with `:` counts too). When that count
+ * equals the number of members `JSON.parse` kept, none was dropped, so none repeats. Otherwise
+ * the full scan decides.
+ *
+ * @example
+ * ```ts
+ * const text = '{"sub":"a","sub":"b"}';
+ * repeatsMembers(text, JSON.parse(text)); // true
+ * ```
+ */
+export function repeatsMembers(text: string, value: unknown): boolean {
+  if (text.includes("\\")) return hasDuplicateMembers(text);
+  let names = 0;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) {
+    let next = i + 1;
+    while (next < text.length && isJsonWhitespace(text.charCodeAt(next))) next++;
+    if (text.charCodeAt(next) === 58) names++;
+  }
+  return names !== countMembers(value) && hasDuplicateMembers(text);
+}
+
+function isJsonWhitespace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}

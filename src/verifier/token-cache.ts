@@ -1,16 +1,20 @@
 /**
- * A bounded LRU of verified tokens, keyed on `iss` + `jti` (never the raw token). An entry also
- * holds the exact JWS it was made from, so a different token that merely claims the same `jti`
- * (an unsigned forgery, say) misses the cache and goes through full verification. (Comparing the
- * string itself costs nothing; an earlier SHA-256 digest went through WebCrypto's thread pool on
- * every hit and made the cache ten times slower.)
+ * A bounded LRU of verified tokens, keyed on the exact token string that was presented and
+ * verified. A hit therefore proves the same bytes already passed every check: a different token
+ * that merely claims the same `jti` (an unsigned forgery, say) is simply not in the cache.
+ * Lookups are hash-table lookups: the presented string is hashed and compared only with an entry
+ * of the same hash, so there is no byte-by-byte comparison with a cached token to time.
+ * (An earlier version keyed entries on `iss` + `jti`, which meant decoding the payload on every
+ * lookup; before that, a SHA-256 digest through WebCrypto's thread pool made hits ten times slower.)
+ *
  * An entry lives until the token's `exp` or `maxAgeSeconds` (default 300) after it was verified,
  * whichever is first. Hits still re-check the signing key and the status list (see the verifier).
  *
  * @example
  * ```ts
  * const cache = createTokenCache({ maxEntries: 10_000 });
- * cache.set({ claims, header: { alg, kid }, jws }, Date.now());
+ * cache.set(token, { claims, header: { alg, kid } }, Date.now());
+ * cache.get(token, Date.now())?.claims;
  * ```
  * @module
  */
@@ -29,15 +33,16 @@ export interface TokenCacheOptions {
 export interface CachedToken {
   readonly claims: AccessTokenClaims;
   readonly header: { readonly alg: string; readonly kid: string };
-  /** The exact compact JWS that was verified. */
-  readonly jws: string;
+  /** Milliseconds since the epoch at which the entry stops being used. */
   readonly until: number;
 }
 
 /** The cache. */
 export interface TokenCache {
-  get(iss: string, jti: string, jws: string, nowMs: number): CachedToken | undefined;
-  set(entry: Omit<CachedToken, "until">, nowMs: number): void;
+  /** The entry for exactly this token string, if it is still live. */
+  get(token: string, nowMs: number): CachedToken | undefined;
+  /** Remembers a verified token. */
+  set(token: string, entry: Omit<CachedToken, "until">, nowMs: number): void;
 }
 
 /**
@@ -52,30 +57,27 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   const maxEntries = options.maxEntries ?? TOKEN_CACHE_DEFAULTS.maxEntries;
   const maxAge = (options.maxAgeSeconds ?? TOKEN_CACHE_DEFAULTS.maxAgeSeconds) * 1000;
   const entries = new Map<string, CachedToken>();
-  const keyOf = (iss: string, jti: string) => `${iss}\u0000${jti}`;
 
   return {
-    get(iss, jti, jws, nowMs) {
-      const key = keyOf(iss, jti);
-      const entry = entries.get(key);
+    get(token, nowMs) {
+      const entry = entries.get(token);
       if (!entry) return undefined;
       if (nowMs >= entry.until) {
-        entries.delete(key);
+        entries.delete(token);
         return undefined;
       }
-      if (entry.jws !== jws) return undefined;
-      entries.delete(key);
-      entries.set(key, entry);
+      // Recently used entries move to the back, so eviction takes the least recently used.
+      entries.delete(token);
+      entries.set(token, entry);
       return entry;
     },
-    set(entry, nowMs) {
+    set(token, entry, nowMs) {
       const exp =
         entry.claims.exp === undefined ? Number.POSITIVE_INFINITY : entry.claims.exp * 1000;
       const until = Math.min(exp, nowMs + maxAge);
       if (until <= nowMs || maxEntries <= 0) return;
-      const key = keyOf(entry.claims.iss, entry.claims.jti);
-      entries.delete(key);
-      entries.set(key, { ...entry, until });
+      entries.delete(token);
+      entries.set(token, { claims: entry.claims, header: entry.header, until });
       while (entries.size > maxEntries) {
         const oldest = entries.keys().next().value as string;
         entries.delete(oldest);

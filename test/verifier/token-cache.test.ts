@@ -68,24 +68,32 @@ describe("createTokenCache", () => {
 
   it("is an LRU bounded by maxEntries", () => {
     const cache = createTokenCache({ maxEntries: 2 });
-    cache.set({ claims: claims("a"), header, jws: "da" }, 0);
-    cache.set({ claims: claims("b"), header, jws: "db" }, 0);
-    expect(cache.get("i", "a", "da", 1)).toBeDefined();
-    cache.set({ claims: claims("c"), header, jws: "dc" }, 0);
-    expect(cache.get("i", "b", "db", 1)).toBeUndefined();
-    expect(cache.get("i", "a", "da", 1)).toBeDefined();
-    expect(cache.get("i", "c", "dc", 1)).toBeDefined();
+    cache.set("ta", { claims: claims("a"), header }, 0);
+    cache.set("tb", { claims: claims("b"), header }, 0);
+    expect(cache.get("ta", 1)?.claims.jti).toBe("a");
+    cache.set("tc", { claims: claims("c"), header }, 0);
+    expect(cache.get("tb", 1)).toBeUndefined();
+    expect(cache.get("ta", 1)?.claims.jti).toBe("a");
+    expect(cache.get("tc", 1)?.claims.jti).toBe("c");
   });
 
   it("keeps an entry until min(exp, verified + maxAgeSeconds) and only for the same token", () => {
     const cache = createTokenCache({ maxAgeSeconds: 100 });
-    cache.set({ claims: claims("a", 50), header, jws: "da" }, 0);
-    cache.set({ claims: claims("b"), header, jws: "db" }, 0);
-    expect(cache.get("i", "a", "other", 1)).toBeUndefined();
-    expect(cache.get("i", "a", "da", 49_999)).toBeDefined();
-    expect(cache.get("i", "a", "da", 50_000)).toBeUndefined();
-    expect(cache.get("i", "b", "db", 99_999)).toBeDefined();
-    expect(cache.get("i", "b", "db", 100_000)).toBeUndefined();
-    expect(cache.get("j", "b", "db", 1)).toBeUndefined();
+    cache.set("ta", { claims: claims("a", 50), header }, 0);
+    cache.set("tb", { claims: claims("b"), header }, 0);
+    expect(cache.get("ta ", 1)).toBeUndefined();
+    expect(cache.get("ta", 49_999)?.claims.jti).toBe("a");
+    expect(cache.get("ta", 50_000)).toBeUndefined();
+    expect(cache.get("tb", 99_999)?.claims.jti).toBe("b");
+    expect(cache.get("tb", 100_000)).toBeUndefined();
+  });
+
+  it("never keeps a token that is already expired or when maxEntries is 0", () => {
+    const cache = createTokenCache({ maxEntries: 1 });
+    cache.set("old", { claims: claims("a", 1), header }, 5_000);
+    expect(cache.get("old", 5_000)).toBeUndefined();
+    const none = createTokenCache({ maxEntries: 0 });
+    none.set("t", { claims: claims("a"), header }, 0);
+    expect(none.get("t", 1)).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { base64url, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { TokenVerificationFailed } from "../../src/verifier/errors.js";
 import { toLowS } from "../../src/verifier/low-s.js";
+import { defaultSignatures } from "../../src/verifier/signatures.js";
 import {
   AUDIENCE,
   codeOf,
@@ -53,6 +54,26 @@ describe("verify: a valid token", () => {
     issuer.keys = [await makeKey(alg)];
     expect((await issuer.verifier().verify(await issuer.token())).sub).toBe("user-1");
   });
+
+  it.each(["ES256", "EdDSA", "RS256", "PS256"])(
+    "checks %s signatures the same with node:crypto (the default on Node) and WebCrypto",
+    async (alg) => {
+      expect(defaultSignatures.name).toBe("node");
+      issuer.keys = [await makeKey(alg)];
+      const token = await issuer.token();
+      const [h, p, s] = token.split(".");
+      const other = await issuer.token({ sub: "user-2" });
+      const spliced = `${h}.${other.split(".")[1]}.${s}`;
+      for (const crypto of ["auto", "webcrypto"] as const) {
+        const verifier = issuer.verifier({ crypto, cache: false });
+        expect(await codeOf(verifier.verify(token))).toBe("ok");
+        expect(await codeOf(verifier.verify(spliced))).toBe("signature_invalid");
+        expect(await codeOf(verifier.verify(`${h}.${p}.${s?.slice(0, -4)}AAAA`))).toBe(
+          "signature_invalid",
+        );
+      }
+    },
+  );
 
   it("accepts an empty prefix (bare JWT) when configured so", async () => {
     const token = await issuer.token({}, {}, undefined, "");

@@ -1,11 +1,13 @@
 /**
  * Every JWS case of Wycheproof's json_web_signature_test.json, run through the verifier's own
- * front door (`toCanonicalJws`) and key handling into jose `compactVerify`:
+ * front door (`toCanonicalJws`), key handling and JWS checks (`verifyJws`):
  *
- * 1. as the verifier runs it: algorithms pinned to the defaults (ES256, EdDSA, RS256, PS256), the
- *    case's key served as a static JWKS through `createJwksSource` (so `use`, `key_ops`, private
- *    members, kid and alg fit all apply). Every invalid case must be rejected; a valid case is
- *    accepted exactly when its `alg` is one the verifier accepts.
+ * 1. as the verifier runs it, once with each signature backend (`node:crypto` and WebCrypto):
+ *    algorithms pinned to the defaults (ES256, EdDSA, RS256, PS256), the case's key served as a
+ *    static JWKS through `createJwksSource` (so `use`, `key_ops`, private members, kid and alg fit
+ *    all apply). Every invalid case must be rejected; a valid case is accepted exactly when its
+ *    `alg` is one the verifier accepts. (These are not access tokens, so "accepted" means the JWS
+ *    checks passed up to the pinned `typ`, which none of them carries.)
  * 2. pinned to the case key's own algorithm (HMAC included, which the verifier never accepts), to
  *    show that the canonical-form check rejects no valid token: every valid case accepted, every
  *    invalid one rejected, except the per-id exceptions below (each one rejects a case marked
@@ -16,8 +18,15 @@
 import { readFileSync } from "node:fs";
 import { compactVerify, importJWK, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ALGORITHMS, importVerificationKey } from "../../src/verifier/import-key.js";
+import { TypeMismatch } from "../../src/verifier/errors.js";
+import { checkVerificationJwk, DEFAULT_ALGORITHMS } from "../../src/verifier/import-key.js";
 import { createJwksSource } from "../../src/verifier/jwks-source.js";
+import { verifyJws } from "../../src/verifier/jws.js";
+import {
+  nodeSignatures,
+  type SignatureBackend,
+  webCryptoSignatures,
+} from "../../src/verifier/signatures.js";
 import { toCanonicalJws } from "../../src/verifier/verify-jwt.js";
 
 interface Case {
@@ -61,6 +70,11 @@ const KEY_ALG_MISMATCH = new Set([346, 347, 350, 351]);
  * requires three non-empty segments, since a JWT always carries a claims set: the safe direction.
  */
 const EMPTY_PAYLOAD = new Set([259, 264, 268, 272, 320, 325]);
+/**
+ * Pass 1: a valid ES256 signature in high-S form. The verifier accepts only the low-S twin (see
+ * `low-s.ts`; the issuer never signs another): the safe direction.
+ */
+const HIGH_S = new Set([18]);
 
 const headerAlg = (jws: string): string | undefined => {
   try {
@@ -82,12 +96,22 @@ async function accepts(run: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-function pinnedAsVerifier(group: Group, jws: string): Promise<boolean> {
+function pinnedAsVerifier(group: Group, jws: string, signatures: SignatureBackend) {
   const key = group.public ?? group.private;
-  const keys = createJwksSource({ jwks: { keys: key ? [key] : [] } });
-  return accepts(() =>
-    compactVerify(toCanonicalJws(jws), keys.getKey, { algorithms: [...DEFAULT_ALGORITHMS] }),
-  );
+  const keys = createJwksSource({ jwks: { keys: key ? [key] : [] }, signatures });
+  return accepts(async () => {
+    try {
+      await verifyJws(toCanonicalJws(jws), {
+        algorithms: DEFAULT_ALGORITHMS,
+        typ: "at+jwt",
+        getKey: keys.getKey,
+        signatures,
+      });
+    } catch (error) {
+      // Every check before `typ` passed: the signature is accepted.
+      if (!(error instanceof TypeMismatch)) throw error;
+    }
+  });
 }
 
 function pinnedToKeyAlg(group: Group, jws: string): Promise<boolean> {
@@ -99,7 +123,10 @@ function pinnedToKeyAlg(group: Group, jws: string): Promise<boolean> {
       (header) =>
         key.kty === "oct"
           ? importJWK(key, header.alg)
-          : importVerificationKey({ ...key, kid: key.kid ?? "k" }, header.alg as string),
+          : importJWK(
+              checkVerificationJwk({ ...key, kid: key.kid ?? "k" }, header.alg as string),
+              header.alg,
+            ),
       { algorithms: [alg] },
     ),
   );
@@ -113,22 +140,30 @@ describe("Wycheproof JWS vectors", () => {
     expect(applicable.filter(({ test }) => test.result === "valid").length).toBe(46);
   });
 
-  it("as the verifier runs it: every invalid case rejected, valid ones iff their alg is accepted", async () => {
-    const wrong: string[] = [];
-    const accepted: number[] = [];
-    for (const { group, test } of applicable) {
-      const expected =
-        test.result === "valid" &&
-        DEFAULT_ALGORITHMS.includes(headerAlg(test.jws) ?? "") &&
-        !EMPTY_PAYLOAD.has(test.tcId);
-      const actual = await pinnedAsVerifier(group, test.jws);
-      if (actual) accepted.push(test.tcId);
-      if (actual !== expected) wrong.push(`tc${test.tcId} ${test.comment}: accepted=${actual}`);
-    }
-    expect(wrong).toEqual([]);
-    // ES256: 18, 378; RS256: 33, 260-263, 345, 349; PS256: 273-275, 287, 288.
-    expect(accepted).toEqual([18, 33, 260, 261, 262, 263, 273, 274, 275, 287, 288, 345, 349, 378]);
-  });
+  it.each([
+    ["node:crypto", nodeSignatures as SignatureBackend],
+    ["WebCrypto", webCryptoSignatures],
+  ])(
+    "as the verifier runs it (%s): every invalid case rejected, valid ones iff their alg is accepted",
+    async (_name, signatures) => {
+      expect(signatures).toBeDefined();
+      const wrong: string[] = [];
+      const accepted: number[] = [];
+      for (const { group, test } of applicable) {
+        const expected =
+          test.result === "valid" &&
+          DEFAULT_ALGORITHMS.includes(headerAlg(test.jws) ?? "") &&
+          !EMPTY_PAYLOAD.has(test.tcId) &&
+          !HIGH_S.has(test.tcId);
+        const actual = await pinnedAsVerifier(group, test.jws, signatures);
+        if (actual) accepted.push(test.tcId);
+        if (actual !== expected) wrong.push(`tc${test.tcId} ${test.comment}: accepted=${actual}`);
+      }
+      expect(wrong).toEqual([]);
+      // ES256: 378 (18 is high-S); RS256: 33, 260-263, 345, 349; PS256: 273-275, 287, 288.
+      expect(accepted).toEqual([33, 260, 261, 262, 263, 273, 274, 275, 287, 288, 345, 349, 378]);
+    },
+  );
 
   it("pinned to each key's own alg: the file's verdicts, with the listed per-id exceptions", async () => {
     const wrong: string[] = [];

@@ -51,6 +51,7 @@ export function oauthRoutes(ctx: IssuerContext) {
         algorithms: await ctx.keyring.algorithms(),
         prefix: ctx.config.tokenPrefix,
         getKey: ctx.keyring.getKey,
+        signatures: ctx.keyring.signatures,
         allowNoExpiry: true,
         clockTolerance: Number.MAX_SAFE_INTEGER,
         now: ctx.clock,
