@@ -35,6 +35,14 @@ export interface Verifier {
    * `status_unavailable` and `keys_unavailable`.
    */
   verify(token: string): Promise<AccessTokenClaims>;
+  /**
+   * The answer {@link Verifier.verify} would give, when it is known without waiting: the token
+   * is in the verified-token cache, its signing key is still in a fresh JWKS, and a fresh status
+   * list says it is valid. `undefined` when only `verify` can tell (never a guess).
+   *
+   * @throws {TokenVerificationFailed} when the cached status list marks the token.
+   */
+  verifyCached?(token: string): AccessTokenClaims | undefined;
 }
 
 /**
@@ -114,6 +122,12 @@ export function createVerifier(input: VerifierOptions): Verifier {
       const ref = claims.status.status_list;
       if (status && !status.checkCached(ref)) await status.check(ref);
       return claims;
+    },
+    verifyCached(token) {
+      const hit = cache?.get(token, now());
+      if (!hit || keys.peekKey(hit.header.kid, hit.header.alg) === undefined) return undefined;
+      if (status && !status.checkCached(hit.claims.status.status_list)) return undefined;
+      return hit.claims;
     },
   };
 }

@@ -1,9 +1,12 @@
 /**
- * A bounded LRU of verified tokens, keyed on the exact token string that was presented and
+ * A bounded cache of verified tokens; when full, the entry verified longest ago makes room (a
+ * token still in use is then verified once more: cheaper than reordering on every hit). An entry is found by the token's signature segment (the last,
+ * shortest unique part: hashing it costs a third of hashing the whole token, which every request
+ * brings as a new string) and counts only when the whole presented string equals the one that was
  * verified. A hit therefore proves the same bytes already passed every check: a different token
- * that merely claims the same `jti` (an unsigned forgery, say) is simply not in the cache.
- * Lookups are hash-table lookups: the presented string is hashed and compared only with an entry
- * of the same hash, so there is no byte-by-byte comparison with a cached token to time.
+ * that merely claims the same `jti` (an unsigned forgery, say) or reuses a signature is not a hit.
+ * The full comparison runs only after a signature matched, and header and payload are not secret,
+ * so its timing tells an attacker nothing they could not read from the token.
  * (An earlier version keyed entries on `iss` + `jti`, which meant decoding the payload on every
  * lookup; before that, a SHA-256 digest through WebCrypto's thread pool made hits ten times slower.)
  *
@@ -31,6 +34,8 @@ export interface TokenCacheOptions {
 
 /** A cached verification. */
 export interface CachedToken {
+  /** The exact token string that was verified. */
+  readonly token: string;
   readonly claims: AccessTokenClaims;
   readonly header: { readonly alg: string; readonly kid: string };
   /** Milliseconds since the epoch at which the entry stops being used. */
@@ -42,7 +47,7 @@ export interface TokenCache {
   /** The entry for exactly this token string, if it is still live. */
   get(token: string, nowMs: number): CachedToken | undefined;
   /** Remembers a verified token. */
-  set(token: string, entry: Omit<CachedToken, "until">, nowMs: number): void;
+  set(token: string, entry: Omit<CachedToken, "until" | "token">, nowMs: number): void;
 }
 
 /**
@@ -57,18 +62,17 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   const maxEntries = options.maxEntries ?? TOKEN_CACHE_DEFAULTS.maxEntries;
   const maxAge = (options.maxAgeSeconds ?? TOKEN_CACHE_DEFAULTS.maxAgeSeconds) * 1000;
   const entries = new Map<string, CachedToken>();
+  const keyOf = (token: string) => token.slice(token.lastIndexOf(".") + 1);
 
   return {
     get(token, nowMs) {
-      const entry = entries.get(token);
-      if (!entry) return undefined;
+      const key = keyOf(token);
+      const entry = entries.get(key);
+      if (!entry || entry.token !== token) return undefined;
       if (nowMs >= entry.until) {
-        entries.delete(token);
+        entries.delete(key);
         return undefined;
       }
-      // Recently used entries move to the back, so eviction takes the least recently used.
-      entries.delete(token);
-      entries.set(token, entry);
       return entry;
     },
     set(token, entry, nowMs) {
@@ -76,8 +80,9 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
         entry.claims.exp === undefined ? Number.POSITIVE_INFINITY : entry.claims.exp * 1000;
       const until = Math.min(exp, nowMs + maxAge);
       if (until <= nowMs || maxEntries <= 0) return;
-      entries.delete(token);
-      entries.set(token, { claims: entry.claims, header: entry.header, until });
+      const key = keyOf(token);
+      entries.delete(key);
+      entries.set(key, { token, claims: entry.claims, header: entry.header, until });
       while (entries.size > maxEntries) {
         const oldest = entries.keys().next().value as string;
         entries.delete(oldest);

@@ -52,6 +52,21 @@ describe("verified-token cache in the verifier", () => {
     expect(await codeOf(verifier.verify(token))).toBe("key_unknown");
   });
 
+  it("verifyCached answers only what verify already established, and never a guess", async () => {
+    const verifier = issuer.verifier();
+    const token = await issuer.token();
+    expect(verifier.verifyCached?.(token)).toBeUndefined();
+    const claims = await verifier.verify(token);
+    expect(verifier.verifyCached?.(token)).toEqual(claims);
+    expect(verifier.verifyCached?.(`${token.slice(0, -1)}x`)).toBeUndefined();
+    issuer.setStatus(0, 1);
+    issuer.advance(60);
+    // The list is stale now: no synchronous answer; verify fetches it and sees the revocation.
+    expect(verifier.verifyCached?.(token)).toBeUndefined();
+    expect(await codeOf(verifier.verify(token))).toBe("token_revoked");
+    expect(() => verifier.verifyCached?.(token)).toThrow(/revoked/i);
+  });
+
   it("a cache hit still needs the prefix and canonical form", async () => {
     const verifier = issuer.verifier();
     const token = await issuer.token();
@@ -66,15 +81,23 @@ describe("createTokenCache", () => {
     ({ iss: "i", jti, ...(exp === undefined ? {} : { exp }) }) as unknown as AccessTokenClaims;
   const header = { alg: "ES256", kid: "k" };
 
-  it("is an LRU bounded by maxEntries", () => {
+  it("is bounded by maxEntries: the entry verified longest ago makes room", () => {
     const cache = createTokenCache({ maxEntries: 2 });
     cache.set("ta", { claims: claims("a"), header }, 0);
     cache.set("tb", { claims: claims("b"), header }, 0);
     expect(cache.get("ta", 1)?.claims.jti).toBe("a");
     cache.set("tc", { claims: claims("c"), header }, 0);
-    expect(cache.get("tb", 1)).toBeUndefined();
-    expect(cache.get("ta", 1)?.claims.jti).toBe("a");
+    expect(cache.get("ta", 1)).toBeUndefined();
+    expect(cache.get("tb", 1)?.claims.jti).toBe("b");
     expect(cache.get("tc", 1)?.claims.jti).toBe("c");
+  });
+
+  it("finds an entry by signature but answers only for the identical token", () => {
+    const cache = createTokenCache();
+    cache.set("h.p.sig", { claims: claims("a"), header }, 0);
+    expect(cache.get("h.p.sig", 1)?.claims.jti).toBe("a");
+    expect(cache.get("h.other.sig", 1)).toBeUndefined();
+    expect(cache.get("tmpat_h.p.sig", 1)).toBeUndefined();
   });
 
   it("keeps an entry until min(exp, verified + maxAgeSeconds) and only for the same token", () => {
