@@ -10,13 +10,12 @@
  * @module
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import type { IssuerContext } from "./context.js";
-import { NotFound, PayloadTooLarge } from "./errors.js";
+import { NotFound } from "./errors.js";
+import { limitRequestBodies } from "./http/body-limit.js";
 import { metricsRoutes } from "./http/metrics.js";
 import { createErrorHandler, problemResponse } from "./http/problem.js";
+import { standardHeaders } from "./http/response-headers.js";
 import { docsRoutes } from "./http/routes/docs.js";
 import { keyRoutes } from "./http/routes/keys.js";
 import { oauthRoutes } from "./http/routes/oauth.js";
@@ -41,18 +40,11 @@ export function buildApp(issuer: IssuerContext): Hono {
   const ctx = issuer.config.metrics.enabled ? instrumentIssuer(issuer) : issuer;
   const app = new Hono();
   const maxSize = ctx.config.maxBodyBytes;
-  app.use(requestId({ limitLength: 128 }));
+  // Request id and security headers; routes with stricter headers of their own (the web page,
+  // the docs) keep them.
+  app.use(standardHeaders());
   app.use(observeRequests(ctx));
-  // Routes with stricter headers of their own (the web page, the docs) keep them.
-  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin", overwrite: false }));
-  app.use(
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new PayloadTooLarge(maxSize);
-      },
-    }),
-  );
+  app.use(limitRequestBodies(maxSize));
   app.route("/", publicRoutes(ctx));
   app.route("/v1/tokens", tokenRoutes(ctx));
   app.route("/v1", oauthRoutes(ctx));

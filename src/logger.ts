@@ -23,13 +23,16 @@ export interface Logger {
 const SECRET_FIELD = /token|secret|password|kek|private|authorization|jwe|^d$/i;
 const SAFE_FIELD = /^(token_id|jti|token_type)$/;
 
-/** Replaces the values of secret-looking fields with "[redacted]". */
+/** Replaces the values of secret-looking fields with "[redacted]" (a copy only when needed). */
 export function redact(fields: LogFields): LogFields {
-  return Object.fromEntries(
-    Object.entries(fields).map(([key, value]) =>
-      SECRET_FIELD.test(key) && !SAFE_FIELD.test(key) ? [key, "[redacted]"] : [key, value],
-    ),
-  );
+  let copy: Record<string, unknown> | undefined;
+  for (const key in fields) {
+    if (SECRET_FIELD.test(key) && !SAFE_FIELD.test(key)) {
+      copy ??= { ...fields };
+      copy[key] = "[redacted]";
+    }
+  }
+  return copy ?? fields;
 }
 
 /**

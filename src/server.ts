@@ -9,6 +9,7 @@ import { type Config, ConfigError, parseConfig } from "./config/config.js";
 import { createJsonLogger } from "./logger.js";
 import { exitOnStartFailure, stopOnSignals } from "./node/graceful-shutdown.js";
 import { startServer } from "./node/start-server.js";
+import { stdoutLines } from "./node/stdout-lines.js";
 
 function withDevClient(config: Config): { config: Config; generated: boolean } {
   if (config.clients.length > 0) return { config, generated: false };
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createJsonLogger();
+  const logger = createJsonLogger(stdoutLines());
   const { config, generated } = withDevClient(parsed);
   const issuer = await startServer({ config, logger });
   logger.info("server.listening", { url: issuer.url, issuer: config.issuer, store: issuer.mode });

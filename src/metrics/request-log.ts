@@ -4,12 +4,13 @@
  * by mistake must not reach the log); the route pattern (`/v1/tokens/:id`) is, which also keeps
  * the metrics' label values bounded. Successful health checks and scrapes are not logged.
  *
- * Runs after hono's `requestId` middleware, which accepts a well-formed `X-Request-Id` from the
- * caller (or makes one) and echoes it in the answer.
+ * Runs after `standardHeaders`, which accepts a well-formed `X-Request-Id` from the caller (or
+ * makes one) and echoes it in the answer. It reads the answer's status only, never its headers
+ * (on Node that would turn every lightweight answer into a full `Response`).
  *
  * @example
  * ```ts
- * app.use(requestId({ limitLength: 128 }));
+ * app.use(standardHeaders());
  * app.use(observeRequests(ctx));
  * ```
  * @module
@@ -35,8 +36,6 @@ export function observeRequests(ctx: IssuerContext): MiddlewareHandler {
     await next();
     const seconds = (performance.now() - started) / 1000;
     const id = c.get("requestId") as string | undefined;
-    // Answers built outside the handler chain (404, errors) get the id too.
-    if (id && !c.res.headers.has("X-Request-Id")) c.res.headers.set("X-Request-Id", id);
     const route = routeOf(c);
     const status = c.res.status;
     if (metrics) {

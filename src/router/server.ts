@@ -14,6 +14,7 @@
 import { ConfigError } from "../config/config.js";
 import { createJsonLogger } from "../logger.js";
 import { exitOnStartFailure, stopOnSignals } from "../node/graceful-shutdown.js";
+import { stdoutLines } from "../node/stdout-lines.js";
 import { parseRouterConfig, type RouterConfig, routerOptions } from "./config.js";
 import { startRouter } from "./start-router.js";
 
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createJsonLogger();
+  const logger = createJsonLogger(stdoutLines());
   const router = await startRouter({
     options: routerOptions(config, { logger }),
     port: config.port,

@@ -127,11 +127,11 @@ export function verifyJws(
   if (typeof alg !== "string") throw new TokenMalformed();
   if (!check.algorithms.includes(alg)) throw new AlgorithmNotAllowed();
   if (typeof kid !== "string") throw new KeyUnknown();
-  const signature = decodeSegmentBytes(jws.slice(lastDot + 1));
-  if (hasHighS(alg, signature)) throw new SignatureInvalid();
-  const checked = then(check.getKey({ alg, kid }), (key) =>
-    check.signatures.verify(alg, key, jws.slice(0, lastDot), signature),
-  );
+  const checked = then(check.getKey({ alg, kid }), (key) => {
+    const signature = decodeSegmentBytes(jws.slice(lastDot + 1));
+    if (hasHighS(alg, signature)) return false;
+    return check.signatures.verify(alg, key, jws.slice(0, lastDot), signature);
+  });
   return then(checked, (valid) => {
     if (!valid) throw new SignatureInvalid();
     if (typeof header.typ !== "string" || normalizeTyp(header.typ) !== normalizeTyp(check.typ)) {

@@ -1,12 +1,15 @@
 /**
  * The public, read-only endpoints: JWKS, RFC 8414 metadata, status lists, health. CORS is open
- * here (and only here), since browsers and edge verifiers read them.
+ * here (and only here), since browsers and edge verifiers read them: `Access-Control-Allow-Origin:
+ * *` on every answer, and preflight answered by hono's `cors`. The answers are built with plain
+ * header objects (see `plainResponse`), since these are the endpoints every verifier polls.
  * @module
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { IssuerContext } from "../../context.js";
 import { signStatusListToken } from "../../status/status-list-token.js";
+import { plainResponse } from "../plain-response.js";
 
 /** Cache lifetime of the JWKS in seconds (a `next` key is published at least this long before it signs). */
 export const JWKS_MAX_AGE = 300;
@@ -23,11 +26,19 @@ async function etagOf(body: string): Promise<string> {
 export function publicRoutes(ctx: IssuerContext) {
   const routes = new Hono();
   const { issuer } = ctx.config;
-  const readOnlyCors = cors({ origin: "*", allowMethods: ["GET", "HEAD"], maxAge: 86400 });
+  const preflight = cors({ origin: "*", allowMethods: ["GET", "HEAD"], maxAge: 86400 });
+  const ANY_ORIGIN = { "Access-Control-Allow-Origin": "*" } as const;
+  for (const path of [
+    "/.well-known/jwks.json",
+    "/.well-known/oauth-authorization-server",
+    "/v1/status-lists/:id",
+  ]) {
+    routes.options(path, preflight);
+  }
 
   // The keyring hands out the same JWKS object until its view changes: serialize and hash once.
   const rendered = new WeakMap<object, { body: string; etag: string }>();
-  routes.get("/.well-known/jwks.json", readOnlyCors, async (c) => {
+  routes.get("/.well-known/jwks.json", async (c) => {
     const jwks = await ctx.keyring.jwks();
     let page = rendered.get(jwks);
     if (!page) {
@@ -36,15 +47,17 @@ export function publicRoutes(ctx: IssuerContext) {
       rendered.set(jwks, page);
     }
     const { body, etag } = page;
-    c.header("Cache-Control", `public, max-age=${JWKS_MAX_AGE}, stale-if-error=86400`);
-    c.header("ETag", etag);
-    if (c.req.header("if-none-match") === etag) return c.body(null, 304);
-    return c.body(body, 200, { "Content-Type": "application/jwk-set+json" });
+    const headers = {
+      ...ANY_ORIGIN,
+      "Cache-Control": `public, max-age=${JWKS_MAX_AGE}, stale-if-error=86400`,
+      ETag: etag,
+    };
+    if (c.req.header("if-none-match") === etag) return plainResponse(null, 304, headers);
+    return plainResponse(body, 200, { ...headers, "Content-Type": "application/jwk-set+json" });
   });
 
-  routes.get("/.well-known/oauth-authorization-server", readOnlyCors, async (c) => {
-    c.header("Cache-Control", "public, max-age=3600");
-    return c.json({
+  routes.get("/.well-known/oauth-authorization-server", async () => {
+    const metadata = {
       issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       introspection_endpoint: `${issuer}/v1/introspect`,
@@ -56,14 +69,21 @@ export function publicRoutes(ctx: IssuerContext) {
       status_list_uri_template: `${issuer}/v1/status-lists/{id}`,
       access_token_signing_alg_values_supported: await ctx.keyring.algorithms(),
       tokenmint_token_prefix: ctx.config.tokenPrefix,
+    };
+    return plainResponse(JSON.stringify(metadata), 200, {
+      ...ANY_ORIGIN,
+      "Cache-Control": "public, max-age=3600",
+      "Content-Type": "application/json",
     });
   });
 
-  routes.get("/v1/status-lists/:id", readOnlyCors, async (c) => {
+  routes.get("/v1/status-lists/:id", async (c) => {
     const jwt = await signStatusListToken(ctx, c.req.param("id"));
-    const ttl = ctx.config.statusList.ttlSeconds;
-    c.header("Cache-Control", `public, max-age=${ttl}`);
-    return c.body(jwt, 200, { "Content-Type": "application/statuslist+jwt" });
+    return plainResponse(jwt, 200, {
+      ...ANY_ORIGIN,
+      "Cache-Control": `public, max-age=${ctx.config.statusList.ttlSeconds}`,
+      "Content-Type": "application/statuslist+jwt",
+    });
   });
 
   routes.get("/healthz", (c) => c.json({ status: "ok" }));
