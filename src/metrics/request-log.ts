@@ -2,7 +2,9 @@
  * One structured log line per request (`http.request`: request id, method, route pattern, status,
  * duration) and the HTTP metrics. The raw path and query are never logged (a token sent in a URL
  * by mistake must not reach the log); the route pattern (`/v1/tokens/:id`) is, which also keeps
- * the metrics' label values bounded. Successful health checks and scrapes are not logged.
+ * the metrics' label values bounded. Successful health checks, scrapes and reads of the public
+ * documents every verifier polls (JWKS, metadata, status lists) are not logged: they would be most
+ * of the log and say nothing (the request metrics still count them); their failures are.
  *
  * Runs after `standardHeaders`, which accepts a well-formed `X-Request-Id` from the caller (or
  * makes one) and echoes it in the answer. It reads the answer's status only, never its headers
@@ -20,7 +22,14 @@ import { matchedRoutes } from "hono/route";
 import type { IssuerContext } from "../context.js";
 import { metricsOf } from "./issuer-metrics.js";
 
-const QUIET_ROUTES = new Set(["/healthz", "/readyz", "/metrics"]);
+const QUIET_ROUTES = new Set([
+  "/healthz",
+  "/readyz",
+  "/metrics",
+  "/.well-known/jwks.json",
+  "/.well-known/oauth-authorization-server",
+  "/v1/status-lists/:id",
+]);
 
 /** The pattern of the route that answered (`unmatched` for 404s without one). */
 export function routeOf(c: Context): string {

@@ -8,6 +8,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { noteStateChange } from "../metrics/issuer-metrics.js";
+import { noteStatusChange } from "../status/status-list-token.js";
 import { type StoredToken, type TokenIndex, type TokenState, TokenStatus } from "../store/types.js";
 
 /** Who changed a token's state and why (audit). */
@@ -47,6 +48,7 @@ export async function changeTokenState(
   change: StateChange,
 ): Promise<void> {
   await ctx.store.setStatus(stored.record.status, STATUS_FOR_STATE[state]);
+  noteStatusChange(ctx, stored.record.status.list);
   await ctx.store.setTokenState(stored.record, state, epochSeconds(ctx.clock));
   noteStateChange(ctx, state, change.reason);
   if (change.quiet) return;

@@ -146,9 +146,19 @@ describe("request logs and request ids", () => {
     expect(JSON.stringify(requests)).not.toContain(minted.id);
   });
 
-  it("does not log successful health checks", async () => {
+  it("does not log successful health checks or reads of the polled public documents", async () => {
     const issuer = await createTestIssuer();
-    await issuer.request("/healthz");
+    const minted = await issuer.mint();
+    const payload = Buffer.from(minted.token.split(".")[1] ?? "", "base64url").toString();
+    const listUri = JSON.parse(payload).status.status_list.uri;
+    const before = issuer.logs.length;
+    expect((await issuer.request("/healthz")).status).toBe(200);
+    expect((await issuer.request("/.well-known/jwks.json")).status).toBe(200);
+    expect((await issuer.request(new URL(listUri).pathname)).status).toBe(200);
+    issuer.logs.splice(0, before);
     expect(issuer.logs.filter((line) => line.includes("http.request"))).toEqual([]);
+    expect((await issuer.request("/v1/status-lists/nope")).status).toBe(404);
+    const failures = issuer.logs.filter((line) => line.includes("http.request"));
+    expect(failures.map((line) => JSON.parse(line).route)).toEqual(["/v1/status-lists/:id"]);
   });
 });

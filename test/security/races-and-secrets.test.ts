@@ -66,6 +66,13 @@ describe("CORS", () => {
       const response = await issuer.request(path, { headers: origin });
       expect(response.headers.get("access-control-allow-origin")).toBe("*");
     }
+    const preflight = await issuer.request("/.well-known/jwks.json", {
+      method: "OPTIONS",
+      headers: { ...origin, "access-control-request-method": "GET" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-methods")).toBe("GET,HEAD");
     const closed: Array<[string, RequestInit]> = [
       ["/v1/tokens", { headers: { ...origin, ...bearer(minted.token) } }],
       [
