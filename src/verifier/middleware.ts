@@ -71,7 +71,7 @@ export function requireToken(
     c: Context<{ Variables: TokenVariables }>,
     claims: AccessTokenClaims,
     next: Next,
-  ): Promise<Response | void> {
+  ): ReturnType<MiddlewareHandler> {
     const context = org ? { org: org(c) } : undefined;
     if (permission !== undefined && !can(claims, permission, resource?.(c), context)) {
       return Promise.resolve(tokenProblem(new InsufficientScope()));
