@@ -5,7 +5,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { timingSafeEqual } from "hono/utils/buffer";
+import { constantTimeEqual } from "../constant-time.js";
 import type { IssuerContext } from "../context.js";
 import { Forbidden, Unauthenticated } from "../errors.js";
 import { type InspectedToken, inspectToken } from "../tokens/inspect-token.js";
@@ -60,7 +60,7 @@ export async function authenticateClient(
   const secret = decoded.slice(colon + 1);
   const client = ctx.config.clients.find((candidate) => candidate.id === id);
   // Compare even for unknown ids, so timing does not tell which ids exist.
-  const matches = await timingSafeEqual(client?.secret ?? NO_SUCH_SECRET, secret);
+  const matches = constantTimeEqual(client?.secret ?? NO_SUCH_SECRET, secret);
   if (!client || colon < 0 || !matches) {
     throw new Unauthenticated("Invalid client credentials", "Basic");
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { timingSafeEqual } from "hono/utils/buffer";
+import { constantTimeEqual } from "../constant-time.js";
 import type { IssuerContext } from "../context.js";
 import { Unauthenticated } from "../errors.js";
 import { metricsOf } from "../metrics/issuer-metrics.js";
@@ -20,7 +20,7 @@ export function metricsRoutes(ctx: IssuerContext) {
   routes.get("/metrics", async (c) => {
     if (secret !== undefined) {
       const presented = /^Bearer (\S{1,512})$/i.exec(c.req.header("authorization") ?? "")?.[1];
-      if (!(await timingSafeEqual(secret, presented ?? ""))) {
+      if (!constantTimeEqual(secret, presented ?? "")) {
         throw new Unauthenticated("The metrics secret is required");
       }
     }

@@ -3,6 +3,12 @@
  * downstream verifier makes), then the live record and status bits in the store. Used by bearer
  * authentication and introspection; records the use (throttled).
  *
+ * Signature checks are remembered per exact token string (the downstream verifier's token cache,
+ * up to the token's `exp` and at most 5 minutes): a service that introspects the same token on
+ * every call pays for one signature check, not one per call. Everything that can change is still
+ * read on every call: the signing key must still be published (a revoked key's tokens fail at
+ * once), and the record and status bits come from the store.
+ *
  * @example
  * ```ts
  * const { claims, stored } = await inspectToken(ctx, token, { ip: "203.0.113.7" });
@@ -15,7 +21,8 @@ import { measureChecks } from "../metrics/issuer-metrics.js";
 import { type StoredToken, TokenStatus } from "../store/types.js";
 import type { AccessTokenClaims } from "../verifier/claims.js";
 import { ClaimInvalid, TokenRevoked, TokenSuspended } from "../verifier/errors.js";
-import { verifyAccessTokenJwt } from "../verifier/verify-jwt.js";
+import { createTokenCache, type TokenCache } from "../verifier/token-cache.js";
+import { toCanonicalJws, verifyCanonicalJws } from "../verifier/verify-jwt.js";
 import { statusListUri } from "./issue-token.js";
 import { detectReuse } from "./rotate-token.js";
 
@@ -23,6 +30,36 @@ import { detectReuse } from "./rotate-token.js";
 export interface InspectedToken {
   readonly claims: AccessTokenClaims;
   readonly stored: StoredToken;
+}
+
+const verified = new WeakMap<IssuerContext, TokenCache>();
+
+/** Signature and claims of `token`, from the cache when this exact string passed before. */
+async function verifiedClaims(ctx: IssuerContext, token: string): Promise<AccessTokenClaims> {
+  const { config, keyring } = ctx;
+  let cache = verified.get(ctx);
+  if (!cache) {
+    cache = createTokenCache();
+    verified.set(ctx, cache);
+  }
+  const hit = cache.get(token, ctx.clock());
+  if (hit) {
+    await keyring.getKey(hit.header); // throws KeyUnknown once the key is no longer published
+    return hit.claims;
+  }
+  const jws = toCanonicalJws(token, config.tokenPrefix);
+  const { claims, header } = await verifyCanonicalJws(jws, {
+    issuer: config.issuer,
+    algorithms: await keyring.algorithms(),
+    getKey: keyring.getKey,
+    signatures: keyring.signatures,
+    allowNoExpiry: config.lifetime.allowNonExpiring,
+    // The issuer's clock is the reference: its own answer allows no skew.
+    clockTolerance: 0,
+    now: ctx.clock,
+  });
+  cache.set(token, { claims, header }, ctx.clock());
+  return claims;
 }
 
 /** Uses closer together than this are not written again. */
@@ -47,18 +84,8 @@ async function inspectTokenExactly(
     readonly purpose?: string;
   } = {},
 ): Promise<InspectedToken> {
-  const { config, keyring, store } = ctx;
-  const claims = await verifyAccessTokenJwt(token, {
-    issuer: config.issuer,
-    algorithms: await keyring.algorithms(),
-    prefix: config.tokenPrefix,
-    getKey: keyring.getKey,
-    signatures: keyring.signatures,
-    allowNoExpiry: config.lifetime.allowNonExpiring,
-    // The issuer's clock is the reference: its own answer allows no skew.
-    clockTolerance: 0,
-    now: ctx.clock,
-  });
+  const { config, store } = ctx;
+  const claims = await verifiedClaims(ctx, token);
   const [stored, status] = await Promise.all([
     store.getToken(claims.jti),
     store.getStatus(statusRefOf(claims, config.issuer)),

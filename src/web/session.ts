@@ -15,9 +15,9 @@
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { timingSafeEqual } from "hono/utils/buffer";
 import { base64url, EncryptJWT, jwtDecrypt } from "jose";
 import { epochSeconds } from "../clock.js";
+import { constantTimeEqual } from "../constant-time.js";
 import type { IssuerContext } from "../context.js";
 import type { UserCaller } from "../http/authenticate.js";
 import { randomId } from "../random.js";
@@ -128,7 +128,7 @@ export function sessionCookies(ctx: IssuerContext): SessionCookies {
     end,
 
     async checkCsrf(session, posted) {
-      return typeof posted === "string" && (await timingSafeEqual(session.csrf, posted));
+      return typeof posted === "string" && constantTimeEqual(session.csrf, posted);
     },
   };
 
