@@ -23,6 +23,7 @@
  */
 import { StoreUnavailable, TokenmintError } from "../errors.js";
 import { randomSlug } from "../random.js";
+import { readStatus } from "../status/bits.js";
 import {
   connectOnce,
   createRedisClient,
@@ -306,15 +307,15 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       );
     },
     async getStatus(ref) {
-      const [exists, fields] = await call(() =>
-        Promise.all([
-          redis.exists(key.list(ref.list)),
-          redis.bitfield_ro(key.list(ref.list), "GET", "u2", `#${bitfieldSlot(ref.idx)}`),
-        ]),
+      // One byte holds the entry: one command answers both whether the list exists (lists are
+      // created at full length) and the entry itself.
+      const byteOffset = Math.floor(ref.idx / 4);
+      const bytes = await call(() =>
+        redis.getrangeBuffer(key.list(ref.list), byteOffset, byteOffset),
       );
       // A list that is gone cannot vouch for anyone: read it as revoked (fail closed).
-      if (exists === 0) return TokenStatus.revoked;
-      return (fields[0] ?? 0) as TokenStatusValue;
+      if (bytes.length !== 1) return TokenStatus.revoked;
+      return readStatus(bytes, 2, ref.idx % 4) as TokenStatusValue;
     },
     async readStatusList(list) {
       const { id, listSize } = opened();

@@ -71,6 +71,7 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     expect(await store.getStatus(refs[0]!)).toBe(0);
     expect(await store.getStatus(refs[1]!)).toBe(1);
     expect(await store.getStatus(refs[2]!)).toBe(2);
+    expect(await Promise.all(refs.map((ref) => store.getStatus(ref)))).toEqual([0, 1, 2, 0, 0, 1]);
     const bytes = await store.readStatusList(`${epoch.id}-0`);
     // idx1=01, idx2=10 → byte0 = 0b00_10_01_00 = 0x24; idx5=01 → byte1 = 0b00_00_01_00 = 0x04
     expect(bytes && [...bytes]).toEqual([0x24, 0x04]);
