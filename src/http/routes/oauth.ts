@@ -13,6 +13,7 @@ import { changeTokenState } from "../../tokens/revoke-token.js";
 import { TokenVerificationFailed } from "../../verifier/errors.js";
 import { verifyAccessTokenJwt } from "../../verifier/verify-jwt.js";
 import { type AuthVariables, authenticate } from "../authenticate.js";
+import { plainResponse } from "../plain-response.js";
 import { readForm } from "../request-body.js";
 
 function tokenParameter(form: Record<string, string>): string {
@@ -21,20 +22,27 @@ function tokenParameter(form: Record<string, string>): string {
   return token;
 }
 
+/** An RFC 7662 answer (never cached; problem answers carry `no-store` too). */
+function introspection(answer: Record<string, unknown>): Response {
+  return plainResponse(JSON.stringify(answer), 200, {
+    "Content-Type": "application/json",
+    "Cache-Control": "no-store",
+  });
+}
+
 /** Builds the OAuth routes. */
 export function oauthRoutes(ctx: IssuerContext) {
   const routes = new Hono<{ Variables: AuthVariables }>();
 
   routes.post("/introspect", authenticate(ctx, { clients: true }), async (c) => {
     const token = tokenParameter(await readForm(c));
-    c.header("Cache-Control", "no-store");
     try {
       const { stored } = await inspectToken(ctx, token, { record: true });
       const claims = claimsFor(stored.record, ctx.config.issuer);
-      return c.json({ active: true, token_type: "Bearer", ...claims });
+      return introspection({ active: true, token_type: "Bearer", ...claims });
     } catch (error) {
       if (error instanceof TokenVerificationFailed && error.status === 401) {
-        return c.json({ active: false });
+        return introspection({ active: false });
       }
       throw error;
     }
