@@ -14,19 +14,22 @@
  * ```ts
  * const keyring = createKeyring({ store, keks, algorithm: "ES256", clock });
  * await keyring.ensureActiveKey();
- * const { kid, privateKey } = await keyring.signingKey();
+ * const signing = await keyring.signingKey();
+ * const jwt = await signJwt(signing, "at+jwt", claims);
  * ```
  * @module
  */
-import { importJWK, type JWK } from "jose";
+import type { JWK } from "jose";
 import { type Clock, epochSeconds } from "../clock.js";
 import type { SigningAlgorithm } from "../config/config.js";
 import { StoreUnavailable } from "../errors.js";
 import type { KeyChangeFeed, KeyState, Store, StoredKey } from "../store/types.js";
 import { KeyUnknown } from "../verifier/errors.js";
 import type { KeyLookup } from "../verifier/jws.js";
+import { toLowSSignature } from "../verifier/low-s.js";
 import {
   defaultSignatures,
+  type PrivateSigningKey,
   type SignatureBackend,
   type VerificationKey,
 } from "../verifier/signatures.js";
@@ -43,7 +46,8 @@ const SIGNING_ATTEMPTS = 3;
 export interface SigningKey {
   readonly kid: string;
   readonly alg: string;
-  readonly privateKey: CryptoKey;
+  /** Signs an ASCII JWS signing input (ECDSA signatures in low-S, IEEE P1363 form). */
+  sign(signingInput: string): Promise<Uint8Array>;
 }
 
 /** A published JSON Web Key Set. */
@@ -114,7 +118,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
   let view: View | undefined;
   let notices = 0;
   let loading: Promise<View> | undefined;
-  const privateKeys = new Map<string, Promise<CryptoKey>>();
+  const privateKeys = new Map<string, Promise<PrivateSigningKey>>();
   const publicKeys = new Map<string, Promise<VerificationKey>>();
   const signatures = options.signatures ?? defaultSignatures;
 
@@ -192,13 +196,20 @@ export function createKeyring(options: KeyringOptions): Keyring {
     if (!privateKey) {
       const jwe = active.privateJwe;
       if (jwe === undefined) throw new StoreUnavailable("The active key has no private key");
-      privateKey = decryptPrivateJwk(jwe, options.keks).then(
-        (jwk) => importJWK(jwk, active.alg) as Promise<CryptoKey>,
+      privateKey = decryptPrivateJwk(jwe, options.keks).then((jwk) =>
+        signatures.importSigningKey(jwk, active.alg),
       );
       privateKey.catch(() => privateKeys.delete(active.kid));
       privateKeys.set(active.kid, privateKey);
     }
-    return { kid: active.kid, alg: active.alg, privateKey: await privateKey };
+    const key = await privateKey;
+    const { kid, alg } = active;
+    return {
+      kid,
+      alg,
+      sign: async (signingInput) =>
+        toLowSSignature(alg, await signatures.sign(alg, key, signingInput)),
+    };
   }
 
   function generateKey(state: KeyState): Promise<StoredKey> {

@@ -9,13 +9,12 @@
  * ```
  * @module
  */
-import { SignJWT } from "jose";
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { NotFound } from "../errors.js";
+import { signJwt } from "../keys/sign-jwt.js";
 import { statusListUri } from "../tokens/issue-token.js";
 import { STATUS_LIST_TOKEN_TYPE } from "../verifier/claims.js";
-import { toLowS } from "../verifier/low-s.js";
 import { compressStatusList } from "./codec.js";
 
 /** How long a status list token stays valid: ten `ttl`s, at least ten minutes. */
@@ -155,15 +154,13 @@ async function signList(
   ttl: number,
 ): Promise<{ jwt: string; kid: string }> {
   const signing = await ctx.keyring.signingKey();
-  const jwt = await new SignJWT({
+  const jwt = await signJwt(signing, STATUS_LIST_TOKEN_TYPE, {
+    iss: ctx.config.issuer,
     sub: statusListUri(ctx.config.issuer, list),
     iat: now,
     exp: now + statusListLifetime(ttl),
     ttl,
     status_list: { bits: 2, lst: await compressStatusList(bytes) },
-  })
-    .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: STATUS_LIST_TOKEN_TYPE })
-    .setIssuer(ctx.config.issuer)
-    .sign(signing.privateKey);
-  return { jwt: toLowS(signing.alg, jwt), kid: signing.kid };
+  });
+  return { jwt, kid: signing.kid };
 }

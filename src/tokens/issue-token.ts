@@ -9,16 +9,15 @@
  * ```
  * @module
  */
-import { SignJWT } from "jose";
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { Conflict } from "../errors.js";
+import { signJwt } from "../keys/sign-jwt.js";
 import { noteMinted } from "../metrics/issuer-metrics.js";
 import { randomId } from "../random.js";
 import type { StoredToken, TokenRecord } from "../store/types.js";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "../verifier/claims.js";
-import { toLowS } from "../verifier/low-s.js";
 import { checkAttenuation } from "./attenuate.js";
 import type { MintRequest } from "./mint-request.js";
 import { checkScope, resolveAudience, resolveExpiry } from "./policy.js";
@@ -146,15 +145,12 @@ export async function issueToken(
     created: now,
     exp,
   };
-  await store.saveToken(record, config.retentionSeconds);
-
   const claims = claimsFor(record, config.issuer);
-  const jwt = toLowS(
-    signing.alg,
-    await new SignJWT({ ...claims, aud: [...record.aud] })
-      .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: ACCESS_TOKEN_TYPE })
-      .sign(signing.privateKey),
-  );
+  // The record is saved while the token is signed; nothing is returned unless both succeed.
+  const [jwt] = await Promise.all([
+    signJwt(signing, ACCESS_TOKEN_TYPE, { ...claims, aud: [...record.aud] }),
+    store.saveToken(record, config.retentionSeconds),
+  ]);
   await recordAudit(ctx, {
     type: "token.minted",
     actor: actor.audit,

@@ -1,8 +1,8 @@
 /**
  * ECDSA signature malleability: for every signature `(r, s)` the twin `(r, n - s)` verifies too,
  * so one signed token has two spellings. The issuer emits only the low-S form (s ≤ n/2, as
- * Bitcoin and Ethereum require), and tokenmint's verifier refuses the high-S twin. Revocation and
- * caches are keyed on `iss` + `jti` anyway, so the twin could not escape a revocation either.
+ * Bitcoin and Ethereum require), and tokenmint's verifier refuses the high-S twin. Revocation is
+ * keyed on the `jti` anyway, so the twin could not escape a revocation either.
  * @module
  */
 import { base64url } from "jose";
@@ -52,14 +52,6 @@ export function hasHighS(alg: string, signature: Uint8Array): boolean {
   return false;
 }
 
-/** True when `signature` (base64url, IEEE P1363 `r || s`) is the high-S form for `alg`. */
-export function isHighS(alg: string, signature: string): boolean {
-  const order = ORDERS[alg];
-  if (order === undefined) return false;
-  const bytes = base64url.decode(signature);
-  return toBigInt(bytes.subarray(bytes.length / 2)) > order / 2n;
-}
-
 /**
  * Rewrites a compact JWS so its ECDSA signature is in low-S form (other algorithms unchanged).
  *
@@ -69,15 +61,27 @@ export function isHighS(alg: string, signature: string): boolean {
  * ```
  */
 export function toLowS(alg: string, jws: string): string {
-  const order = ORDERS[alg];
   const dot = jws.lastIndexOf(".");
-  const signature = jws.slice(dot + 1);
-  if (order === undefined || !isHighS(alg, signature)) return jws;
-  const bytes = base64url.decode(signature);
-  const half = bytes.length / 2;
-  const low = order - toBigInt(bytes.subarray(half));
-  const fixed = new Uint8Array(bytes.length);
-  fixed.set(bytes.subarray(0, half));
-  fixed.set(toBytes(low, half), half);
-  return `${jws.slice(0, dot + 1)}${base64url.encode(fixed)}`;
+  const bytes = base64url.decode(jws.slice(dot + 1));
+  if (!hasHighS(alg, bytes)) return jws;
+  return `${jws.slice(0, dot + 1)}${base64url.encode(toLowSSignature(alg, bytes))}`;
+}
+
+/**
+ * A decoded ECDSA signature (IEEE P1363 `r || s`) in low-S form: `(r, n - s)` when `s > n/2`,
+ * otherwise the same bytes.
+ *
+ * @example
+ * ```ts
+ * const signature = toLowSSignature("ES256", new Uint8Array(await crypto.subtle.sign(...)));
+ * ```
+ */
+export function toLowSSignature(alg: string, signature: Uint8Array): Uint8Array {
+  const order = ORDERS[alg];
+  if (order === undefined || !hasHighS(alg, signature)) return signature;
+  const half = signature.length / 2;
+  const fixed = new Uint8Array(signature.length);
+  fixed.set(signature.subarray(0, half));
+  fixed.set(toBytes(order - toBigInt(signature.subarray(half)), half), half);
+  return fixed;
 }

@@ -1,6 +1,6 @@
 /**
- * Signature checks behind one small interface, so the verifier's JWS and claim checks are written
- * once and the cryptography comes from the runtime:
+ * Signatures behind one small interface, so the verifier's JWS and claim checks (and the issuer's
+ * signing) are written once and the cryptography comes from the runtime:
  *
  * - {@link webCryptoSignatures}: WebCrypto (`crypto.subtle`), keys imported by jose. Runs
  *   everywhere, Cloudflare Workers included; on Node every check is a round trip through the libuv
@@ -25,6 +25,8 @@ import { importJWK, type JWK } from "jose";
 
 /** A public key prepared for one algorithm by the backend that will use it. */
 export type VerificationKey = object;
+/** A private key prepared for one algorithm by the backend that will use it. */
+export type PrivateSigningKey = object;
 
 /** Verifies JWS signatures for the verifier core. */
 export interface SignatureBackend {
@@ -43,6 +45,10 @@ export interface SignatureBackend {
     signingInput: string,
     signature: Uint8Array,
   ): boolean | Promise<boolean>;
+  /** Prepares a private JWK for signing with `alg` (the issuer's own keys). */
+  importSigningKey(jwk: JWK, alg: string): Promise<PrivateSigningKey>;
+  /** Signs the ASCII `signingInput`; ECDSA signatures in IEEE P1363 form (`r || s`). */
+  sign(alg: string, key: PrivateSigningKey, signingInput: string): Uint8Array | Promise<Uint8Array>;
 }
 
 /** Signature lengths fixed by the algorithm (IEEE P1363 `r || s` for ECDSA). */
@@ -94,11 +100,30 @@ export const webCryptoSignatures: SignatureBackend = {
       )
       .catch(() => false);
   },
+  async importSigningKey(jwk, alg) {
+    const key = await importJWK(jwk, alg);
+    if (key instanceof Uint8Array) throw new TypeError("The key is not a private signing key");
+    return key;
+  },
+  async sign(alg, key, signingInput) {
+    const signed = await crypto.subtle.sign(
+      webParams(alg),
+      key as CryptoKey,
+      encoder.encode(signingInput),
+    );
+    return new Uint8Array(signed);
+  },
 };
 
 /** The parts of `node:crypto` the Node backend uses. */
 interface NodeCrypto {
   createPublicKey(input: { key: JWK; format: "jwk" }): NodeKeyObject;
+  createPrivateKey(input: { key: JWK; format: "jwk" }): NodeKeyObject;
+  sign(
+    algorithm: string | null,
+    data: Uint8Array,
+    key: { key: NodeKeyObject; dsaEncoding?: string; padding?: number; saltLength?: number },
+  ): Uint8Array;
   verify(
     algorithm: string | null,
     data: Uint8Array,
@@ -137,7 +162,24 @@ function nodeKeyFits(alg: string, key: NodeKeyObject): boolean {
   return (alg === "EdDSA" || alg === "Ed25519") && key.asymmetricKeyType === "ed25519";
 }
 
+/** How `node:crypto` is called for `alg` with a key (hash, encoding, padding). */
+function nodeKeyFor(alg: string, keyObject: NodeKeyObject, pssPadding: number): NodeKey {
+  const bits = hashBitsOf(alg);
+  if (alg.startsWith("ES")) {
+    return { hash: `sha${bits}`, options: { key: keyObject, dsaEncoding: "ieee-p1363" } };
+  }
+  if (alg.startsWith("PS")) {
+    return {
+      hash: `sha${bits}`,
+      options: { key: keyObject, padding: pssPadding, saltLength: bits / 8 },
+    };
+  }
+  if (alg.startsWith("RS")) return { hash: `sha${bits}`, options: { key: keyObject } };
+  return { hash: null, options: { key: keyObject } };
+}
+
 function createNodeSignatures(nodeCrypto: NodeCrypto): SignatureBackend {
+  const pss = nodeCrypto.constants.RSA_PKCS1_PSS_PADDING;
   const latin1 = (globalThis as { Buffer?: { from(s: string, e: string): Uint8Array } }).Buffer;
   const bytesOf = latin1
     ? (input: string) => latin1.from(input, "latin1")
@@ -147,22 +189,16 @@ function createNodeSignatures(nodeCrypto: NodeCrypto): SignatureBackend {
     async importKey(jwk, alg) {
       const keyObject = nodeCrypto.createPublicKey({ key: jwk, format: "jwk" });
       if (!nodeKeyFits(alg, keyObject)) throw new TypeError(`The key does not fit ${alg}`);
-      const bits = hashBitsOf(alg);
-      const key: NodeKey = alg.startsWith("ES")
-        ? { hash: `sha${bits}`, options: { key: keyObject, dsaEncoding: "ieee-p1363" } }
-        : alg.startsWith("PS")
-          ? {
-              hash: `sha${bits}`,
-              options: {
-                key: keyObject,
-                padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING,
-                saltLength: bits / 8,
-              },
-            }
-          : alg.startsWith("RS")
-            ? { hash: `sha${bits}`, options: { key: keyObject } }
-            : { hash: null, options: { key: keyObject } };
-      return key;
+      return nodeKeyFor(alg, keyObject, pss);
+    },
+    async importSigningKey(jwk, alg) {
+      const keyObject = nodeCrypto.createPrivateKey({ key: jwk, format: "jwk" });
+      if (!nodeKeyFits(alg, keyObject)) throw new TypeError(`The key does not fit ${alg}`);
+      return nodeKeyFor(alg, keyObject, pss);
+    },
+    sign(_alg, key, signingInput) {
+      const { hash, options } = key as NodeKey;
+      return nodeCrypto.sign(hash, bytesOf(signingInput), options);
     },
     verify(alg, key, signingInput, signature) {
       if (!hasRightLength(alg, signature)) return false;
