@@ -60,6 +60,13 @@ redis.call('BITFIELD', KEYS[1], 'SET', 'u2', '#' .. ARGV[1], ARGV[2])
 return 1
 `;
 
+/** KEYS[1] fixed-window counter; ARGV[1] seconds it lives. Returns the count with this hit. */
+export const COUNT_HIT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+`;
+
 /** KEYS[1] token hash; ARGV: record json, deadline. */
 export const SAVE_TOKEN = `${KEEP_UNTIL}
 redis.call('HSET', KEYS[1], 'r', ARGV[1], 's', 'active')

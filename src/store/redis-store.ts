@@ -34,6 +34,7 @@ import {
 import {
   ADD_KEY,
   CHECK_EPOCH,
+  COUNT_HIT,
   INDEX_TOKEN,
   NEXT_SEQUENCE,
   NOTE_KEY_USE,
@@ -114,6 +115,7 @@ const SCRIPTS = {
   tmTransitionTokenState: [1, TRANSITION_TOKEN_STATE],
   tmUpdateTokenDetails: [1, UPDATE_TOKEN_DETAILS],
   tmSetOrgCell: [2, SET_ORG_CELL],
+  tmCountHit: [1, COUNT_HIT],
   tmSeedOrgCells: [2, SEED_ORG_CELLS],
 } as const;
 
@@ -347,16 +349,18 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     async saveToken(record, retentionSeconds) {
       const until = deadlineArg(keepUntilOf(record, retentionSeconds));
       const score = scoreArg(record);
-      await call(() => script("tmSaveToken")(key.token(record.id), recordJsonOf(record), until));
-      const indexes: Promise<unknown>[] = [];
+      // The record and its indexes go out together; readers skip index entries without a record.
+      const writes: Promise<unknown>[] = [
+        script("tmSaveToken")(key.token(record.id), recordJsonOf(record), until),
+      ];
       if (needsFamilyIndex(record)) {
-        indexes.push(script("tmIndexToken")(key.family(record.fam), record.id, score, until));
+        writes.push(script("tmIndexToken")(key.family(record.fam), record.id, score, until));
       }
       if (record.org !== undefined) {
-        indexes.push(script("tmIndexToken")(key.org(record.org), record.id, score, until));
+        writes.push(script("tmIndexToken")(key.org(record.org), record.id, score, until));
       }
       if (record.exp !== null) {
-        indexes.push(
+        writes.push(
           script("tmIndexToken")(
             key.expiryDay(expiryDay(record.exp)),
             record.id,
@@ -365,7 +369,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
           ),
         );
       }
-      await call(() => Promise.all(indexes));
+      await call(() => Promise.all(writes));
     },
     async getToken(id) {
       const hash = await call(() => redis.hgetall(key.token(id)));
@@ -421,14 +425,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     async countHit(name, now, windowSeconds) {
       const window = Math.floor(now / windowSeconds);
       const counter = key.hits(name, window);
-      const results = await call(() =>
-        redis
-          .multi()
-          .incr(counter)
-          .expire(counter, windowSeconds + 1)
-          .exec(),
-      );
-      return Number(results?.[0]?.[1] ?? 0);
+      // One script, not MULTI/INCR/EXPIRE/EXEC: one command for the client to build and parse.
+      return Number(await call(() => script("tmCountHit")(counter, windowSeconds + 1)));
     },
     async appendAudit(event, maxLength) {
       const id = await call(() =>
