@@ -19,7 +19,10 @@ export async function startChild(
   env: Record<string, string>,
   ready: RegExp,
 ): Promise<ChildServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  // BENCH_CPU_PROFILE=<dir> writes a CPU profile of every child server (for finding hot spots).
+  const profile = process.env.BENCH_CPU_PROFILE;
+  const flags = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(process.execPath, [...flags, "--import", "tsx", script], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

