@@ -19,7 +19,6 @@ const router = await startRouter({
       fetch: (input) => fetch(`${cellUrl}${new URL(String(input)).pathname}`),
     }),
     cells: { c1: cellUrl },
-    ...(process.env.UNDICI ? { fetch: globalThis.fetch } : {}),
     fallback: "c1",
   },
   port: 0,
