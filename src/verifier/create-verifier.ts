@@ -117,7 +117,8 @@ export function createVerifier(input: VerifierOptions): Verifier {
         return hit.claims;
       }
       const jws = toCanonicalJws(token, options.prefix);
-      const { claims, header } = await verifyCanonicalJws(jws, checks);
+      const verified = verifyCanonicalJws(jws, checks);
+      const { claims, header } = verified instanceof Promise ? await verified : verified;
       cache?.set(token, { claims, header }, now());
       const ref = claims.status.status_list;
       if (status && !status.checkCached(ref)) await status.check(ref);

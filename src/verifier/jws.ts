@@ -88,9 +88,36 @@ function normalizeTyp(typ: string): string {
   return lower.startsWith("application/") ? lower.slice(12) : lower;
 }
 
-/** Awaits only what is a promise: a synchronous answer skips the microtask queue. */
-function then<T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
-  return value instanceof Promise ? value.then(next) : next(value);
+function signatureHolds(
+  jws: string,
+  lastDot: number,
+  alg: string,
+  key: VerificationKey,
+  check: JwsCheck,
+): boolean | Promise<boolean> {
+  const signature = decodeSegmentBytes(jws.slice(lastDot + 1));
+  if (hasHighS(alg, signature)) return false;
+  return check.signatures.verify(alg, key, jws.slice(0, lastDot), signature);
+}
+
+function readPayload(
+  jws: string,
+  firstDot: number,
+  lastDot: number,
+  header: Readonly<Record<string, unknown>>,
+  check: JwsCheck,
+  valid: boolean,
+): VerifiedJwsParts {
+  if (!valid) throw new SignatureInvalid();
+  if (typeof header.typ !== "string" || normalizeTyp(header.typ) !== normalizeTyp(check.typ)) {
+    throw new TypeMismatch();
+  }
+  const payloadText = decodeSegmentText(jws.slice(firstDot + 1, lastDot));
+  const payload = parseObject(payloadText);
+  if (repeatsMembers(payloadText, payload)) {
+    throw new TokenMalformed("The token repeats a JSON member");
+  }
+  return { header: header as VerifiedJwsParts["header"], payload };
 }
 
 /**
@@ -114,21 +141,15 @@ export function verifyJws(
   if (typeof alg !== "string") throw new TokenMalformed();
   if (!check.algorithms.includes(alg)) throw new AlgorithmNotAllowed();
   if (typeof kid !== "string") throw new KeyUnknown();
-  const checked = then(check.getKey({ alg, kid }), (key) => {
-    const signature = decodeSegmentBytes(jws.slice(lastDot + 1));
-    if (hasHighS(alg, signature)) return false;
-    return check.signatures.verify(alg, key, jws.slice(0, lastDot), signature);
-  });
-  return then(checked, (valid) => {
-    if (!valid) throw new SignatureInvalid();
-    if (typeof header.typ !== "string" || normalizeTyp(header.typ) !== normalizeTyp(check.typ)) {
-      throw new TypeMismatch();
-    }
-    const payloadText = decodeSegmentText(jws.slice(firstDot + 1, lastDot));
-    const payload = parseObject(payloadText);
-    if (repeatsMembers(payloadText, payload)) {
-      throw new TokenMalformed("The token repeats a JSON member");
-    }
-    return { header: header as VerifiedJwsParts["header"], payload };
-  });
+  const found = check.getKey({ alg, kid });
+  if (found instanceof Promise) {
+    return found
+      .then((key) => signatureHolds(jws, lastDot, alg, key, check))
+      .then((valid) => readPayload(jws, firstDot, lastDot, header, check, valid));
+  }
+  const valid = signatureHolds(jws, lastDot, alg, found, check);
+  if (valid instanceof Promise) {
+    return valid.then((holds) => readPayload(jws, firstDot, lastDot, header, check, holds));
+  }
+  return readPayload(jws, firstDot, lastDot, header, check, valid);
 }

@@ -30,7 +30,7 @@ import {
   TokenNotYetValid,
   TypeMismatch,
 } from "./errors.js";
-import { type KeyLookup, verifyJws } from "./jws.js";
+import { type KeyLookup, type VerifiedJwsParts, verifyJws } from "./jws.js";
 import { type SignatureBackend, webCryptoSignatures } from "./signatures.js";
 
 /** The longest token (after the prefix) that is parsed at all. */
@@ -177,21 +177,28 @@ export interface VerifiedJws {
 
 /**
  * {@link verifyAccessTokenJwt} for a JWS that {@link toCanonicalJws} already returned (the
- * verifier canonicalizes once, for its cache lookup, and verifies that same string).
+ * verifier canonicalizes once and verifies that same string). Answers synchronously when the key
+ * lookup and the signature backend do (the usual case on Node), as a promise otherwise.
  *
- * @throws {TokenVerificationFailed} with a stable code.
+ * @throws {TokenVerificationFailed} with a stable code (synchronously or as a rejection).
  */
-export async function verifyCanonicalJws(
+export function verifyCanonicalJws(
   jws: string,
   options: JwtCheckOptions,
-): Promise<VerifiedJws> {
+): VerifiedJws | Promise<VerifiedJws> {
   const verified = verifyJws(jws, {
     algorithms: options.algorithms,
     typ: ACCESS_TOKEN_TYPE,
     getKey: options.getKey,
     signatures: options.signatures ?? webCryptoSignatures,
   });
-  const { header, payload } = verified instanceof Promise ? await verified : verified;
+  return verified instanceof Promise
+    ? verified.then((parts) => accessTokenOf(parts, options))
+    : accessTokenOf(verified, options);
+}
+
+function accessTokenOf(parts: VerifiedJwsParts, options: JwtCheckOptions): VerifiedJws {
+  const { header, payload } = parts;
   checkAccessClaims(payload, options);
   return { claims: payload, header: { alg: header.alg, kid: header.kid } };
 }
