@@ -22,6 +22,17 @@ export interface CanContext {
   readonly org?: string | undefined;
 }
 
+/** Whether the space-delimited `scope` lists `permission` (without splitting it: no garbage). */
+function hasScope(scope: string, permission: string): boolean {
+  if (permission.includes(" ")) return false;
+  for (let at = scope.indexOf(permission); at !== -1; at = scope.indexOf(permission, at + 1)) {
+    const end = at + permission.length;
+    const startsWord = at === 0 || scope.charCodeAt(at - 1) === 32;
+    if (startsWord && (end === scope.length || scope.charCodeAt(end) === 32)) return true;
+  }
+  return false;
+}
+
 /**
  * Whether the claims grant `permission` (on `resource`, in `context.org`).
  *
@@ -41,7 +52,7 @@ export function can(
   resource?: string,
   context?: CanContext,
 ): boolean {
-  if (permission === "" || !claims.scope.split(" ").includes(permission)) return false;
+  if (permission === "" || !hasScope(claims.scope, permission)) return false;
   if (context !== undefined && claims.org !== undefined && context.org !== claims.org) {
     return false;
   }

@@ -109,7 +109,11 @@ function readPayload(
   valid: boolean,
 ): VerifiedJwsParts {
   if (!valid) throw new SignatureInvalid();
-  if (typeof header.typ !== "string" || normalizeTyp(header.typ) !== normalizeTyp(check.typ)) {
+  const typ = header.typ;
+  if (
+    typ !== check.typ &&
+    (typeof typ !== "string" || normalizeTyp(typ) !== normalizeTyp(check.typ))
+  ) {
     throw new TypeMismatch();
   }
   const payloadText = decodeSegmentText(jws.slice(firstDot + 1, lastDot));

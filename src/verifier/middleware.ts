@@ -49,7 +49,21 @@ export interface RequireTokenOptions {
  */
 export const tokenProblem: (error: TokenmintError) => Response = problemResponse;
 
-const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
+const BEARER_SCHEME = /^Bearer +/i;
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+/**
+ * The credentials of `Authorization: Bearer <token>` (RFC 6750: the scheme, spaces, visible
+ * ASCII, optional trailing spaces), or `undefined`. The characters are checked by the caller
+ * unless the verifier already knows the exact string (then they passed long ago).
+ */
+function bearerCredentials(header: string): string | undefined {
+  const scheme = BEARER_SCHEME.exec(header);
+  if (!scheme) return undefined;
+  let end = header.length;
+  while (end > scheme[0].length && header.charCodeAt(end - 1) === 32) end--;
+  return end > scheme[0].length ? header.slice(scheme[0].length, end) : undefined;
+}
 
 /**
  * Creates the middleware; options are checked once, here.
@@ -95,8 +109,7 @@ export function requireToken(
   // Not an async function: a token the verifier already knows (verifyCached) goes on to the
   // handler without a detour through the microtask queue.
   return function requireTokenMiddleware(c, next) {
-    const match = BEARER.exec(authorizationHeader(c));
-    const token = match?.[1];
+    const token = bearerCredentials(authorizationHeader(c));
     if (!token) return Promise.resolve(tokenProblem(new TokenMissing()));
     let cached: AccessTokenClaims | undefined;
     try {
@@ -105,6 +118,7 @@ export function requireToken(
       return Promise.resolve(refuse(error));
     }
     if (cached) return authorize(c, cached, next);
+    if (!VISIBLE_ASCII.test(token)) return Promise.resolve(tokenProblem(new TokenMissing()));
     return verifier.verify(token).then((claims) => authorize(c, claims, next), refuse);
   };
 }

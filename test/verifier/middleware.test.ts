@@ -73,10 +73,25 @@ describe("requireToken", () => {
     expect(await response.json()).toEqual({ project: "p1", jti: "tok-1" });
     const me = await get("/me", `bearer ${await issuer.token()}`);
     expect(await me.json()).toEqual({ sub: "user-1" });
+    // Several spaces after the scheme and trailing spaces are allowed (RFC 6750 / 7235).
+    const spaced = await get("/me", `Bearer   ${await issuer.token()}  `);
+    expect(await spaced.json()).toEqual({ sub: "user-1" });
   });
 
   it("401 without a token: plain Bearer challenge", async () => {
-    for (const authorization of [undefined, "", "Basic dXNlcjpwYXNz", "Bearer", "Bearer "]) {
+    const token = await issuer.token();
+    for (const authorization of [
+      undefined,
+      "",
+      "Basic dXNlcjpwYXNz",
+      "Bearer",
+      "Bearer ",
+      "Bearer   ",
+      `Bearer ${token} extra`,
+      `Bearer ${token}\u00e9`,
+      `Bearer\t${token}`,
+      `Token ${token}`,
+    ]) {
       await expectProblem(
         await get("/me", authorization),
         401,
