@@ -30,7 +30,7 @@ import {
   TokenNotYetValid,
   TypeMismatch,
 } from "./errors.js";
-import { type KeyLookup, type VerifiedJwsParts, verifyJws } from "./jws.js";
+import { type JwsCheck, type KeyLookup, type VerifiedJwsParts, verifyJws } from "./jws.js";
 import { type SignatureBackend, webCryptoSignatures } from "./signatures.js";
 
 /** The longest token (after the prefix) that is parsed at all. */
@@ -186,15 +186,26 @@ export function verifyCanonicalJws(
   jws: string,
   options: JwtCheckOptions,
 ): VerifiedJws | Promise<VerifiedJws> {
-  const verified = verifyJws(jws, {
-    algorithms: options.algorithms,
-    typ: ACCESS_TOKEN_TYPE,
-    getKey: options.getKey,
-    signatures: options.signatures ?? webCryptoSignatures,
-  });
+  const verified = verifyJws(jws, jwsCheckOf(options));
   return verified instanceof Promise
     ? verified.then((parts) => accessTokenOf(parts, options))
     : accessTokenOf(verified, options);
+}
+
+/** The JWS half of the checks, made once per options object (a verifier's are long-lived). */
+const jwsChecks = new WeakMap<JwtCheckOptions, JwsCheck>();
+function jwsCheckOf(options: JwtCheckOptions): JwsCheck {
+  let check = jwsChecks.get(options);
+  if (!check) {
+    check = {
+      algorithms: options.algorithms,
+      typ: ACCESS_TOKEN_TYPE,
+      getKey: options.getKey,
+      signatures: options.signatures ?? webCryptoSignatures,
+    };
+    jwsChecks.set(options, check);
+  }
+  return check;
 }
 
 function accessTokenOf(parts: VerifiedJwsParts, options: JwtCheckOptions): VerifiedJws {
@@ -226,7 +237,7 @@ function checkAccessClaims(
 ): asserts payload is Record<string, unknown> & AccessTokenClaims {
   const tolerance = options.clockTolerance ?? 30;
   const now = Math.floor((options.now?.() ?? Date.now()) / 1000);
-  const required = options.allowNoExpiry ? REQUIRED_CLAIMS : [...REQUIRED_CLAIMS, "exp"];
+  const required = options.allowNoExpiry ? REQUIRED_CLAIMS : REQUIRED_CLAIMS_WITH_EXP;
   if (!("iss" in payload)) throw missing("iss");
   if (options.audience !== undefined && !("aud" in payload)) throw missing("aud");
   for (const claim of required) if (!(claim in payload)) throw missing(claim);
@@ -248,3 +259,4 @@ function checkAccessClaims(
 }
 
 const REQUIRED_CLAIMS = ["iat", "jti", "sub"];
+const REQUIRED_CLAIMS_WITH_EXP = [...REQUIRED_CLAIMS, "exp"];
