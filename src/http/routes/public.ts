@@ -36,24 +36,37 @@ export function publicRoutes(ctx: IssuerContext) {
     routes.options(path, preflight);
   }
 
-  // The keyring hands out the same JWKS object until its view changes: serialize and hash once.
-  const rendered = new WeakMap<object, { body: string; etag: string }>();
-  routes.get("/.well-known/jwks.json", async (c) => {
-    const jwks = await ctx.keyring.jwks();
-    let page = rendered.get(jwks);
-    if (!page) {
-      const body = JSON.stringify(jwks);
-      page = { body, etag: await etagOf(body) };
-      rendered.set(jwks, page);
-    }
-    const { body, etag } = page;
-    const headers = {
+  // The keyring hands out the same JWKS object until its view changes: serialize, hash and build
+  // the answer's headers once per view.
+  interface JwksPage {
+    readonly body: string;
+    readonly etag: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly notModifiedHeaders: Readonly<Record<string, string>>;
+  }
+  const rendered = new WeakMap<object, JwksPage>();
+  async function render(jwks: object): Promise<JwksPage> {
+    const body = JSON.stringify(jwks);
+    const etag = await etagOf(body);
+    const notModifiedHeaders = {
       ...ANY_ORIGIN,
       "Cache-Control": `public, max-age=${JWKS_MAX_AGE}, stale-if-error=86400`,
       ETag: etag,
     };
-    if (c.req.header("if-none-match") === etag) return plainResponse(null, 304, headers);
-    return plainResponse(body, 200, { ...headers, "Content-Type": "application/jwk-set+json" });
+    const headers = { ...notModifiedHeaders, "Content-Type": "application/jwk-set+json" };
+    return { body, etag, headers, notModifiedHeaders };
+  }
+  routes.get("/.well-known/jwks.json", async (c) => {
+    const jwks = await ctx.keyring.jwks();
+    let page = rendered.get(jwks);
+    if (!page) {
+      page = await render(jwks);
+      rendered.set(jwks, page);
+    }
+    if (c.req.header("if-none-match") === page.etag) {
+      return plainResponse(null, 304, page.notModifiedHeaders);
+    }
+    return plainResponse(page.body, 200, page.headers);
   });
 
   routes.get("/.well-known/oauth-authorization-server", async () => {
