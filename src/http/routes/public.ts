@@ -90,13 +90,14 @@ export function publicRoutes(ctx: IssuerContext) {
     });
   });
 
+  const statusListHeaders = {
+    ...ANY_ORIGIN,
+    "Cache-Control": `public, max-age=${ctx.config.statusList.ttlSeconds}`,
+    "Content-Type": "application/statuslist+jwt",
+  };
   routes.get("/v1/status-lists/:id", async (c) => {
     const jwt = await signStatusListToken(ctx, c.req.param("id"));
-    return plainResponse(jwt, 200, {
-      ...ANY_ORIGIN,
-      "Cache-Control": `public, max-age=${ctx.config.statusList.ttlSeconds}`,
-      "Content-Type": "application/statuslist+jwt",
-    });
+    return plainResponse(jwt, 200, statusListHeaders);
   });
 
   routes.get("/healthz", (c) => c.json({ status: "ok" }));
