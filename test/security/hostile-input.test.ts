@@ -137,6 +137,11 @@ describe("hostile input", () => {
             expect(response.headers.get("content-type")).toBe("application/problem+json");
             expect(await snapshot()).toBe(before);
           }
+          if (auth === "user" && path === "/v1/tokens/self/rotate" && response.status === 201) {
+            // A valid body rotated the test's own token: presenting the old one again would be
+            // reuse, which revokes the family by design. Carry on with its successor.
+            token = (await response.json()) as MintAnswer;
+          }
         },
       ),
       { numRuns: 300 },
