@@ -9,7 +9,8 @@
  *   twice as many verifications per second on one Node thread (see the README's benchmarks).
  *
  * {@link defaultSignatures} picks the Node one where `process.getBuiltinModule("node:crypto")`
- * exists (Node ≥ 20.16, Bun, Deno) and the runtime is not a Worker, the WebCrypto one otherwise.
+ * exists (Node ≥ 20.16, or another runtime that offers it) and the runtime is not a Worker, the
+ * WebCrypto one otherwise.
  *
  * Both refuse what the other would: a key of the wrong type, curve or size for the `alg`, and an
  * ECDSA or EdDSA signature of the wrong length.
