@@ -19,6 +19,47 @@ const CLIENTS = "svc:svc-secret-0123456789abcdef";
 const basic = `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`;
 
 describe("the Node server", () => {
+  it("sets the request id and security headers on Node's response; a route's own headers win", async () => {
+    const server = await startServer({
+      config: parseConfig({
+        PORT: "0",
+        TOKENMINT_CLIENTS: CLIENTS,
+        TOKENMINT_KEK: randomBytes(32).toString("base64url"),
+        TOKENMINT_ISSUER: "http://issuer.local",
+      }),
+      logger: createJsonLogger(() => undefined),
+    });
+    try {
+      for (const path of ["/healthz", "/.well-known/jwks.json", "/no/such/path", "/ui"]) {
+        const response = await fetch(`${server.url}${path}`);
+        await response.arrayBuffer();
+        expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+        expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(response.headers.get("strict-transport-security")).toBe(
+          "max-age=15552000; includeSubDomains",
+        );
+        const page = path === "/ui";
+        expect(response.headers.get("x-frame-options")).toBe(page ? "DENY" : "SAMEORIGIN");
+        expect(response.headers.get("cross-origin-resource-policy")).toBe(
+          page ? "same-origin" : "cross-origin",
+        );
+        expect(response.headers.get("content-security-policy") !== null).toBe(page);
+      }
+      const echoed = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "req-7" } });
+      expect(echoed.headers.get("x-request-id")).toBe("req-7");
+      const jwks = await fetch(`${server.url}/.well-known/jwks.json`);
+      expect(jwks.headers.get("access-control-allow-origin")).toBe("*");
+      expect(jwks.headers.get("content-type")).toBe("application/jwk-set+json");
+      const etag = jwks.headers.get("etag") ?? "";
+      const again = await fetch(`${server.url}/.well-known/jwks.json`, {
+        headers: { "if-none-match": etag },
+      });
+      expect(again.status).toBe(304);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("keeps every piece of state in Redis across a restart", async () => {
     const env = {
       PORT: "0",
