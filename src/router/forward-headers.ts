@@ -55,6 +55,39 @@ export function withoutHopByHop(headers: Headers): Headers {
 }
 
 /**
+ * {@link withoutHopByHop} for Node's raw header list (`IncomingMessage.rawHeaders`), as a plain
+ * object; `undefined` when a header name repeats (such as two `Set-Cookie`s), which a plain object
+ * cannot carry: the caller then takes the `Headers` path.
+ *
+ * @example
+ * ```ts
+ * withoutHopByHopRaw(["Content-Type", "text/plain", "Connection", "close"]); // { "Content-Type": "text/plain" }
+ * ```
+ */
+export function withoutHopByHopRaw(raw: readonly string[]): Record<string, string> | undefined {
+  const doomed = new Set(HOP_BY_HOP_HEADERS);
+  const seen = new Set<string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    if (name === "connection") {
+      for (const named of (raw[i + 1] as string).split(",")) {
+        const trimmed = named.trim().toLowerCase();
+        if (trimmed) doomed.add(trimmed);
+      }
+    }
+  }
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (!doomed.has(lower) && !lower.startsWith("proxy-")) headers[name] = raw[i + 1] as string;
+  }
+  return headers;
+}
+
+/**
  * base64url(UTF-8 JSON) of the claims: a header value must be ASCII, and claim values need not be.
  *
  * @example

@@ -4,13 +4,15 @@
  * the benchmark machine, a quarter of what the cell behind it serves; the plain client does not
  * add that cost. Bodies are relayed as the cell sent them (no decoding, so `Content-Encoding`
  * stays true), redirects are relayed, never followed; small answers of known length are read
- * whole (see `BUFFERED_ANSWER_BYTES`), others streamed.
+ * whole (see `BUFFERED_ANSWER_BYTES`) and, when no header name repeats, handed over without their
+ * hop-by-hop headers and marked fit to relay as they are; others are streamed.
  * @module
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
-import { BUFFERED_ANSWER_BYTES } from "./proxy-request.js";
+import { withoutHopByHopRaw } from "./forward-headers.js";
+import { BUFFERED_ANSWER_BYTES, relayAsIs } from "./proxy-request.js";
 
 const agents = {
   "http:": new HttpAgent({ keepAlive: true, maxFreeSockets: 256 }),
@@ -58,10 +60,26 @@ export const nodeUpstreamFetch: typeof fetch = (input, init = {}) =>
           resolve(answer(empty ? null : (Readable.toWeb(message) as ReadableStream<Uint8Array>)));
           return;
         }
-        // A small answer of known length is read whole: no web stream to build and drain.
+        // A small answer of known length is read whole: no web stream to build and drain. With
+        // plain headers (no repeated names) it is handed to the router ready to relay, so neither
+        // side builds a WHATWG Headers object or body stream for it.
         const chunks: Buffer[] = [];
         message.on("data", (chunk: Buffer) => chunks.push(chunk));
-        message.once("end", () => resolve(answer(Buffer.concat(chunks))));
+        message.once("end", () => {
+          const body = Buffer.concat(chunks);
+          const plain = withoutHopByHopRaw(message.rawHeaders);
+          resolve(
+            plain
+              ? relayAsIs(
+                  new Response(body, {
+                    status,
+                    statusText: message.statusMessage ?? "",
+                    headers: plain,
+                  }),
+                )
+              : answer(body),
+          );
+        });
         message.once("error", reject);
       },
     );

@@ -19,6 +19,23 @@ import { UpstreamUnavailable } from "./router-errors.js";
 /** Answers up to this size (by their `Content-Length`) are relayed whole, not streamed. */
 export const BUFFERED_ANSWER_BYTES = 64 * 1024;
 
+/** Answers already fit to relay: hop-by-hop headers gone, body read whole. */
+const relayable = new WeakSet<Response>();
+
+/**
+ * Marks an upstream answer as fit to relay as it is (the Node upstream client's small answers), so
+ * {@link proxyRequest} passes it on without copying headers or reading its body again.
+ *
+ * @example
+ * ```ts
+ * resolve(relayAsIs(new Response(buffer, { status, headers: withoutHopByHopRaw(raw) })));
+ * ```
+ */
+export function relayAsIs(response: Response): Response {
+  relayable.add(response);
+  return response;
+}
+
 /** `RequestInit` with the streaming flag Node's `fetch` requires for a stream body. */
 type StreamingInit = RequestInit & { duplex?: "half" };
 
@@ -56,6 +73,7 @@ export async function proxyRequest(
   } catch (error) {
     throw new UpstreamUnavailable({ cause: error });
   }
+  if (relayable.has(upstream)) return upstream;
   const length = upstream.headers.get("content-length");
   const small =
     length !== null && /^\d{1,9}$/.test(length) && Number(length) <= BUFFERED_ANSWER_BYTES;

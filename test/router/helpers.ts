@@ -46,7 +46,8 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 
 /**
  * Starts a cell that answers every request with a JSON echo of it; `/hop` answers with
- * hop-by-hop headers, `/gzip` with a gzip-encoded body, `/redirect` with a 302.
+ * hop-by-hop headers (and two `Set-Cookie`s), `/hop-one` with the same but one `Set-Cookie`,
+ * `/gzip` with a gzip-encoded body, `/redirect` with a 302.
  */
 export async function startEchoCell(name: string): Promise<EchoCell> {
   const seen: Echo[] = [];
@@ -59,6 +60,15 @@ export async function startEchoCell(name: string): Promise<EchoCell> {
     c.header("X-Cell-Public", "end-to-end");
     c.header("Set-Cookie", "a=1; Path=/");
     c.res.headers.append("Set-Cookie", "b=2; Path=/");
+    return c.text("hop");
+  });
+  app.get("/hop-one", (c) => {
+    c.header("Connection", "X-Cell-Secret");
+    c.header("X-Cell-Secret", "hop");
+    c.header("Keep-Alive", "timeout=5");
+    c.header("Proxy-Authenticate", "Basic");
+    c.header("X-Cell-Public", "end-to-end");
+    c.header("Set-Cookie", "a=1; Path=/");
     return c.text("hop");
   });
   app.get("/redirect", (c) => c.redirect("/elsewhere", 302));

@@ -6,6 +6,9 @@
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCellRouter } from "../../src/router/create-cell-router.js";
+import { withoutHopByHopRaw } from "../../src/router/forward-headers.js";
+import { nodeUpstreamFetch } from "../../src/router/node-upstream.js";
+import { proxyRequest } from "../../src/router/proxy-request.js";
 import type { CellRouterOptions } from "../../src/router/router-options.js";
 import { createVerifier } from "../../src/verifier/create-verifier.js";
 import { bearer, decodeClaimsHeader, type Echo, type EchoCell, startEchoCell } from "./helpers.js";
@@ -62,6 +65,43 @@ function router(options: Partial<CellRouterOptions> = {}) {
     ...options,
   });
 }
+
+describe("the Node upstream client through proxyRequest", () => {
+  it.each([
+    ["/hop-one", ["a=1; Path=/"]],
+    ["/hop", ["a=1; Path=/", "b=2; Path=/"]],
+  ])("relays %s without hop-by-hop headers, every Set-Cookie kept", async (path, cookies) => {
+    const request = new Request(`https://router.test${path}`);
+    const response = await proxyRequest(request, cellA.url, new Headers(), nodeUpstreamFetch);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("hop");
+    for (const name of ["connection", "x-cell-secret", "keep-alive", "proxy-authenticate"]) {
+      expect(response.headers.get(name), name).toBeNull();
+    }
+    expect(response.headers.get("x-cell-public")).toBe("end-to-end");
+    expect(response.headers.getSetCookie()).toEqual(cookies);
+  });
+
+  it("withoutHopByHopRaw keeps end-to-end headers and gives up on repeated names", () => {
+    expect(
+      withoutHopByHopRaw([
+        "Content-Type",
+        "text/plain",
+        "Connection",
+        "close, X-Secret",
+        "X-Secret",
+        "s",
+        "Proxy-Authenticate",
+        "Basic",
+        "TE",
+        "trailers",
+        "X-Kept",
+        "k",
+      ]),
+    ).toEqual({ "Content-Type": "text/plain", "X-Kept": "k" });
+    expect(withoutHopByHopRaw(["Set-Cookie", "a=1", "set-cookie", "b=2"])).toBeUndefined();
+  });
+});
 
 describe("the router's proxying", () => {
   it("drops hop-by-hop headers on the way to the cell, and those the Connection header names", async () => {
