@@ -11,24 +11,20 @@
  *   audience: "https://api.example.com",
  *   algorithms: ["ES256"],
  *   prefix: "tmpat_",
- *   getKey: createLocalJWKSet(jwks),
+ *   getKey: keyring.getKey,
+ *   signatures: keyring.signatures,
  * });
  * ```
  * @module
  */
-import { errors } from "jose";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "./claims.js";
 import {
-  AlgorithmNotAllowed,
   AudienceMismatch,
   ClaimInvalid,
   IssuerMismatch,
-  KeyUnknown,
-  SignatureInvalid,
   TokenExpired,
   TokenMalformed,
   TokenNotYetValid,
-  TypeMismatch,
 } from "./errors.js";
 import { type JwsCheck, type KeyLookup, type VerifiedJwsParts, verifyJws } from "./jws.js";
 import { type SignatureBackend, webCryptoSignatures } from "./signatures.js";
@@ -135,25 +131,6 @@ function hasClaimShape(
     Number.isSafeInteger(status.status_list.idx) &&
     (status.status_list.idx as number) >= 0
   );
-}
-
-/** Maps a jose failure to the verifier's stable error. */
-export function toVerificationError(error: unknown): Error {
-  if (error instanceof errors.JWTExpired) return new TokenExpired();
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === "iss") return new IssuerMismatch();
-    if (error.claim === "aud") return new AudienceMismatch();
-    if (error.claim === "typ") return new TypeMismatch();
-    if (error.claim === "nbf" || (error.claim === "iat" && error.reason === "check_failed")) {
-      return new TokenNotYetValid();
-    }
-    return new ClaimInvalid(`Claim ${error.claim} is missing or invalid`);
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new SignatureInvalid();
-  if (error instanceof errors.JWKSNoMatchingKey) return new KeyUnknown();
-  if (error instanceof errors.JOSEAlgNotAllowed) return new AlgorithmNotAllowed();
-  if (error instanceof errors.JOSEError) return new TokenMalformed(undefined, { cause: error });
-  return error instanceof Error ? error : new TokenMalformed();
 }
 
 /**
