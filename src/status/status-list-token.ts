@@ -30,8 +30,6 @@ interface SignedList {
   readonly iat: number;
 }
 
-/** The last token signed per list, per context (one process or isolate). */
-const signedLists = new WeakMap<IssuerContext, Map<string, SignedList>>();
 /** At most this many lists are remembered per context. */
 const MAX_REMEMBERED_LISTS = 256;
 
@@ -43,10 +41,31 @@ const MAX_REMEMBERED_LISTS = 256;
  */
 export const STATUS_LIST_REREAD_MS = 1000;
 
-/** When each list's bits were last read, per context (real time, `performance.now()`). */
-const readAt = new WeakMap<IssuerContext, Map<string, number>>();
-/** When this context last changed a status in each list (same clock). */
-const changedAt = new WeakMap<IssuerContext, Map<string, number>>();
+/** What one context (process or isolate) remembers of one list; times are `performance.now()`. */
+interface ListMemory {
+  /** The last token signed for it. */
+  signed?: SignedList;
+  /** When its bits were last read (a read that saw every change this context made). */
+  readAt?: number;
+  /** When this context last changed a status in it. */
+  changedAt?: number;
+}
+
+const memories = new WeakMap<IssuerContext, Map<string, ListMemory>>();
+
+/** The memory of `list` in `ctx`, created on first use; the least recently used list is forgotten. */
+function memoryOf(ctx: IssuerContext, list: string): ListMemory {
+  let lists = memories.get(ctx);
+  if (!lists) {
+    lists = new Map();
+    memories.set(ctx, lists);
+  }
+  const memory = lists.get(list) ?? {};
+  lists.delete(list);
+  lists.set(list, memory);
+  if (lists.size > MAX_REMEMBERED_LISTS) lists.delete(lists.keys().next().value as string);
+  return memory;
+}
 
 /**
  * Marks a list as changed by this context, so its next answer reads the bits again.
@@ -58,15 +77,9 @@ const changedAt = new WeakMap<IssuerContext, Map<string, number>>();
  * ```
  */
 export function noteStatusChange(ctx: IssuerContext, list: string): void {
-  readAt.get(ctx)?.delete(list);
-  let changes = changedAt.get(ctx);
-  if (!changes) {
-    changes = new Map();
-    changedAt.set(ctx, changes);
-  }
-  changes.delete(list);
-  changes.set(list, performance.now());
-  if (changes.size > MAX_REMEMBERED_LISTS) changes.delete(changes.keys().next().value as string);
+  const memory = memoryOf(ctx, list);
+  memory.changedAt = performance.now();
+  delete memory.readAt;
 }
 
 type NodeBufferClass = {
@@ -97,27 +110,17 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export async function signStatusListToken(ctx: IssuerContext, list: string): Promise<string> {
   const now = epochSeconds(ctx.clock);
   const ttl = ctx.config.statusList.ttlSeconds;
-  let remembered = signedLists.get(ctx);
-  if (!remembered) {
-    remembered = new Map();
-    signedLists.set(ctx, remembered);
-  }
-  let reads = readAt.get(ctx);
-  if (!reads) {
-    reads = new Map();
-    readAt.set(ctx, reads);
-  }
-  const previous = remembered.get(list);
-  const lastRead = reads.get(list);
+  const memory = memoryOf(ctx, list);
   const servable = async (candidate: SignedList) => {
     if (now - candidate.iat >= ttl) return false;
     const { keys } = await ctx.keyring.jwks();
     return keys.some((key) => key.kid === candidate.kid);
   };
+  const previous = memory.signed;
   if (
     previous &&
-    lastRead !== undefined &&
-    performance.now() - lastRead < STATUS_LIST_REREAD_MS &&
+    memory.readAt !== undefined &&
+    performance.now() - memory.readAt < STATUS_LIST_REREAD_MS &&
     (await servable(previous))
   ) {
     return previous.jwt;
@@ -125,25 +128,13 @@ export async function signStatusListToken(ctx: IssuerContext, list: string): Pro
   const readStarted = performance.now();
   const bytes = await ctx.store.readStatusList(list);
   if (!bytes) throw new NotFound("No such status list");
-  const rememberRead = () => {
-    // A read that began before this context's last change may have missed it: not remembered.
-    if (readStarted <= (changedAt.get(ctx)?.get(list) ?? Number.NEGATIVE_INFINITY)) return;
-    reads.delete(list);
-    reads.set(list, readStarted);
-    if (reads.size > MAX_REMEMBERED_LISTS) reads.delete(reads.keys().next().value as string);
-  };
-  if (previous && sameBytes(previous.bytes, bytes) && (await servable(previous))) {
-    rememberRead();
-    return previous.jwt;
+  if (!(previous && sameBytes(previous.bytes, bytes) && (await servable(previous)))) {
+    const { jwt, kid } = await signList(ctx, list, bytes, now, ttl);
+    memory.signed = { bytes, jwt, kid, iat: now };
   }
-  const jwt = await signList(ctx, list, bytes, now, ttl);
-  remembered.delete(list);
-  remembered.set(list, { bytes, jwt: jwt.jwt, kid: jwt.kid, iat: now });
-  if (remembered.size > MAX_REMEMBERED_LISTS) {
-    remembered.delete(remembered.keys().next().value as string);
-  }
-  rememberRead();
-  return jwt.jwt;
+  // A read that began before this context's last change may have missed it: not remembered.
+  if (readStarted > (memory.changedAt ?? Number.NEGATIVE_INFINITY)) memory.readAt = readStarted;
+  return (memory.signed as SignedList).jwt;
 }
 
 async function signList(
