@@ -39,18 +39,24 @@ export interface ForwardingOptions {
   readonly claims?: AccessTokenClaims | undefined;
 }
 
+/**
+ * The hop-by-hop test, for both header forms below: `connection` is the value of the
+ * `Connection` header (the names it lists are hop-by-hop too), `name` is lower case.
+ */
+function hopByHopTest(connection: string | null | undefined): (name: string) => boolean {
+  const doomed = new Set(HOP_BY_HOP_HEADERS);
+  for (const named of (connection ?? "").split(",")) {
+    const trimmed = named.trim().toLowerCase();
+    if (trimmed) doomed.add(trimmed);
+  }
+  return (name) => doomed.has(name) || name.startsWith("proxy-");
+}
+
 /** Copies `headers` without the hop-by-hop ones (multiple `Set-Cookie`s survive the copy). */
 export function withoutHopByHop(headers: Headers): Headers {
   const copy = new Headers(headers);
-  const named = (headers.get("connection") ?? "")
-    .split(",")
-    .map((name) => name.trim().toLowerCase())
-    .filter(Boolean);
-  const doomed = new Set([...HOP_BY_HOP_HEADERS, ...named]);
-  for (const name of headers.keys()) {
-    if (name.startsWith("proxy-")) doomed.add(name);
-  }
-  for (const name of doomed) copy.delete(name);
+  const isHopByHop = hopByHopTest(headers.get("connection"));
+  for (const name of [...copy.keys()]) if (isHopByHop(name)) copy.delete(name);
   return copy;
 }
 
@@ -65,25 +71,15 @@ export function withoutHopByHop(headers: Headers): Headers {
  * ```
  */
 export function withoutHopByHopRaw(raw: readonly string[]): Record<string, string> | undefined {
-  const doomed = new Set(HOP_BY_HOP_HEADERS);
-  const seen = new Set<string>();
+  const byName = new Map<string, [name: string, value: string]>();
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    if (seen.has(name)) return undefined;
-    seen.add(name);
-    if (name === "connection") {
-      for (const named of (raw[i + 1] as string).split(",")) {
-        const trimmed = named.trim().toLowerCase();
-        if (trimmed) doomed.add(trimmed);
-      }
-    }
+    const lower = (raw[i] as string).toLowerCase();
+    if (byName.has(lower)) return undefined;
+    byName.set(lower, [raw[i] as string, raw[i + 1] as string]);
   }
+  const isHopByHop = hopByHopTest(byName.get("connection")?.[1]);
   const headers: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as string;
-    const lower = name.toLowerCase();
-    if (!doomed.has(lower) && !lower.startsWith("proxy-")) headers[name] = raw[i + 1] as string;
-  }
+  for (const [lower, [name, value]] of byName) if (!isHopByHop(lower)) headers[name] = value;
   return headers;
 }
 
