@@ -52,25 +52,19 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 export async function startEchoCell(name: string): Promise<EchoCell> {
   const seen: Echo[] = [];
   const app = new Hono();
-  app.get("/hop", (c) => {
-    c.header("Connection", "X-Cell-Secret");
-    c.header("X-Cell-Secret", "hop");
-    c.header("Keep-Alive", "timeout=5");
-    c.header("Proxy-Authenticate", "Basic");
-    c.header("X-Cell-Public", "end-to-end");
-    c.header("Set-Cookie", "a=1; Path=/");
-    c.res.headers.append("Set-Cookie", "b=2; Path=/");
-    return c.text("hop");
-  });
-  app.get("/hop-one", (c) => {
-    c.header("Connection", "X-Cell-Secret");
-    c.header("X-Cell-Secret", "hop");
-    c.header("Keep-Alive", "timeout=5");
-    c.header("Proxy-Authenticate", "Basic");
-    c.header("X-Cell-Public", "end-to-end");
-    c.header("Set-Cookie", "a=1; Path=/");
-    return c.text("hop");
-  });
+  const hopByHopAnswer = (cookies: readonly string[]) =>
+    new Response("hop", {
+      headers: [
+        ["Connection", "X-Cell-Secret"],
+        ["X-Cell-Secret", "hop"],
+        ["Keep-Alive", "timeout=5"],
+        ["Proxy-Authenticate", "Basic"],
+        ["X-Cell-Public", "end-to-end"],
+        ...cookies.map((cookie): [string, string] => ["Set-Cookie", cookie]),
+      ],
+    });
+  app.get("/hop", () => hopByHopAnswer(["a=1; Path=/", "b=2; Path=/"]));
+  app.get("/hop-one", () => hopByHopAnswer(["a=1; Path=/"]));
   app.get("/redirect", (c) => c.redirect("/elsewhere", 302));
   app.get("/gzip", () => {
     const body = gzipSync(JSON.stringify({ cell: name, compressed: true }));
