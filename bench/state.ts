@@ -26,9 +26,13 @@ export async function benchState(options: BenchOptions, redisUrl?: string): Prom
     const n = options.stateTokens;
     await mintInProcess(ctx, n);
     const memory = await memoryByFamily(redis, prefix);
-    const ids = (await redis.keys(`${prefix}tok:*`)).slice(0, 200);
-    const records = await Promise.all(ids.map((key) => redis.hget(key, "r")));
-    const recordJson = records.reduce((sum, r) => sum + Buffer.byteLength(r ?? ""), 0) / ids.length;
+    const ids = (await redis.keys(`${prefix}tok:*`))
+      .slice(0, 200)
+      .map((key) => /tok:\{(.+)\}$/.exec(key)?.[1] as string);
+    const records = await Promise.all(ids.map((id) => ctx.store.getToken(id)));
+    const recordJson =
+      records.reduce((sum, stored) => sum + Buffer.byteLength(JSON.stringify(stored?.record)), 0) /
+      ids.length;
 
     const listKeys = await redis.keys(`${prefix}sl:*`);
     const listBytes = (await Promise.all(listKeys.map((key) => redis.strlen(key)))).reduce(

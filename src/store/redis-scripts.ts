@@ -67,10 +67,10 @@ if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 `;
 
-/** KEYS[1] token hash; ARGV: record json, deadline. */
+/** KEYS[1] token hash; ARGV: deadline, then the record's field/value pairs (see token-hash.ts). */
 export const SAVE_TOKEN = `${KEEP_UNTIL}
-redis.call('HSET', KEYS[1], 'r', ARGV[1], 's', 'active')
-keep_until(KEYS[1], 0, ARGV[2])
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+keep_until(KEYS[1], 0, ARGV[1])
 return 1
 `;
 
@@ -82,6 +82,14 @@ keep_until(KEYS[1], existed, ARGV[3])
 return 1
 `;
 
+/** KEYS[1] an index set (of subjects); ARGV: member, deadline. */
+export const INDEX_MEMBER = `${KEEP_UNTIL}
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('SADD', KEYS[1], ARGV[1])
+keep_until(KEYS[1], existed, ARGV[2])
+return 1
+`;
+
 /** KEYS[1] token hash; ARGV[1] state. Only changes a record that exists. */
 export const SET_TOKEN_STATE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -89,19 +97,28 @@ redis.call('HSET', KEYS[1], 's', ARGV[1])
 return 1
 `;
 
-/** KEYS[1] token hash; ARGV: at (seconds), ip or "", max ips. Keeps the newest distinct IPs. */
+/**
+ * KEYS[1] token hash; ARGV: at (seconds), ip or "". Keeps the newest distinct IPs, one per field
+ * `ip0`…`ip4` (short values keep the hash compact); a record of the old layout keeps its `ip` JSON.
+ */
 export const RECORD_USAGE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local last = tonumber(redis.call('HGET', KEYS[1], 'u') or '0')
 if tonumber(ARGV[1]) > last then redis.call('HSET', KEYS[1], 'u', ARGV[1]) end
-if ARGV[2] ~= '' then
-  local ips = cjson.decode(redis.call('HGET', KEYS[1], 'ip') or '[]')
-  local kept = { ARGV[2] }
-  for _, ip in ipairs(ips) do
-    if ip ~= ARGV[2] and #kept < tonumber(ARGV[3]) then table.insert(kept, ip) end
-  end
-  redis.call('HSET', KEYS[1], 'ip', cjson.encode(kept))
+if ARGV[2] == '' then return 1 end
+local fields = { 'ip0', 'ip1', 'ip2', 'ip3', 'ip4' }
+local legacy = redis.call('HGET', KEYS[1], 'ip')
+local ips = legacy and cjson.decode(legacy) or redis.call('HMGET', KEYS[1], unpack(fields))
+local kept = { ARGV[2] }
+for i = 1, #fields do
+  local ip = ips[i]
+  if ip and ip ~= ARGV[2] and #kept < #fields then table.insert(kept, ip) end
 end
+if legacy then
+  redis.call('HSET', KEYS[1], 'ip', cjson.encode(kept))
+  return 1
+end
+for i = 1, #kept do redis.call('HSET', KEYS[1], fields[i], kept[i]) end
 return 1
 `;
 
@@ -196,8 +213,8 @@ return 1
 
 /** KEYS[1] token hash; ARGV: to, rotatedTo or "", allowed from-states… (1 moved, 0 not). */
 export const TRANSITION_TOKEN_STATE = `
-local state = redis.call('HGET', KEYS[1], 's')
-if not state then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local state = redis.call('HGET', KEYS[1], 's') or 'active'
 for i = 3, #ARGV do
   if state == ARGV[i] then
     redis.call('HSET', KEYS[1], 's', ARGV[1])
@@ -208,12 +225,25 @@ end
 return 0
 `;
 
-/** KEYS[1] token hash; ARGV[1] details JSON. Merges into the `m` (details) field of a live record. */
+/**
+ * KEYS[1] token hash; ARGV[1] details JSON (`name`, `description`, null removes it). Writes the
+ * fields of a live record; a record of the old layout keeps its changes merged in `m`.
+ */
 export const UPDATE_TOKEN_DETAILS = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local merged = cjson.decode(redis.call('HGET', KEYS[1], 'm') or '{}')
-for name, value in pairs(cjson.decode(ARGV[1])) do merged[name] = value end
-redis.call('HSET', KEYS[1], 'm', cjson.encode(merged))
+local details = cjson.decode(ARGV[1])
+if redis.call('HEXISTS', KEYS[1], 'r') == 1 then
+  local merged = cjson.decode(redis.call('HGET', KEYS[1], 'm') or '{}')
+  for name, value in pairs(details) do merged[name] = value end
+  redis.call('HSET', KEYS[1], 'm', cjson.encode(merged))
+  return 1
+end
+if details.name ~= nil then redis.call('HSET', KEYS[1], 'nm', details.name) end
+if details.description == cjson.null then
+  redis.call('HDEL', KEYS[1], 'ds')
+elseif details.description ~= nil then
+  redis.call('HSET', KEYS[1], 'ds', details.description)
+end
 return 1
 `;
 

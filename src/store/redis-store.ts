@@ -10,8 +10,11 @@
  * | `p{keys}:version` | string: keyring version, bumped by every key change | none |
  * | `p{keys}:changed` | pub/sub channel: the new version after every key change | (channel) |
  * | `psl:{<list>}` | string: the packed 2-bit status list | last token's exp + retention |
- * | `ptok:{<id>}` | hash: r (record JSON), s (state), u (last use), ip (JSON array) | exp + retention |
- * | `psub:{<sub>}` | zset: token id scored by exp | latest exp + retention |
+ * | `ptok:{<id>}` | hash: one short field per claim, state, last use (see token-hash.ts) | exp + retention |
+ * | `psub:{<sub>}` | zset: token id scored by exp (by when it ended, once revoked or rotated) | latest exp + retention |
+ * | `pfam:{<fam>}` | zset: the tokens rotation added to a family, scored by exp | latest exp + retention |
+ * | `porgsub:{<org>}` | set: the subjects with tokens of the org | latest exp + retention |
+ * | `pexpsub:{<day>}` | set: the subjects with tokens expiring that UTC day | end of day + 8 days |
  *
  * Every Redis failure becomes {@link StoreUnavailable}, so the issuer answers 503 and fails closed.
  *
@@ -35,6 +38,7 @@ import {
   ADD_KEY,
   CHECK_EPOCH,
   COUNT_HIT,
+  INDEX_MEMBER,
   INDEX_TOKEN,
   NEXT_SEQUENCE,
   NOTE_KEY_USE,
@@ -54,7 +58,7 @@ import {
   UPDATE_TOKEN_DETAILS,
 } from "./redis-scripts.js";
 import { bitfieldSlot, parseListId, refForSequence } from "./status-layout.js";
-import { applyDetails } from "./token-details.js";
+import { orgOfHash, parseTokenHash, tokenHashFields } from "./token-hash.js";
 import {
   expiryDay,
   expiryDays,
@@ -67,15 +71,11 @@ import {
 import {
   type AuditEvent,
   type KeyringSnapshot,
-  LAST_USED_IPS,
   type Store,
   type StoredKey,
   type StoredToken,
   type StoreEpoch,
-  type TokenDetails,
-  type TokenIndex,
   type TokenRecord,
-  type TokenState,
   TokenStatus,
   type TokenStatusValue,
 } from "./types.js";
@@ -104,6 +104,7 @@ const SCRIPTS = {
   tmSetStatus: [1, SET_STATUS],
   tmSaveToken: [1, SAVE_TOKEN],
   tmIndexToken: [1, INDEX_TOKEN],
+  tmIndexMember: [1, INDEX_MEMBER],
   tmSetTokenState: [1, SET_TOKEN_STATE],
   tmRecordUsage: [1, RECORD_USAGE],
   tmAddKey: [3, ADD_KEY],
@@ -156,8 +157,12 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     token: (id: string) => `${prefix}tok:{${id}}`,
     subject: (sub: string) => `${prefix}sub:{${sub}}`,
     family: (fam: string) => `${prefix}fam:{${fam}}`,
-    org: (org: string) => `${prefix}org:{${org}}`,
-    expiryDay: (day: number) => `${prefix}exp:{${day}}`,
+    /** Before 0.2: every token of an org (zset); read until it expires. */
+    legacyOrg: (org: string) => `${prefix}org:{${org}}`,
+    /** Before 0.2: every token expiring on a UTC day (zset); read until it expires. */
+    legacyExpiryDay: (day: number) => `${prefix}exp:{${day}}`,
+    orgSubjects: (org: string) => `${prefix}orgsub:{${org}}`,
+    expirySubjects: (day: number) => `${prefix}expsub:{${day}}`,
     once: (name: string) => `${prefix}once:{${name}}`,
     hits: (name: string, window: number) => `${prefix}rl:{${name}}:${window}`,
     /** The pub/sub channel of keyring changes (see {@link createRedisKeyChangeFeed}). */
@@ -167,12 +172,6 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     routesVersion: `${prefix}{routes}:version`,
   };
   const keyring = [key.keys, key.keyExps, key.keysVersion] as const;
-  const indexKey = (index: TokenIndex) =>
-    "subject" in index
-      ? key.subject(index.subject)
-      : "family" in index
-        ? key.family(index.family)
-        : key.org(index.org);
   let epoch: StoreEpoch | null = null;
 
   /** Runs a Redis call; any failure leaves as StoreUnavailable. */
@@ -199,16 +198,45 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   }
 
   function parseToken(id: string, hash: Record<string, string>): StoredToken | null {
-    if (!hash.r) return null;
-    const original = parseRecordJson(id, hash.r);
-    const record = hash.m ? applyDetails(original, JSON.parse(hash.m) as TokenDetails) : original;
-    return {
-      record,
-      state: (hash.s ?? "active") as TokenState,
-      lastUsedAt: hash.u ? Number(hash.u) : null,
-      lastUsedIps: hash.ip ? (JSON.parse(hash.ip) as string[]) : [],
-      rotatedTo: hash.n ?? null,
-    };
+    return parseTokenHash(id, hash, opened());
+  }
+
+  /**
+   * The ids of an org's tokens: its subjects' tokens whose record names the org (the org index
+   * lists subjects, not tokens), plus the org's index of the old layout while it lasts.
+   */
+  async function orgTokenIds(org: string): Promise<string[]> {
+    const [subjects, legacy] = await call(() =>
+      Promise.all([
+        redis.smembers(key.orgSubjects(org)),
+        redis.zrange(key.legacyOrg(org), "0", "-1"),
+      ]),
+    );
+    const candidates = [...new Set([...(await subjectTokenIds(subjects)), ...legacy])];
+    const orgs = await call(() =>
+      Promise.all(candidates.map((id) => redis.hmget(key.token(id), "o", "r"))),
+    );
+    return candidates.filter((_, i) => {
+      const [stored, legacyJson] = orgs[i] ?? [null, null];
+      return orgOfHash(stored ?? null, legacyJson ?? null) === org;
+    });
+  }
+
+  /** Every token id in the indexes of `subjects`, optionally only those scored in `(from, to]`. */
+  async function subjectTokenIds(
+    subjects: readonly string[],
+    range?: { from: number; to: number },
+  ): Promise<string[]> {
+    const perSubject = await call(() =>
+      Promise.all(
+        subjects.map((sub) =>
+          range
+            ? redis.zrangebyscore(key.subject(sub), `(${range.from}`, String(range.to))
+            : redis.zrange(key.subject(sub), "0", "-1"),
+        ),
+      ),
+    );
+    return perSubject.flat();
   }
 
   async function readKeyring(): Promise<KeyringSnapshot> {
@@ -348,23 +376,25 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     },
     async saveToken(record, retentionSeconds) {
       const until = deadlineArg(keepUntilOf(record, retentionSeconds));
-      const score = scoreArg(record);
       // The record and its indexes go out together; readers skip index entries without a record.
+      // Org and expiry indexes list subjects, whose own index (written by reserveSubjectSlot)
+      // lists the tokens: one entry per subject, not per token.
       const writes: Promise<unknown>[] = [
-        script("tmSaveToken")(key.token(record.id), recordJsonOf(record), until),
+        script("tmSaveToken")(key.token(record.id), until, ...tokenHashFields(record, opened())),
       ];
       if (needsFamilyIndex(record)) {
-        writes.push(script("tmIndexToken")(key.family(record.fam), record.id, score, until));
+        writes.push(
+          script("tmIndexToken")(key.family(record.fam), record.id, scoreArg(record), until),
+        );
       }
       if (record.org !== undefined) {
-        writes.push(script("tmIndexToken")(key.org(record.org), record.id, score, until));
+        writes.push(script("tmIndexMember")(key.orgSubjects(record.org), record.sub, until));
       }
       if (record.exp !== null) {
         writes.push(
-          script("tmIndexToken")(
-            key.expiryDay(expiryDay(record.exp)),
-            record.id,
-            record.exp,
+          script("tmIndexMember")(
+            key.expirySubjects(expiryDay(record.exp)),
+            record.sub,
             expiryIndexDeadline(record.exp),
           ),
         );
@@ -386,18 +416,29 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       return found.sort(newestFirst);
     },
     async listTokenIds(index) {
-      const ids = await call(() => redis.zrange(indexKey(index), "0", "-1"));
-      return "family" in index ? familyMembers(index.family, ids) : ids;
+      if ("org" in index) return orgTokenIds(index.org);
+      if ("family" in index) {
+        const ids = await call(() => redis.zrange(key.family(index.family), "0", "-1"));
+        return familyMembers(index.family, ids);
+      }
+      return call(() => redis.zrange(key.subject(index.subject), "0", "-1"));
     },
     async listExpiringIds(from, to) {
-      const perDay = await call(() =>
-        Promise.all(
-          expiryDays(from, to).map((day) =>
-            redis.zrangebyscore(key.expiryDay(day), `(${from}`, String(to)),
+      const days = expiryDays(from, to);
+      const [subjects, legacy] = await call(() =>
+        Promise.all([
+          Promise.all(days.map((day) => redis.smembers(key.expirySubjects(day)))),
+          Promise.all(
+            days.map((day) =>
+              redis.zrangebyscore(key.legacyExpiryDay(day), `(${from}`, String(to)),
+            ),
           ),
-        ),
+        ]),
       );
-      return perDay.flat();
+      // A subject's index scores a live token by its exp (an ended one by when it ended, which
+      // lies before `from`): the subjects' entries in the window are the tokens expiring in it.
+      const fromSubjects = await subjectTokenIds([...new Set(subjects.flat())], { from, to });
+      return [...new Set([...fromSubjects, ...legacy.flat()])];
     },
     async setTokenState(record, state, at) {
       await call(() => script("tmSetTokenState")(key.token(record.id), state));
@@ -415,7 +456,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       await call(() => script("tmUpdateTokenDetails")(key.token(id), JSON.stringify(details)));
     },
     async recordUsage(id, at, ip) {
-      await call(() => script("tmRecordUsage")(key.token(id), at, ip ?? "", LAST_USED_IPS));
+      await call(() => script("tmRecordUsage")(key.token(id), at, ip ?? ""));
     },
 
     async claimOnce(name, ttlSeconds) {
@@ -502,20 +543,6 @@ async function riskySettings(redis: RedisClient): Promise<string[]> {
     // CONFIG is disabled (managed Redis) or not routable (Cluster): nothing to report.
   }
   return warnings;
-}
-
-/**
- * A token record as stored in its hash: without `id` (the key holds it) and without `fam` when the
- * token starts its own family: every byte here is paid once per live token.
- */
-function recordJsonOf(record: TokenRecord): string {
-  const { id, fam, ...rest } = record;
-  return JSON.stringify(fam === id ? rest : { ...rest, fam });
-}
-
-function parseRecordJson(id: string, json: string): TokenRecord {
-  const stored = JSON.parse(json) as Omit<TokenRecord, "id" | "fam"> & { fam?: string };
-  return { ...stored, id, fam: stored.fam ?? id };
 }
 
 /** The index score of a record as Redis takes it. */

@@ -206,7 +206,11 @@ export interface Store {
     maxLive: number,
     retentionSeconds: number,
   ): Promise<boolean>;
-  /** Saves a new token record and its family, org and expiry indexes; kept until `exp` + retention. */
+  /**
+   * Saves a new token record and its family, org and expiry indexes; kept until `exp` + retention.
+   * Call it after {@link Store.reserveSubjectSlot} for the same token: the org and expiry indexes
+   * may find tokens through their subject's index.
+   */
   saveToken(record: TokenRecord, retentionSeconds: number): Promise<void>;
   /** A token by id, or null. */
   getToken(id: string): Promise<StoredToken | null>;
@@ -214,7 +218,10 @@ export interface Store {
   listTokens(sub: string): Promise<StoredToken[]>;
   /** The ids of the tokens in an index (records may have expired since). */
   listTokenIds(index: TokenIndex): Promise<string[]>;
-  /** The ids of tokens whose `exp` lies in `(from, to]` (seconds since the epoch). */
+  /**
+   * The ids of live tokens whose `exp` lies in `(from, to]` (seconds since the epoch); may also
+   * name tokens that ended, so callers check the state.
+   */
   listExpiringIds(from: number, to: number): Promise<string[]>;
   /**
    * Changes a token's recorded state; a token that stops being live (revoked, rotated) stops

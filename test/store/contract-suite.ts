@@ -142,15 +142,26 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
 
   it("indexes tokens by family, org and expiry day", async () => {
     const { store } = await openStore();
-    await store.saveToken(record("f1", { fam: "f1", org: "acme", exp: NOW + 100 }), 60);
-    await store.saveToken(record("f2", { fam: "f1", org: "acme", exp: NOW + 86400 * 3 }), 60);
-    await store.saveToken(record("g1", { fam: "g1", exp: null }), 60);
+    // As a mint does: the subject's slot first, then the record.
+    for (const saved of [
+      record("f1", { fam: "f1", org: "acme", exp: NOW + 100 }),
+      record("f2", { fam: "f1", org: "acme", exp: NOW + 86400 * 3 }),
+      record("g1", { fam: "g1", exp: null }),
+      record("h1", { sub: "bob", org: "other", exp: NOW + 50 }),
+      record("h2", { sub: "bob", org: "acme", exp: NOW + 86400 * 3 + 10 }),
+    ]) {
+      expect(await store.reserveSubjectSlot(saved, NOW, 10, 60)).toBe(true);
+      await store.saveToken(saved, 60);
+    }
     expect((await store.listTokenIds({ family: "f1" })).sort()).toEqual(["f1", "f2"]);
-    expect((await store.listTokenIds({ org: "acme" })).sort()).toEqual(["f1", "f2"]);
+    expect((await store.listTokenIds({ org: "acme" })).sort()).toEqual(["f1", "f2", "h2"]);
+    expect(await store.listTokenIds({ org: "other" })).toEqual(["h1"]);
     expect(await store.listTokenIds({ org: "none" })).toEqual([]);
-    expect(await store.listExpiringIds(NOW, NOW + 100)).toEqual(["f1"]);
-    expect(await store.listExpiringIds(NOW + 100, NOW + 86400 * 4)).toEqual(["f2"]);
-    expect(await store.listExpiringIds(NOW + 86400 * 3, NOW + 86400 * 5)).toEqual([]);
+    expect((await store.listExpiringIds(NOW, NOW + 100)).sort()).toEqual(["f1", "h1"]);
+    expect(await store.listExpiringIds(NOW + 50, NOW + 100)).toEqual(["f1"]);
+    expect((await store.listExpiringIds(NOW + 100, NOW + 86400 * 4)).sort()).toEqual(["f2", "h2"]);
+    expect(await store.listExpiringIds(NOW + 86400 * 3, NOW + 86400 * 5)).toEqual(["h2"]);
+    expect(await store.listExpiringIds(NOW + 86400 * 3 + 10, NOW + 86400 * 5)).toEqual([]);
     await store.close();
   });
 
