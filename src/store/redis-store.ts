@@ -9,7 +9,7 @@
  * | `p{keys}:exp` | hash: kid → latest exp signed (seconds, or `inf`) | none (deleted with the key) |
  * | `p{keys}:version` | string: keyring version, bumped by every key change | none |
  * | `p{keys}:changed` | pub/sub channel: the new version after every key change | (channel) |
- * | `psl:{<list>}` | string: the packed 2-bit status list | last token's exp + retention |
+ * | `psl:{<list>}` | string: the packed 2-bit status list | latest exp + retention, up to the hour |
  * | `ptok:{<id>}` | hash: one short field per claim, state, last use (see token-hash.ts) | exp + retention |
  * | `psub:{<sub>}` | zset: token id scored by exp (by when it ended, once revoked or rotated) | latest exp + retention |
  * | `pfam:{<fam>}` | zset: the tokens rotation added to a family, scored by exp | latest exp + retention |
@@ -173,6 +173,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   };
   const keyring = [key.keys, key.keyExps, key.keysVersion] as const;
   let epoch: StoreEpoch | null = null;
+  /** Status lists this instance created or extended, and until when (seconds; ∞: no TTL). */
+  const preparedLists = new Map<string, number>();
 
   /** Runs a Redis call; any failure leaves as StoreUnavailable. */
   async function call<T>(operation: () => Promise<T>): Promise<T> {
@@ -326,9 +328,21 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       const { id, listSize } = opened();
       const seq = Number(await call(() => script("tmNextSequence")(key.meta, id)));
       const ref = refForSequence(id, listSize, seq);
-      await call(() =>
-        script("tmPrepareList")(key.list(ref.list), listSize / 4, deadlineArg(keepUntil)),
-      );
+      // A list this instance prepared to live long enough needs no second round trip: its TTL
+      // only ever grows, and a lost store fails the epoch check above first.
+      const deadline = listDeadline(keepUntil);
+      const prepared = preparedLists.get(ref.list);
+      if (prepared === undefined || prepared < deadline) {
+        await call(() =>
+          script("tmPrepareList")(
+            key.list(ref.list),
+            listSize / 4,
+            deadlineArg(deadline === Number.POSITIVE_INFINITY ? null : deadline),
+          ),
+        );
+        if (preparedLists.size >= PREPARED_LISTS_REMEMBERED) preparedLists.clear();
+        preparedLists.set(ref.list, deadline);
+      }
       return ref;
     },
     async setStatus(ref, status) {
@@ -543,6 +557,18 @@ async function riskySettings(redis: RedisClient): Promise<string[]> {
     // CONFIG is disabled (managed Redis) or not routable (Cluster): nothing to report.
   }
   return warnings;
+}
+
+/** Status lists are remembered as prepared for this many lists at most (each is one entry). */
+const PREPARED_LISTS_REMEMBERED = 64;
+/** A list's TTL is extended in steps of this many seconds, so most mints need not extend it. */
+const LIST_DEADLINE_STEP = 3600;
+
+/** The deadline a status list is given for a token kept until `keepUntil` (null: forever). */
+function listDeadline(keepUntil: number | null): number {
+  return keepUntil === null
+    ? Number.POSITIVE_INFINITY
+    : Math.ceil(keepUntil / LIST_DEADLINE_STEP) * LIST_DEADLINE_STEP;
 }
 
 /** The index score of a record as Redis takes it. */

@@ -45,11 +45,24 @@ describe("TTLs", () => {
     const redis = new Redis(inject("redisUrl"));
     const listTtl = await redis.ttl(`${prefix}sl:{${ref.list}}`);
     const tokenTtl = await redis.ttl(`${prefix}tok:{r}`);
+    // A list lives until the hour after its latest token's keep-until (one extension per hour).
+    const listDeadline = Number(await redis.call("EXPIRETIME", `${prefix}sl:{${ref.list}}`));
+    expect(listDeadline % 3600).toBe(0);
+    expect(listDeadline).toBeGreaterThanOrEqual(now + 1000);
+    expect(listDeadline).toBeLessThan(now + 1000 + 3600);
     expect(listTtl).toBeGreaterThan(990);
-    expect(listTtl).toBeLessThanOrEqual(1000);
     expect(tokenTtl).toBeGreaterThan(490);
     expect(tokenTtl).toBeLessThanOrEqual(500);
     expect(await redis.ttl(`${prefix}tok:{forever}`)).toBe(-1);
+    // Later tokens of the same list extend it past what this instance remembers, then for ever.
+    expect((await store.allocateStatus(now + 20_000)).list).toBe(ref.list);
+    const extended = Number(await redis.call("EXPIRETIME", `${prefix}sl:{${ref.list}}`));
+    expect(extended).toBeGreaterThanOrEqual(now + 20_000);
+    expect(extended).toBeLessThan(now + 20_000 + 3600);
+    expect((await store.allocateStatus(null)).list).toBe(ref.list);
+    expect(await redis.ttl(`${prefix}sl:{${ref.list}}`)).toBe(-1);
+    await store.allocateStatus(now + 30_000);
+    expect(await redis.ttl(`${prefix}sl:{${ref.list}}`)).toBe(-1);
     // A token that starts its own family needs no family index (only rotations add one).
     expect(await redis.exists(`${prefix}fam:{forever}`, `${prefix}fam:{r}`)).toBe(0);
     redis.disconnect();
