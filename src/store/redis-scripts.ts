@@ -90,6 +90,16 @@ keep_until(KEYS[1], existed, ARGV[2])
 return 1
 `;
 
+/**
+ * KEYS[1] token hash. Its fields and values as one JSON array string (nil when there is none):
+ * one reply string is decoded far faster on the client than the two dozen of an `HGETALL`.
+ */
+export const READ_TOKEN = `
+local fields = redis.call('HGETALL', KEYS[1])
+if #fields == 0 then return false end
+return cjson.encode(fields)
+`;
+
 /** KEYS[1] token hash; ARGV[1] state. Only changes a record that exists. */
 export const SET_TOKEN_STATE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end

@@ -46,6 +46,7 @@ import {
   PREPARE_LIST,
   PUT_KEY,
   READ_KEYRING,
+  READ_TOKEN,
   RECORD_USAGE,
   RESERVE_SUBJECT_SLOT,
   SAVE_TOKEN,
@@ -103,6 +104,7 @@ const SCRIPTS = {
   tmPrepareList: [1, PREPARE_LIST],
   tmSetStatus: [1, SET_STATUS],
   tmSaveToken: [1, SAVE_TOKEN],
+  tmReadToken: [1, READ_TOKEN],
   tmIndexToken: [1, INDEX_TOKEN],
   tmIndexMember: [1, INDEX_MEMBER],
   tmSetTokenState: [1, SET_TOKEN_STATE],
@@ -199,7 +201,13 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     return epoch;
   }
 
-  function parseToken(id: string, hash: Record<string, string>): StoredToken | null {
+  /** A token's hash (see {@link READ_TOKEN}), parsed; null when there is no record. */
+  async function readToken(id: string): Promise<StoredToken | null> {
+    const json = (await script("tmReadToken")(key.token(id))) as string | null;
+    if (json === null) return null;
+    const pairs = JSON.parse(json) as string[];
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i] as string] = pairs[i + 1] as string;
     return parseTokenHash(id, hash, opened());
   }
 
@@ -416,18 +424,12 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       await call(() => Promise.all(writes));
     },
     async getToken(id) {
-      const hash = await call(() => redis.hgetall(key.token(id)));
-      return parseToken(id, hash);
+      return call(() => readToken(id));
     },
     async listTokens(sub) {
       const ids = await call(() => redis.zrange(key.subject(sub), "0", "-1"));
-      const hashes = await call(() => Promise.all(ids.map((id) => redis.hgetall(key.token(id)))));
-      const found: StoredToken[] = [];
-      ids.forEach((id, i) => {
-        const token = parseToken(id, hashes[i] ?? {});
-        if (token) found.push(token);
-      });
-      return found.sort(newestFirst);
+      const tokens = await call(() => Promise.all(ids.map(readToken)));
+      return tokens.filter((token) => token !== null).sort(newestFirst);
     },
     async listTokenIds(index) {
       if ("org" in index) return orgTokenIds(index.org);
