@@ -159,9 +159,9 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     token: (id: string) => `${prefix}tok:{${id}}`,
     subject: (sub: string) => `${prefix}sub:{${sub}}`,
     family: (fam: string) => `${prefix}fam:{${fam}}`,
-    /** Before 0.2: every token of an org (zset); read until it expires. */
+    /** The first layout: every token of an org (zset); read until it expires. */
     legacyOrg: (org: string) => `${prefix}org:{${org}}`,
-    /** Before 0.2: every token expiring on a UTC day (zset); read until it expires. */
+    /** The first layout: every token expiring on a UTC day (zset); read until it expires. */
     legacyExpiryDay: (day: number) => `${prefix}exp:{${day}}`,
     orgSubjects: (org: string) => `${prefix}orgsub:{${org}}`,
     expirySubjects: (day: number) => `${prefix}expsub:{${day}}`,
