@@ -1,0 +1,13 @@
+import { createFixture } from "./fixtures.js";
+import { libraries, tokenmint } from "./contenders.js";
+import { opsPerSecond } from "./measure.js";
+import { Session } from "node:inspector/promises";
+const which = process.argv[2] as string;
+const fx = await createFixture("RS256", 256);
+const op = which === "tm" ? tokenmint(fx)["tokenmint cold"] : libraries(fx)["fast-jwt"];
+await opsPerSecond(op!, 1000);
+const s = new Session(); s.connect(); await s.post("Profiler.enable"); await s.post("Profiler.start");
+const ops = await opsPerSecond(op!, 3000);
+const { profile } = await s.post("Profiler.stop");
+(await import("node:fs")).writeFileSync(`/tmp/cold-${which}.cpuprofile`, JSON.stringify(profile));
+console.log(which, Math.round(ops));
