@@ -49,6 +49,33 @@ function findCommand(argv: readonly string[]): { command: Command; rest: string[
   return one ? { command: one, rest: argv.slice(1) } : undefined;
 }
 
+/**
+ * Key ids and token ids are base64url, so one in 64 starts with "-", and `parseArgs` would read
+ * `-LYDQ…` as a bundle of short flags. The CLI's only short flag is `-h` and `-` alone means
+ * stdin, so an argument of a single dash and two or more characters is always a value: the value
+ * of the string option before it (`--id -x1` becomes `--id=-x1`), or else a positional (moved
+ * after `--`; every command takes at most one).
+ */
+function dashIdsAsValues(args: readonly string[], options: Command["options"]): string[] {
+  const out: string[] = [];
+  const positionals: string[] = [];
+  for (const [i, arg] of args.entries()) {
+    if (arg === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!/^-[^-]./.test(arg)) {
+      out.push(arg);
+      continue;
+    }
+    const previous = out.at(-1);
+    const name = previous?.startsWith("--") && !previous.includes("=") ? previous.slice(2) : "";
+    if (options[name]?.type === "string") out[out.length - 1] = `${previous}=${arg}`;
+    else positionals.push(arg);
+  }
+  return positionals.length > 0 ? [...out, "--", ...positionals] : out;
+}
+
 /** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
@@ -63,7 +90,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const { command, rest } = found;
   try {
     const { values, positionals } = parseArgs({
-      args: rest,
+      args: dashIdsAsValues(rest, command.options),
       options: { ...command.options, help: { type: "boolean", short: "h" } },
       allowPositionals: true,
       strict: true,

@@ -166,6 +166,10 @@ describe("the tokenmint CLI", () => {
     const missing = await cli(["revoke", "--id", "nonexistent"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("404 not_found");
+    // One token id in 64 starts with "-": it is still the option's value, not a flag.
+    const dashId = await cli(["revoke", "--id", "-Xk2nonexistent"]);
+    expect(dashId.code).toBe(1);
+    expect(dashId.stderr).toContain("404 not_found");
   });
 
   it("lists, rotates and revokes signing keys as an admin client", async () => {
@@ -190,6 +194,15 @@ describe("the tokenmint CLI", () => {
     const retired = /^(\S+)\s+\S+\s+retired\s/m.exec(rotated.stdout)?.[1];
     expect(retired).toBeDefined();
 
+    // One kid in 64 starts with "-": it is still the command's argument, before or after flags.
+    const [dashFirst, dashAfterFlags] = await Promise.all([
+      cli(["keys", "revoke", "-LYDQPHapjKXOoFIgknw7z6BBORyBes", "--yes"]),
+      cli(["keys", "revoke", "--yes", "--", "-LYDQPHapjKXOoFIgknw7z6BBORyBes"]),
+    ]);
+    for (const attempt of [dashFirst, dashAfterFlags]) {
+      expect(attempt.code).toBe(1);
+      expect(attempt.stderr).toContain("404");
+    }
     const unconfirmed = await cli(["keys", "revoke", retired as string]);
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toContain("--yes");
