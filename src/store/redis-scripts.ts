@@ -108,15 +108,16 @@ return 1
 `;
 
 /**
- * KEYS[1] token hash; ARGV: at (seconds), ip or "". Keeps the newest distinct IPs, one per field
- * `ip0`…`ip4` (short values keep the hash compact); a record of the old layout keeps its `ip` JSON.
+ * KEYS[1] token hash; ARGV: at (seconds), ip or "", then the IP fields (`ip0`…). Keeps the newest
+ * distinct IPs, one per field (short values keep the hash compact); a record of the old layout
+ * keeps its `ip` JSON.
  */
 export const RECORD_USAGE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local last = tonumber(redis.call('HGET', KEYS[1], 'u') or '0')
 if tonumber(ARGV[1]) > last then redis.call('HSET', KEYS[1], 'u', ARGV[1]) end
 if ARGV[2] == '' then return 1 end
-local fields = { 'ip0', 'ip1', 'ip2', 'ip3', 'ip4' }
+local fields = { unpack(ARGV, 3) }
 local legacy = redis.call('HGET', KEYS[1], 'ip')
 local ips = legacy and cjson.decode(legacy) or redis.call('HMGET', KEYS[1], unpack(fields))
 local kept = { ARGV[2] }

@@ -59,7 +59,7 @@ import {
   UPDATE_TOKEN_DETAILS,
 } from "./redis-scripts.js";
 import { bitfieldSlot, parseListId, refForSequence } from "./status-layout.js";
-import { orgOfHash, parseTokenHash, tokenHashFields } from "./token-hash.js";
+import { IP_FIELDS, orgOfHash, parseTokenHash, tokenHashFields } from "./token-hash.js";
 import {
   expiryDay,
   expiryDays,
@@ -472,7 +472,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       await call(() => script("tmUpdateTokenDetails")(key.token(id), JSON.stringify(details)));
     },
     async recordUsage(id, at, ip) {
-      await call(() => script("tmRecordUsage")(key.token(id), at, ip ?? ""));
+      await call(() => script("tmRecordUsage")(key.token(id), at, ip ?? "", ...IP_FIELDS));
     },
 
     async claimOnce(name, ttlSeconds) {

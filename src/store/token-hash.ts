@@ -21,17 +21,21 @@
  */
 import { parseListId, refForSequence } from "./status-layout.js";
 import { applyDetails } from "./token-details.js";
-import type {
-  StatusRef,
-  StoredToken,
-  StoreEpoch,
-  TokenDetails,
-  TokenRecord,
-  TokenState,
+import {
+  LAST_USED_IPS,
+  type StatusRef,
+  type StoredToken,
+  type StoreEpoch,
+  type TokenDetails,
+  type TokenRecord,
+  type TokenState,
 } from "./types.js";
 
-/** The hash fields that hold the last distinct client IPs, newest first. */
-export const IP_FIELDS = ["ip0", "ip1", "ip2", "ip3", "ip4"] as const;
+/** The hash fields that hold the last distinct client IPs, newest first (`ip0`…). */
+export const IP_FIELDS: readonly string[] = Array.from(
+  { length: LAST_USED_IPS },
+  (_, i) => `ip${i}`,
+);
 
 /** The field/value pairs of a record, ready for `HSET` (state and usage are not part of it). */
 export function tokenHashFields(record: TokenRecord, epoch: StoreEpoch): string[] {

@@ -219,8 +219,8 @@ export interface Store {
   /** The ids of the tokens in an index (records may have expired since). */
   listTokenIds(index: TokenIndex): Promise<string[]>;
   /**
-   * The ids of live tokens whose `exp` lies in `(from, to]` (seconds since the epoch); may also
-   * name tokens that ended, so callers check the state.
+   * The ids of tokens whose `exp` lies in `(from, to]` (seconds since the epoch): every live one,
+   * and possibly some that ended, so callers check the state.
    */
   listExpiringIds(from: number, to: number): Promise<string[]>;
   /**
