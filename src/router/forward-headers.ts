@@ -6,7 +6,8 @@
  * router is the edge and replaces whatever the client sent (and drops `Forwarded`, every other
  * `X-Forwarded-*` and `X-Real-IP`); with `trustForwarded` it sits behind a proxy it trusts and
  * appends to them instead. The claims header, when configured, is always removed from the
- * client's request and, for a verified token, set by the router alone.
+ * client's request in every spelling (any case, `_` for `-`) and, for a verified token, set by the
+ * router alone.
  *
  * @example
  * ```ts
@@ -98,8 +99,19 @@ export function encodeClaims(claims: AccessTokenClaims): string {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
+/**
+ * A header name as servers that map `-` and `_` to one character (CGI's `HTTP_*`, nginx with
+ * `underscores_in_headers`, many frameworks) see it: `X_Tokenmint_Claims` is `x-tokenmint-claims`.
+ */
+function headerSpelling(name: string): string {
+  return name.toLowerCase().replaceAll("_", "-");
+}
+
 function isForwardingHeader(name: string): boolean {
-  return name === "forwarded" || name === "x-real-ip" || name.startsWith("x-forwarded-");
+  const spelling = headerSpelling(name);
+  return (
+    spelling === "forwarded" || spelling === "x-real-ip" || spelling.startsWith("x-forwarded-")
+  );
 }
 
 /**
@@ -109,7 +121,12 @@ function isForwardingHeader(name: string): boolean {
 export function upstreamHeaders(request: Request, options: ForwardingOptions): Headers {
   const headers = withoutHopByHop(request.headers);
   headers.delete("host");
-  if (options.claimsHeader) headers.delete(options.claimsHeader);
+  if (options.claimsHeader) {
+    const claimsHeader = headerSpelling(options.claimsHeader);
+    for (const name of [...headers.keys()]) {
+      if (headerSpelling(name) === claimsHeader) headers.delete(name);
+    }
+  }
   const url = new URL(request.url);
   if (options.trustForwarded) {
     const chain = headers.get("x-forwarded-for");

@@ -5,6 +5,7 @@
  * itself. The router runs as the real Node server (`startRouter`); clocks are injected, nothing
  * sleeps.
  */
+import { request as httpRequest } from "node:http";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningRouter, startRouter } from "../../src/router/start-router.js";
@@ -233,6 +234,48 @@ describe("the cell router", () => {
     expect(echo.headers["x-real-ip"]).toBeUndefined();
     expect(echo.headers.forwarded).toBeUndefined();
     expect(echo.headers.host).toBe(new URL(cellB.url).host);
+    expect(decodeClaimsHeader(echo.headers["x-tokenmint-claims"]!)).toMatchObject({
+      jti: minted.id,
+      scope: "read_api",
+    });
+  });
+
+  it("drops every spelling of its claims header the client sends (case, _ for -)", async () => {
+    const minted = await issuer.mint({ org: "globex" });
+    const forged = "eyJvcmciOiJnbG9iZXgiLCJzY29wZSI6ImFkbWluIn0";
+    const spellings = [
+      "X_Tokenmint_Claims",
+      "x_tokenmint_claims",
+      "X-TOKENMINT_CLAIMS",
+      "x_Tokenmint-Claims",
+      "x-tokenmint-claims",
+    ];
+    // node:http sends each name exactly as written (fetch would merge the case variants); given
+    // a raw list it adds no Host of its own.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const raw = ["host", new URL(router.url).host, "authorization", `Bearer ${minted.token}`];
+      for (const name of spellings) raw.push(name, forged);
+      const sent = httpRequest(`${router.url}/spellings`, { headers: raw }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.once("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+        response.once("error", reject);
+      });
+      sent.once("error", reject);
+      sent.end();
+    });
+    expect(answer).toMatchObject({ status: 200 });
+    const echo = JSON.parse(answer.body) as Echo;
+    expect(echo.cell).toBe("cell-b");
+    const claimsLike = Object.keys(echo.headers).filter(
+      (name) => name.replaceAll("_", "-") === "x-tokenmint-claims",
+    );
+    expect(claimsLike).toEqual(["x-tokenmint-claims"]);
     expect(decodeClaimsHeader(echo.headers["x-tokenmint-claims"]!)).toMatchObject({
       jti: minted.id,
       scope: "read_api",
