@@ -3,9 +3,11 @@
  * app registers is in it, every example validates against the zod schema it illustrates, and
  * real answers of the issuer parse with the answer schemas the document names.
  */
+import { createHash } from "node:crypto";
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { API_REFERENCE_ETAG, API_REFERENCE_SCRIPT } from "../../src/http/routes/docs.js";
 import type { OpenApiDocument } from "../../src/openapi/document.js";
 import { OPERATIONS } from "../../src/openapi/routes.js";
 import { REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from "../../src/openapi/schemas.js";
@@ -167,22 +169,51 @@ describe("the OpenAPI document", () => {
     expect((await post("/v1/keys/rotate", { force: true, reason: "r" })).status).toBe(200);
   });
 
-  it("serves an interactive reference with a strict CSP and a pinned, integrity-checked script", async () => {
+  it("serves an interactive reference with a strict CSP and its script from this origin", async () => {
     const response = await issuer.request("/docs");
     expect(response.status).toBe(200);
     const csp = response.headers.get("content-security-policy") ?? "";
     const html = await response.text();
-    const script = /<script src="([^"]+)" integrity="(sha384-[^"]+)"/.exec(html);
-    expect(script?.[1]).toMatch(
-      /^https:\/\/cdn\.jsdelivr\.net\/npm\/@scalar\/api-reference@\d+\.\d+\.\d+\//,
-    );
-    expect(csp).toContain(`script-src ${script?.[1]};`);
+    const scripts = [...html.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
+    expect(scripts).toEqual([API_REFERENCE_SCRIPT]);
+    expect(API_REFERENCE_SCRIPT).toMatch(/^docs\/api-reference\.js\?v=[\w-]{16}$/);
+    expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toContain("unsafe-eval");
+    expect(csp).not.toContain("http");
     // No inline script: the only other <script> is the configuration holder, empty.
     expect(html.match(/<script[^>]*>[^<]+<\/script>/g)).toBeNull();
     expect(html).toContain('data-url="openapi.json"');
+  });
+
+  it("serves the embedded reference script for a year under a strong ETag", async () => {
+    const response = await issuer.request(`/${API_REFERENCE_SCRIPT}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(response.headers.get("etag")).toBe(API_REFERENCE_ETAG);
+    const body = await response.text();
+    const sha = createHash("sha256").update(body).digest("base64url");
+    expect(API_REFERENCE_ETAG).toBe(`"sha256-${sha}"`);
+    expect(body).toContain("createApiReference");
+    expect(body).not.toContain("sourceMappingURL");
+    for (const ifNoneMatch of [
+      API_REFERENCE_ETAG,
+      `W/${API_REFERENCE_ETAG}`,
+      `"x", ${API_REFERENCE_ETAG}`,
+    ]) {
+      const again = await issuer.request("/docs/api-reference.js", {
+        headers: { "if-none-match": ifNoneMatch },
+      });
+      expect(again.status).toBe(304);
+      expect(await again.text()).toBe("");
+      expect(again.headers.get("etag")).toBe(API_REFERENCE_ETAG);
+    }
+    const stale = await issuer.request("/docs/api-reference.js", {
+      headers: { "if-none-match": '"sha256-old"' },
+    });
+    expect(stale.status).toBe(200);
   });
 
   it("can be turned off", async () => {

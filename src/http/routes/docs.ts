@@ -1,27 +1,30 @@
 /**
  * `GET /openapi.json` (the OpenAPI 3.1 document, built once from the route table and the zod
  * schemas) and `GET /docs`, an interactive reference rendered in the browser by Scalar's
- * `@scalar/api-reference`. Its script is loaded from the jsDelivr CDN, pinned to one version and
- * checked with Subresource Integrity; the page itself carries no inline script, and its CSP
- * allows exactly that one script URL, same-origin requests (the document and "try it"), and the
+ * `@scalar/api-reference`. Its standalone browser build is embedded at install time
+ * (`scripts/embed-api-reference.ts`, into `src/generated/`) and served by the issuer itself at
+ * `GET /docs/api-reference.js`, the same module on Node and Workers: the page works offline and
+ * loads nothing from another origin. The page carries no inline script, and its CSP allows
+ * scripts from this origin only, same-origin requests (the document and "try it"), and the
  * inline styles the reference injects.
  * @module
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { IssuerContext } from "../../context.js";
+import { digest } from "../../generated/api-reference-meta.js";
 import { buildOpenApiDocument } from "../../openapi/document.js";
 
-/** The pinned reference UI (version and SRI hash of `dist/browser/standalone.js`). */
-export const SCALAR_SCRIPT = {
-  url: "https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.46.4/dist/browser/standalone.js",
-  integrity: "sha384-BbTs28WithFYxTDCiH0YPK5tv3MflhBVpABoMjfb9UqXa/hegSE9I4THoddKejMF",
-} as const;
+/** Where the page loads the reference script from (relative: works behind a path prefix). */
+export const API_REFERENCE_SCRIPT = `docs/api-reference.js?v=${digest.slice(0, 16)}`;
+
+/** The script's strong ETag (its SHA-256). */
+export const API_REFERENCE_ETAG = `"sha256-${digest}"`;
 
 /** The Content-Security-Policy of `/docs`. */
 export const DOCS_CSP = [
   "default-src 'none'",
-  `script-src ${SCALAR_SCRIPT.url}`,
+  "script-src 'self'",
   "style-src 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self' data:",
@@ -53,10 +56,22 @@ const DOCS_HTML = `<!doctype html>
   <body>
     <noscript>The reference needs JavaScript; the document itself is at <a href="openapi.json">/openapi.json</a>.</noscript>
     <script id="api-reference" data-url="openapi.json" data-configuration='${escapeAttribute(CONFIGURATION)}'></script>
-    <script src="${SCALAR_SCRIPT.url}" integrity="${SCALAR_SCRIPT.integrity}" crossorigin="anonymous" referrerpolicy="no-referrer"></script>
+    <script src="${API_REFERENCE_SCRIPT}"></script>
   </body>
 </html>
 `;
+
+// The URL changes with the content, so a browser may keep the script for a year unasked.
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/** Whether an `If-None-Match` value names `etag` (weak comparison, as RFC 9110 asks). */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch
+    .split(",")
+    .map((candidate) => candidate.trim().replace(/^W\//, ""))
+    .some((candidate) => candidate === "*" || candidate === etag);
+}
 
 /** Builds the documentation routes. */
 export function docsRoutes(ctx: IssuerContext) {
@@ -77,6 +92,16 @@ export function docsRoutes(ctx: IssuerContext) {
     c.header("Cross-Origin-Resource-Policy", "same-origin");
     c.header("Cache-Control", "public, max-age=300");
     return c.html(DOCS_HTML);
+  });
+
+  routes.get("/docs/api-reference.js", async (c) => {
+    c.header("ETag", API_REFERENCE_ETAG);
+    c.header("Cache-Control", IMMUTABLE);
+    c.header("Cross-Origin-Resource-Policy", "same-origin");
+    if (matchesEtag(c.req.header("If-None-Match"), API_REFERENCE_ETAG)) return c.body(null, 304);
+    // Loaded on first use: a process that never serves the page never holds its 4.8 MB.
+    const { script } = await import("../../generated/api-reference-script.js");
+    return c.body(script, 200, { "Content-Type": "text/javascript; charset=utf-8" });
   });
 
   return routes;
