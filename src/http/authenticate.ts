@@ -41,7 +41,8 @@ const NO_SUCH_SECRET = "tokenmint-no-such-client-secret-placeholder";
 /**
  * Checks HTTP Basic client credentials.
  *
- * @throws {Unauthenticated} when absent or wrong.
+ * @throws {Unauthenticated} when absent, undecodable (bad base64, no colon, bad `%` escape) or
+ * wrong.
  */
 export async function authenticateClient(
   ctx: IssuerContext,
@@ -56,12 +57,19 @@ export async function authenticateClient(
     throw new Unauthenticated("Malformed client credentials", "Basic");
   }
   const colon = decoded.indexOf(":");
-  const id = decodeURIComponent(decoded.slice(0, Math.max(colon, 0)));
+  if (colon < 0) throw new Unauthenticated("Malformed client credentials", "Basic");
+  let id: string;
+  try {
+    // RFC 6749 section 2.3.1 form-encodes the id; a bad escape (`%zz`) is the client's error.
+    id = decodeURIComponent(decoded.slice(0, colon));
+  } catch {
+    throw new Unauthenticated("Malformed client credentials", "Basic");
+  }
   const secret = decoded.slice(colon + 1);
   const client = ctx.config.clients.find((candidate) => candidate.id === id);
   // Compare even for unknown ids, so timing does not tell which ids exist.
   const matches = constantTimeEqual(client?.secret ?? NO_SUCH_SECRET, secret);
-  if (!client || colon < 0 || !matches) {
+  if (!client || !matches) {
     throw new Unauthenticated("Invalid client credentials", "Basic");
   }
   return {

@@ -13,6 +13,7 @@ import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { NotFound } from "../errors.js";
 import { signJwt } from "../keys/sign-jwt.js";
+import { parseListId } from "../store/status-layout.js";
 import { statusListUri } from "../tokens/issue-token.js";
 import { STATUS_LIST_TOKEN_TYPE } from "../verifier/claims.js";
 import { compressStatusList } from "./codec.js";
@@ -53,13 +54,18 @@ interface ListMemory {
 
 const memories = new WeakMap<IssuerContext, Map<string, ListMemory>>();
 
-/** The memory of `list` in `ctx`, created on first use; the least recently used list is forgotten. */
-function memoryOf(ctx: IssuerContext, list: string): ListMemory {
+function listsOf(ctx: IssuerContext): Map<string, ListMemory> {
   let lists = memories.get(ctx);
   if (!lists) {
     lists = new Map();
     memories.set(ctx, lists);
   }
+  return lists;
+}
+
+/** The memory of `list` in `ctx`, created on first use; the least recently used list is forgotten. */
+function memoryOf(ctx: IssuerContext, list: string): ListMemory {
+  const lists = listsOf(ctx);
   const memory = lists.get(list) ?? {};
   lists.delete(list);
   lists.set(list, memory);
@@ -108,26 +114,30 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * @throws {NotFound} when no such list was allocated in this store's epoch.
  */
 export async function signStatusListToken(ctx: IssuerContext, list: string): Promise<string> {
+  // Junk ids never reach the store or the memory, whose least recently used lists they would evict.
+  if (!parseListId(list)) throw new NotFound("No such status list");
   const now = epochSeconds(ctx.clock);
   const ttl = ctx.config.statusList.ttlSeconds;
-  const memory = memoryOf(ctx, list);
   const servable = async (candidate: SignedList) => {
     if (now - candidate.iat >= ttl) return false;
     const { keys } = await ctx.keyring.jwks();
     return keys.some((key) => key.kid === candidate.kid);
   };
-  const previous = memory.signed;
+  const known = listsOf(ctx).has(list) ? memoryOf(ctx, list) : undefined;
   if (
-    previous &&
-    memory.readAt !== undefined &&
-    performance.now() - memory.readAt < STATUS_LIST_REREAD_MS &&
-    (await servable(previous))
+    known?.signed &&
+    known.readAt !== undefined &&
+    performance.now() - known.readAt < STATUS_LIST_REREAD_MS &&
+    (await servable(known.signed))
   ) {
-    return previous.jwt;
+    return known.signed.jwt;
   }
   const readStarted = performance.now();
   const bytes = await ctx.store.readStatusList(list);
+  // Remembered only once the store knows it: well-formed ids of no list evict nothing either.
   if (!bytes) throw new NotFound("No such status list");
+  const memory = memoryOf(ctx, list);
+  const previous = memory.signed;
   if (!(previous && sameBytes(previous.bytes, bytes) && (await servable(previous)))) {
     const { jwt, kid } = await signList(ctx, list, bytes, now, ttl);
     memory.signed = { bytes, jwt, kid, iat: now };
