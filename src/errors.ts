@@ -94,6 +94,20 @@ export class StoreUnavailable extends TokenmintError {
   }
 }
 
+/**
+ * 503: a revocation-class write reached the Redis primary, but fewer replicas than required
+ * acknowledged it in time, so a failover could still lose it. The write may or may not survive;
+ * revocation is idempotent, so the caller retries.
+ */
+export class StoreNotDurable extends TokenmintError {
+  constructor(
+    detail = "The change was not confirmed by enough replicas; retry",
+    options?: ErrorOptions,
+  ) {
+    super("store_not_durable", detail, 503, { "Retry-After": "1" }, options);
+  }
+}
+
 /** 429: too many requests in the current window. */
 export class RateLimited extends TokenmintError {
   constructor(retryAfterSeconds: number) {

@@ -200,6 +200,11 @@ const environmentSchema = z.object({
     .optional(),
   REDIS_USERNAME: z.string().min(1).max(256).optional(),
   REDIS_PASSWORD: z.string().min(1).max(1024).optional(),
+  // Replicas that must hold a revocation before it is acknowledged (see README, "Durability").
+  REDIS_WAIT_REPLICAS: z
+    .union([z.literal("auto"), z.coerce.number().int().min(0).max(100)])
+    .default("auto"),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   TOKENMINT_CLIENTS: clients,
   TOKENMINT_ADMIN_CLIENTS: csv,
   TOKENMINT_TOKEN_PREFIX: z
@@ -293,6 +298,13 @@ export interface Config {
   readonly redisAuth: RedisAuth;
   readonly redisPrefix: string;
   readonly redisTimeoutMs: number;
+  /**
+   * Replicas that must acknowledge a revocation-class write (`REDIS_WAIT_REPLICAS`): a number,
+   * or `auto` (one when the primary has a replica, none on a lone primary).
+   */
+  readonly redisWaitReplicas: "auto" | number;
+  /** How long such a write waits for them (`REDIS_WAIT_TIMEOUT_MS`), below `redisTimeoutMs`. */
+  readonly redisWaitTimeoutMs: number;
   readonly clients: readonly ServiceClient[];
   readonly adminClients: readonly string[];
   readonly tokenPrefix: string;
@@ -370,6 +382,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (redis && e.TOKENMINT_KEK.length === 0) {
     problems.push(
       `TOKENMINT_KEK: required when ${redisNamed} is set (private keys are stored encrypted)`,
+    );
+  }
+  if (e.REDIS_WAIT_TIMEOUT_MS >= e.REDIS_TIMEOUT_MS) {
+    problems.push(
+      "REDIS_WAIT_TIMEOUT_MS: must be below REDIS_TIMEOUT_MS (the wait is one command)",
     );
   }
   if (redis && e.TOKENMINT_CLIENTS.length === 0) {
@@ -452,6 +469,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     },
     redisPrefix: e.REDIS_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    redisWaitReplicas: e.REDIS_WAIT_REPLICAS,
+    redisWaitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
     clients: e.TOKENMINT_CLIENTS,
     adminClients: e.TOKENMINT_ADMIN_CLIENTS,
     tokenPrefix: e.TOKENMINT_TOKEN_PREFIX,

@@ -29,6 +29,8 @@ export function redisConnection(config: Config) {
     prefix: config.redisPrefix,
     timeoutMs: config.redisTimeoutMs,
     auth: config.redisAuth,
+    waitReplicas: config.redisWaitReplicas,
+    waitTimeoutMs: config.redisWaitTimeoutMs,
   };
 }
 

@@ -17,6 +17,8 @@
  * | `pexpsub:{<day>}` | set: the subjects with tokens expiring that UTC day | end of day + 8 days |
  *
  * Every Redis failure becomes {@link StoreUnavailable}, so the issuer answers 503 and fails closed.
+ * Writes that take power away (revoked or suspended status bits and states, rotation, a revoked
+ * signing key) wait for replicas first (see redis-durability.ts) or fail with `StoreNotDurable`.
  *
  * @example
  * ```ts
@@ -24,6 +26,7 @@
  * ```
  * @module
  */
+import type { ChainableCommander } from "ioredis";
 import { StoreUnavailable, TokenmintError } from "../errors.js";
 import { randomSlug } from "../random.js";
 import { readStatus } from "../status/bits.js";
@@ -34,6 +37,7 @@ import {
   type RedisClient,
   type RedisTarget,
 } from "./redis-connection.js";
+import { createDurableWrites, type ReplicaWait } from "./redis-durability.js";
 import {
   ADD_KEY,
   CHECK_EPOCH,
@@ -95,6 +99,13 @@ export interface RedisStoreSettings {
   readonly timeoutMs?: number;
   /** Node credentials for Cluster and Sentinel deployments. */
   readonly auth?: RedisAuth;
+  /**
+   * How many replicas must acknowledge a revocation-class write before it is acknowledged
+   * (default `auto`: one when the primary has a replica, none on a lone primary; 0: never wait).
+   */
+  readonly waitReplicas?: ReplicaWait;
+  /** How long such a write waits for them, in milliseconds (default 1000, below `timeoutMs`). */
+  readonly waitTimeoutMs?: number;
 }
 
 const SCRIPTS = {
@@ -149,6 +160,12 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) {
     redis.defineCommand(name, { numberOfKeys, lua });
   }
+  const durable = createDurableWrites(redis, options, {
+    replicas: options.waitReplicas ?? "auto",
+    timeoutMs: options.waitTimeoutMs ?? Math.min(1000, Math.floor(timeoutMs / 2)),
+    commandTimeoutMs: timeoutMs,
+    ...(options.auth ? { auth: options.auth } : {}),
+  });
 
   const key = {
     meta: `${prefix}{meta}`,
@@ -194,6 +211,32 @@ export function createRedisStore(options: RedisStoreOptions): Store {
 
   function script(name: ScriptName): ScriptRunner {
     return (redis as unknown as Record<ScriptName, ScriptRunner>)[name].bind(redis);
+  }
+
+  /**
+   * A write that takes power away: as usual on a lone primary; else on the waiting connection,
+   * acknowledged once enough replicas hold it (`StoreNotDurable` otherwise). `key` names the slot.
+   */
+  async function durably(
+    key: string,
+    plain: () => Promise<unknown>,
+    queued: (pipeline: ChainableCommander) => void,
+  ): Promise<unknown> {
+    const replicas = await durable.replicasFor(key);
+    if (replicas === 0) return plain();
+    const [reply] = await durable.write(key, replicas, queued);
+    return reply;
+  }
+
+  /** Runs script `name` on `keys` (one hash tag) with {@link durably}. */
+  function durableScript(name: ScriptName, keys: string[], args: (string | number)[]) {
+    const [, lua] = SCRIPTS[name];
+    // EVAL, not EVALSHA: a NOSCRIPT retry would land after the WAIT queued behind the script.
+    return durably(
+      keys[0] as string,
+      () => script(name)(...keys, ...args),
+      (pipeline) => pipeline.eval(lua, keys.length, ...keys, ...args),
+    );
   }
 
   function opened(): StoreEpoch {
@@ -288,6 +331,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       await call(() => script("tmCheckEpoch")(key.meta, id));
     },
     async close() {
+      durable.close();
       redis.disconnect();
     },
 
@@ -308,21 +352,20 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       return added === 1;
     },
     async putKey(stored) {
+      const args = [key.keysChanged, stored.kid, recordJson(stored)];
       await call(() =>
-        script("tmPutKey")(...keyring, key.keysChanged, stored.kid, recordJson(stored)),
+        stored.state === "revoked"
+          ? durableScript("tmPutKey", [...keyring], args)
+          : script("tmPutKey")(...keyring, ...args),
       );
     },
     async updateKeys(version, change) {
       const puts = change.put.flatMap((stored) => [stored.kid, recordJson(stored)]);
+      const args = [key.keysChanged, version, change.put.length, ...puts, ...change.remove];
       const applied = await call(() =>
-        script("tmUpdateKeys")(
-          ...keyring,
-          key.keysChanged,
-          version,
-          change.put.length,
-          ...puts,
-          ...change.remove,
-        ),
+        change.put.some((stored) => stored.state === "revoked")
+          ? durableScript("tmUpdateKeys", [...keyring], args)
+          : script("tmUpdateKeys")(...keyring, ...args),
       );
       return applied === 1;
     },
@@ -354,8 +397,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       return ref;
     },
     async setStatus(ref, status) {
+      const args = [bitfieldSlot(ref.idx), String(status)];
       await call(() =>
-        script("tmSetStatus")(key.list(ref.list), bitfieldSlot(ref.idx), String(status)),
+        status === TokenStatus.valid
+          ? script("tmSetStatus")(key.list(ref.list), ...args)
+          : durableScript("tmSetStatus", [key.list(ref.list)], args),
       );
     },
     async getStatus(ref) {
@@ -457,14 +503,32 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       return [...new Set([...fromSubjects, ...legacy.flat()])];
     },
     async setTokenState(record, state, at) {
-      await call(() => script("tmSetTokenState")(key.token(record.id), state));
-      if (state === "revoked" || state === "rotated") {
-        await call(() => redis.zadd(key.subject(record.sub), "XX", "LT", at, record.id));
+      if (state === "active") {
+        await call(() => script("tmSetTokenState")(key.token(record.id), state));
+        return;
       }
+      const subject = key.subject(record.sub);
+      const ends = state === "revoked" || state === "rotated";
+      // The record and the subject index live on different slots: both wait, side by side.
+      await call(() =>
+        Promise.all([
+          durableScript("tmSetTokenState", [key.token(record.id)], [state]),
+          ends
+            ? durably(
+                subject,
+                () => redis.zadd(subject, "XX", "LT", at, record.id),
+                (pipeline) => pipeline.zadd(subject, "XX", "LT", at, record.id),
+              )
+            : undefined,
+        ]),
+      );
     },
     async transitionTokenState(id, from, to, rotatedTo) {
+      const args = [to, rotatedTo ?? "", ...from];
       const moved = await call(() =>
-        script("tmTransitionTokenState")(key.token(id), to, rotatedTo ?? "", ...from),
+        to === "active"
+          ? script("tmTransitionTokenState")(key.token(id), ...args)
+          : durableScript("tmTransitionTokenState", [key.token(id)], args),
       );
       return moved === 1;
     },

@@ -2,6 +2,11 @@
  * Revocation, suspension and resumption: the status bits change first (that is what downstream
  * verifiers see), then the record's state. Both writes are idempotent, so a retry after a failure
  * finishes the job. Mass revocation walks an index (subject, organization or family).
+ *
+ * On a replicated Redis each revoking write is acknowledged only once a replica holds it, else the
+ * store throws `StoreNotDurable` (503) and the caller retries. A retry finds the token revoked on
+ * the primary already, so it writes the revocation again ({@link ensureRevoked}): that write, and
+ * every earlier one on the same primary, is then confirmed before the retry is answered.
  * @module
  */
 import { recordAudit } from "../audit/record-audit.js";
@@ -63,6 +68,27 @@ export async function changeTokenState(
   });
 }
 
+/**
+ * Revokes a token, or, when it is revoked already, writes its revocation again (no audit event,
+ * no metric) so that the answer waits until the revocation is on enough replicas.
+ *
+ * @example
+ * ```ts
+ * await ensureRevoked(ctx, stored, { actor: "token:abc", reason: "rfc7009" });
+ * ```
+ */
+export async function ensureRevoked(
+  ctx: IssuerContext,
+  stored: StoredToken,
+  change: StateChange,
+): Promise<void> {
+  if (stored.state !== "revoked") return changeTokenState(ctx, stored, "revoked", change);
+  await Promise.all([
+    ctx.store.setStatus(stored.record.status, TokenStatus.revoked),
+    ctx.store.setTokenState(stored.record, "revoked", epochSeconds(ctx.clock)),
+  ]);
+}
+
 /** How many tokens a mass revocation works on at once. */
 const MASS_REVOCATION_BATCH = 200;
 
@@ -85,13 +111,10 @@ export async function revokeIndex(
   for (let start = 0; start < ids.length; start += MASS_REVOCATION_BATCH) {
     const batch = ids.slice(start, start + MASS_REVOCATION_BATCH);
     const tokens = await Promise.all(batch.map((id) => ctx.store.getToken(id)));
-    const live = tokens.filter(
-      (token): token is StoredToken => token !== null && token.state !== "revoked",
-    );
-    await Promise.all(
-      live.map((token) => changeTokenState(ctx, token, "revoked", { ...change, quiet: true })),
-    );
-    revoked += live.length;
+    const found = tokens.filter((token): token is StoredToken => token !== null);
+    // Already revoked ones are written again: a retry must confirm an earlier attempt's writes.
+    await Promise.all(found.map((token) => ensureRevoked(ctx, token, { ...change, quiet: true })));
+    revoked += found.filter((token) => token.state !== "revoked").length;
   }
   const [kind, value] = Object.entries(index)[0] as [string, string];
   await recordAudit(ctx, {

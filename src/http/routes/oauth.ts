@@ -9,7 +9,7 @@ import type { IssuerContext } from "../../context.js";
 import { InvalidRequest } from "../../errors.js";
 import { inspectToken } from "../../tokens/inspect-token.js";
 import { claimsFor } from "../../tokens/issue-token.js";
-import { changeTokenState } from "../../tokens/revoke-token.js";
+import { ensureRevoked } from "../../tokens/revoke-token.js";
 import { TokenVerificationFailed } from "../../verifier/errors.js";
 import { verifyAccessTokenJwt } from "../../verifier/verify-jwt.js";
 import { type AuthVariables, authenticate } from "../authenticate.js";
@@ -71,8 +71,8 @@ export function oauthRoutes(ctx: IssuerContext) {
       throw error;
     }
     const stored = await ctx.store.getToken(jti);
-    if (stored && stored.state !== "revoked") {
-      await changeTokenState(ctx, stored, "revoked", { actor: `token:${jti}`, reason: "rfc7009" });
+    if (stored) {
+      await ensureRevoked(ctx, stored, { actor: `token:${jti}`, reason: "rfc7009" });
     }
     return c.body(null, 200);
   });

@@ -9,7 +9,7 @@ import type { IssuerContext } from "../../context.js";
 import { Forbidden, InvalidRequest, NotFound } from "../../errors.js";
 import { issueToken } from "../../tokens/issue-token.js";
 import { IDENTIFIER, mintRequestSchema } from "../../tokens/mint-request.js";
-import { changeTokenState } from "../../tokens/revoke-token.js";
+import { changeTokenState, ensureRevoked } from "../../tokens/revoke-token.js";
 import { tokenView } from "../../tokens/token-view.js";
 import { type AuthVariables, authenticate, requireManagement } from "../authenticate.js";
 import { parseWith, readJsonValue } from "../request-body.js";
@@ -80,9 +80,7 @@ export function tokenRoutes(ctx: IssuerContext) {
     const caller = c.get("caller");
     requireManagement(caller);
     const stored = await findManagedToken(ctx, caller, c.req.param("id"));
-    if (stored.state !== "revoked") {
-      await changeTokenState(ctx, stored, "revoked", { actor: actorOf(caller), reason: "api" });
-    }
+    await ensureRevoked(ctx, stored, { actor: actorOf(caller), reason: "api" });
     return c.body(null, 204);
   });
 
