@@ -17,6 +17,12 @@ import {
   type RedisTarget,
 } from "../store/redis-target.js";
 import { parseDurationSeconds } from "./duration.js";
+import {
+  maxConnections,
+  type ServerLimits,
+  serverLimitsProblem,
+  timeoutSeconds,
+} from "./server-limits.js";
 
 /** The signing algorithms the issuer can use. */
 export const SIGNING_ALGORITHMS = ["ES256", "EdDSA", "RS256", "PS256"] as const;
@@ -253,6 +259,9 @@ const environmentSchema = z.object({
     .default(1 << 17),
   TOKENMINT_STATUS_LIST_TTL: duration("60"),
   TOKENMINT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1048576).default(16384),
+  TOKENMINT_HEADERS_TIMEOUT: timeoutSeconds("10s"),
+  TOKENMINT_REQUEST_TIMEOUT: timeoutSeconds("30s"),
+  TOKENMINT_MAX_CONNECTIONS: maxConnections(10000),
   TOKENMINT_ORG_POLICIES: orgPolicies,
   TOKENMINT_MAX_TOKENS_PER_SUBJECT: z.coerce.number().int().min(1).max(100000).default(300),
   TOKENMINT_MINT_RATE_PER_SUBJECT: z.coerce.number().int().min(1).max(1000000).default(60),
@@ -327,6 +336,8 @@ export interface Config {
   readonly defaultCell: string | undefined;
   readonly statusList: { readonly size: number; readonly ttlSeconds: number };
   readonly maxBodyBytes: number;
+  /** Node only: the HTTP server's timeouts and connection cap (`TOKENMINT_HEADERS_TIMEOUT`, ...). */
+  readonly server: ServerLimits;
   readonly keyRotation: KeyRotationPolicy;
   /** `GET /openapi.json` and `GET /docs` (`TOKENMINT_DOCS`). */
   readonly docs: boolean;
@@ -433,6 +444,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (!e.TOKENMINT_SCOPES.includes("manage_tokens")) {
     problems.push("TOKENMINT_SCOPES: must include manage_tokens");
   }
+  const server: ServerLimits = {
+    headersTimeoutSeconds: e.TOKENMINT_HEADERS_TIMEOUT,
+    requestTimeoutSeconds: e.TOKENMINT_REQUEST_TIMEOUT,
+    maxConnections: e.TOKENMINT_MAX_CONNECTIONS,
+  };
+  const serverProblem = serverLimitsProblem("TOKENMINT", server);
+  if (serverProblem) problems.push(serverProblem);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const lifetime: LifetimePolicy = {
@@ -492,6 +510,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     defaultCell: e.TOKENMINT_DEFAULT_CELL,
     statusList: { size: e.TOKENMINT_STATUS_LIST_SIZE, ttlSeconds: e.TOKENMINT_STATUS_LIST_TTL },
     maxBodyBytes: e.TOKENMINT_MAX_BODY_BYTES,
+    server,
     keyRotation: {
       periodSeconds: e.TOKENMINT_KEY_ROTATION_PERIOD,
       prepublicationSeconds: e.TOKENMINT_KEY_PREPUBLICATION,

@@ -18,6 +18,7 @@ import { runScheduledKeyRotation } from "../keys/rotation.js";
 import type { Logger } from "../logger.js";
 import { sweepExpiryNotices } from "../tokens/expiry-notices.js";
 import { createNodeStore } from "./create-node-store.js";
+import { capConnections, nodeServerOptions } from "./server-limits.js";
 
 /** How often the Node server sweeps for expiry notices. */
 const EXPIRY_SWEEP_MS = 60_000;
@@ -86,9 +87,16 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
     server: ReturnType<typeof serve>;
     address: AddressInfo;
   }>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
-      resolve({ server: started, address: info }),
+    const started = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        serverOptions: nodeServerOptions(config.server),
+      },
+      (info) => resolve({ server: started, address: info }),
     );
+    capConnections(started, config.server);
     started.once("error", reject);
   });
   // Expiry notices: every instance sweeps; the store's atomic claims make each notice unique.

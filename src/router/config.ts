@@ -14,6 +14,9 @@
  * | `ROUTER_FORWARD_CLAIMS_HEADER` | optional header that carries the verified claims to the cell |
  * | `ROUTER_TOKEN_PREFIX` | the issuer's token prefix (default `tmpat_`, may be empty) |
  * | `ROUTER_TRUST_FORWARDED` | `true` behind a trusted proxy: append to `X-Forwarded-*` |
+ * | `ROUTER_HEADERS_TIMEOUT` | Node only: time for a request's headers to arrive (default 10s) |
+ * | `ROUTER_REQUEST_TIMEOUT` | Node only: time for a whole request, body included (default 300s) |
+ * | `ROUTER_MAX_CONNECTIONS` | Node only: open connections at most (default 10000) |
  *
  * @example
  * ```ts
@@ -23,6 +26,12 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../config/config.js";
+import {
+  maxConnections,
+  type ServerLimits,
+  serverLimitsProblem,
+  timeoutSeconds,
+} from "../config/server-limits.js";
 import type { Logger } from "../logger.js";
 import { createVerifier } from "../verifier/create-verifier.js";
 import {
@@ -97,6 +106,10 @@ const environmentSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((value) => value === "true" || value === "1"),
+  ROUTER_HEADERS_TIMEOUT: timeoutSeconds("10s"),
+  // Bodies stream through to the cells with no size limit: uploads get Node's own default.
+  ROUTER_REQUEST_TIMEOUT: timeoutSeconds("300s"),
+  ROUTER_MAX_CONNECTIONS: maxConnections(10000),
 });
 
 /** The router's validated configuration. */
@@ -111,6 +124,8 @@ export interface RouterConfig {
   readonly forwardClaimsHeader?: string;
   readonly tokenPrefix: string;
   readonly trustForwarded: boolean;
+  /** Node only: the HTTP server's timeouts and connection cap. */
+  readonly server: ServerLimits;
 }
 
 /**
@@ -141,6 +156,13 @@ export function parseRouterConfig(env: Readonly<Record<string, unknown>>): Route
   if (!Object.hasOwn(e.ROUTER_CELLS, e.ROUTER_FALLBACK)) {
     throw new ConfigError(["ROUTER_FALLBACK: must be one of the cells in ROUTER_CELLS"]);
   }
+  const server: ServerLimits = {
+    headersTimeoutSeconds: e.ROUTER_HEADERS_TIMEOUT,
+    requestTimeoutSeconds: e.ROUTER_REQUEST_TIMEOUT,
+    maxConnections: e.ROUTER_MAX_CONNECTIONS,
+  };
+  const serverProblem = serverLimitsProblem("ROUTER", server);
+  if (serverProblem) throw new ConfigError([serverProblem]);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -154,6 +176,7 @@ export function parseRouterConfig(env: Readonly<Record<string, unknown>>): Route
       : {}),
     tokenPrefix: e.ROUTER_TOKEN_PREFIX,
     trustForwarded: e.ROUTER_TRUST_FORWARDED,
+    server,
   };
 }
 

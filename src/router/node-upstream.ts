@@ -89,7 +89,11 @@ export const nodeUpstreamFetch: typeof fetch = (input, init = {}) =>
     });
     const body = init.body;
     if (body instanceof ReadableStream) {
-      Readable.fromWeb(body as import("node:stream/web").ReadableStream).pipe(outgoing);
+      const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream);
+      // A client that goes away mid-body (or is timed out) errors the source; `pipe` would leave
+      // that error unhandled, which stops the process.
+      source.once("error", (error) => outgoing.destroy(error));
+      source.pipe(outgoing);
     } else if (body === undefined || body === null) {
       outgoing.end();
     } else {

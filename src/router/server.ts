@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     options: routerOptions(config, { logger }),
     port: config.port,
     host: config.host,
+    limits: config.server,
   });
   logger.info("router.listening", {
     url: router.url,

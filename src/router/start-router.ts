@@ -14,6 +14,8 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import type { ServerLimits } from "../config/server-limits.js";
+import { capConnections, nodeServerOptions } from "../node/server-limits.js";
 import { createCellRouter } from "./create-cell-router.js";
 import { nodeUpstreamFetch } from "./node-upstream.js";
 
@@ -35,7 +37,16 @@ export interface StartRouterOptions {
   readonly options: CellRouterOptions;
   readonly port: number;
   readonly host?: string;
+  /** Timeouts and connection cap (default {@link DEFAULT_ROUTER_LIMITS}). */
+  readonly limits?: ServerLimits;
 }
+
+/** The defaults of `ROUTER_HEADERS_TIMEOUT`, `ROUTER_REQUEST_TIMEOUT`, `ROUTER_MAX_CONNECTIONS`. */
+export const DEFAULT_ROUTER_LIMITS: ServerLimits = {
+  headersTimeoutSeconds: 10,
+  requestTimeoutSeconds: 300,
+  maxConnections: 10000,
+};
 
 /**
  * Starts the router and resolves once it listens.
@@ -52,10 +63,17 @@ export async function startRouter(start: StartRouterOptions): Promise<RunningRou
     server: ReturnType<typeof serve>;
     address: AddressInfo;
   }>((resolve, reject) => {
+    const limits = start.limits ?? DEFAULT_ROUTER_LIMITS;
     const started = serve(
-      { fetch: app.fetch, port: start.port, hostname: start.host ?? "127.0.0.1" },
+      {
+        fetch: app.fetch,
+        port: start.port,
+        hostname: start.host ?? "127.0.0.1",
+        serverOptions: nodeServerOptions(limits),
+      },
       (info) => resolve({ server: started, address: info }),
     );
+    capConnections(started, limits);
     started.once("error", reject);
   });
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

@@ -1,6 +1,7 @@
 /**
  * The real Node server on Redis against clients that misbehave: Basic credentials that do not
- * decode, junk status list ids that would evict the cached signed list.
+ * decode, junk status list ids that would evict the cached signed list, request bodies and
+ * headers sent a byte at a time, and more connections than the configured cap.
  */
 import { randomBytes } from "node:crypto";
 import { decodeJwt } from "jose";
@@ -8,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config/config.js";
 import { createJsonLogger } from "../../src/logger.js";
 import { type RunningIssuer, startServer } from "../../src/node/start-server.js";
+import { problemsOf } from "../helpers/config-problems.js";
 import { uniquePrefix } from "../helpers/issuer.js";
+import { dribble, getOnce, getOnceAnswered, holdConnections } from "../helpers/raw-http.js";
 
 const CLIENT_ID = "svc";
 const CLIENT_SECRET = "svc-secret-0123456789abcdef";
@@ -108,5 +111,74 @@ describe("the Node server on Redis, default limits", () => {
     }
     // ECDSA signatures are randomized: a list signed again would differ.
     expect(await (await fetch(`${server.url}${path}`)).text()).toBe(signed);
+  });
+});
+
+describe("the Node server's timeouts and connection cap", () => {
+  let server: RunningIssuer;
+  let host: string;
+  beforeAll(async () => {
+    server = await start({
+      TOKENMINT_HEADERS_TIMEOUT: "1",
+      TOKENMINT_REQUEST_TIMEOUT: "2s",
+      TOKENMINT_MAX_CONNECTIONS: "3",
+    });
+    host = new URL(server.url).host;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("closes a connection whose body arrives a byte at a time once the request timeout passes", async () => {
+    const { ms, answer } = await dribble(
+      server.url,
+      `POST /v1/tokens HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${BASIC}\r\n` +
+        "Content-Type: application/json\r\nContent-Length: 4096\r\n\r\n{",
+      " ",
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(ms).toBeGreaterThanOrEqual(1900);
+    expect(ms).toBeLessThan(4000);
+  });
+
+  it("closes a connection whose headers arrive a byte at a time once the headers timeout passes", async () => {
+    const { ms, answer } = await dribble(
+      server.url,
+      `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nX-Slow: `,
+      "a",
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(ms).toBeGreaterThanOrEqual(900);
+    expect(ms).toBeLessThan(3000);
+  });
+
+  it("refuses connections beyond the cap, and accepts again once one closes", async () => {
+    const held = await holdConnections(server.url, 3, "/healthz");
+    expect(await getOnce(server.url, "/healthz")).toBe("");
+    held[0]?.destroy();
+    await held[0]?.closed;
+    // The server counts the closed connection once it has seen the close: retried briefly.
+    expect(await getOnceAnswered(server.url, "/healthz")).toMatch(/^HTTP\/1\.1 200 /);
+    for (const connection of held) connection.destroy();
+  });
+
+  it("validates the limits once, at start-up, naming the variable", () => {
+    expect(parseConfig(environment()).server).toEqual({
+      headersTimeoutSeconds: 10,
+      requestTimeoutSeconds: 30,
+      maxConnections: 10000,
+    });
+    expect(
+      problemsOf(
+        environment({ TOKENMINT_HEADERS_TIMEOUT: "1m", TOKENMINT_REQUEST_TIMEOUT: "30s" }),
+      ),
+    ).toEqual(["TOKENMINT_HEADERS_TIMEOUT: must not exceed TOKENMINT_REQUEST_TIMEOUT (30s)"]);
+    expect(problemsOf(environment({ TOKENMINT_REQUEST_TIMEOUT: "0" }))).toEqual([
+      "TOKENMINT_REQUEST_TIMEOUT: expected a duration from 1s to 1h (seconds or a number with s, m or h)",
+    ]);
+    expect(problemsOf(environment({ TOKENMINT_MAX_CONNECTIONS: "0" }))).toHaveLength(1);
+    expect(problemsOf(environment({ TOKENMINT_MAX_CONNECTIONS: "0" }))[0]).toMatch(
+      /^TOKENMINT_MAX_CONNECTIONS: /,
+    );
   });
 });

@@ -48,6 +48,7 @@ describe("the router's configuration", () => {
       routesRefreshSeconds: 10,
       tokenPrefix: "tmpat_",
       trustForwarded: false,
+      server: { headersTimeoutSeconds: 10, requestTimeoutSeconds: 300, maxConnections: 10000 },
     });
     expect(
       parseRouterConfig({
