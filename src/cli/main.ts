@@ -1,7 +1,7 @@
 /**
- * The `tokenmint` command line: dispatches to a command, parses its flags with `node:util`
- * `parseArgs` (unknown flags are errors), prints `--help`, and maps failures to exit codes:
- * 0 success, 1 the operation failed (an HTTP error, an invalid token), 2 a usage error.
+ * The `tokenmint` command line: finds the command (with "did you mean" for a typo), parses its
+ * flags, prints help for the whole CLI, a group or a command, and maps failures to exit codes:
+ * 0 success, 1 the issuer refused or a check failed, 2 a usage error, 3 no answer from the issuer.
  *
  * @example
  * ```sh
@@ -10,111 +10,191 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import type { Command, Io } from "./command.js";
-import { inspect } from "./commands/inspect.js";
-import { keysGenerate, keysList, keysRevoke, keysRotate } from "./commands/keys.js";
-import { mint, revoke } from "./commands/mint-and-revoke.js";
-import { CliError } from "./issuer-client.js";
+import { ALIASES, COMMANDS, GROUPS } from "./commands/index.js";
+import { CliError, EXIT } from "./issuer-client.js";
+import { parseCommandLine } from "./parse-args.js";
+import { closest } from "./suggest.js";
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  "keys generate": keysGenerate,
-  "keys list": keysList,
-  "keys rotate": keysRotate,
-  "keys revoke": keysRevoke,
-  mint,
-  inspect,
-  revoke,
-};
+const ENVIRONMENT = `Environment:
+  TOKENMINT_ISSUER         the issuer's URL (default http://localhost:8080)
+  TOKENMINT_CLIENT_ID      a service client's id
+  TOKENMINT_CLIENT_SECRET  its secret
+  TOKENMINT_TOKEN          a user token, for the calls a token holder makes for themselves
 
+Wherever a token or a body is read, "-" reads it from standard input.
+Exit codes: 0 success, 1 refused by the issuer or a check failed, 2 usage error,
+3 the issuer could not be reached or failed (5xx).`;
+
+function commandList(names: readonly string[]): string {
+  const width = Math.max(...names.map((name) => name.length));
+  return names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name]?.summary}`).join("\n");
+}
+
+/** The top-level help. */
 export const HELP = `Usage: tokenmint <command> [options]
 
 Commands:
-  keys generate         print a new key-encryption key (TOKENMINT_KEK)
-  keys list             list the issuer's signing keys
-  keys rotate           make the next signing key active now
-  keys revoke <kid>     revoke a compromised signing key
-  mint                  mint a token and print it once
-  inspect <token|->     decode and verify a token, explaining every check
-  revoke <token|->      revoke a token (or --id ID as a service client)
+${commandList(Object.keys(COMMANDS))}
 
-Run "tokenmint <command> --help" for a command's options. Environment: TOKENMINT_ISSUER,
-TOKENMINT_CLIENT_ID, TOKENMINT_CLIENT_SECRET, TOKENMINT_TOKEN.
-Exit codes: 0 success, 1 failure, 2 usage error.`;
+Options: --help (also after any command or group), --version.
+Run "tokenmint <command> --help" for a command's options.
 
-function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
-  const two = `${argv[0]} ${argv[1]}`;
-  if (COMMANDS[two]) return { command: COMMANDS[two], rest: argv.slice(2) };
-  const one = argv[0] === undefined ? undefined : COMMANDS[argv[0]];
-  return one ? { command: one, rest: argv.slice(1) } : undefined;
+${ENVIRONMENT}`;
+
+function groupHelp(group: string): string {
+  const names = Object.keys(COMMANDS).filter((name) => name.startsWith(`${group} `));
+  return `Usage: tokenmint ${group} <command> [options]
+
+${GROUPS[group]}
+
+Commands:
+${commandList(names)}
+
+Run "tokenmint ${group} <command> --help" for a command's options.`;
+}
+
+/** The version in package.json (two folders up from both src/cli and dist/cli). */
+function version(): string {
+  const file = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+/** A command name with the arguments after it, or the usage error that explains the miss. */
+function findCommand(argv: readonly string[]): { name: string; rest: string[] } {
+  const [first = "", second] = argv;
+  const pair = `${first} ${second}`;
+  for (const [name, words] of [
+    [pair, 2],
+    [first, 1],
+  ] as const) {
+    const resolved = COMMANDS[name] ? name : ALIASES[name];
+    if (resolved) return { name: resolved, rest: argv.slice(words) };
+  }
+  const names = [...Object.keys(COMMANDS), ...Object.keys(ALIASES)];
+  let guess: string | undefined;
+  if (GROUPS[first]) {
+    const subcommands = names.filter((name) => name.startsWith(`${first} `));
+    guess = closest(pair, subcommands);
+  } else {
+    const words = [...new Set(names.map((name) => name.split(" ")[0] as string))];
+    const word = closest(first, words);
+    guess = word && GROUPS[word] ? closest(`${word} ${second ?? ""}`, names) : word;
+    if (word && GROUPS[word] && !guess) guess = word;
+  }
+  const typed = GROUPS[first] ? pair : first;
+  throw new CliError(
+    `unknown command "${typed}"${guess ? `; did you mean "${guess}"?` : ""}\nRun "tokenmint --help" for the list of commands.`,
+    EXIT.usage,
+  );
+}
+
+/** The "Usage:" lines of a command's help. */
+const usageOf = (command: Command) => command.help.split("\n\n")[0] ?? "";
+
+/** Runs one command with its arguments. */
+async function runCommand(name: string, rest: string[], io: Io): Promise<number> {
+  const command = COMMANDS[name] as Command;
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(rest, command.options);
+  } catch (error) {
+    // Point at the options that do exist; the message already names the nearest one.
+    if (error instanceof CliError) {
+      throw new CliError(`${error.message}\nRun "tokenmint ${name} --help" for its options.`, 2);
+    }
+    throw error;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(command.help);
+    return EXIT.ok;
+  }
+  const [min, max] = command.positionals;
+  if (positionals.length < min || positionals.length > max) {
+    const wanted = min === max ? `${min}` : `${min} to ${max}`;
+    throw new CliError(
+      `"${name}" takes ${wanted} argument(s), got ${positionals.length}\n${usageOf(command)}`,
+      EXIT.usage,
+    );
+  }
+  return command.run(values, positionals, io);
+}
+
+/** The top-level flags and help requests, or undefined when argv names a command. */
+function topLevel(argv: readonly string[], io: Io): number | undefined {
+  const [first, second] = argv;
+  const asksHelp = (arg: string | undefined) => arg === "--help" || arg === "-h";
+  if (first === undefined) {
+    io.err(HELP);
+    return EXIT.usage;
+  }
+  if (asksHelp(first) || (first === "help" && second === undefined)) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  if (first === "--version") {
+    io.out(version());
+    return EXIT.ok;
+  }
+  if (first === "help") {
+    // "help keys" and "help keys list" answer like "keys --help" and "keys list --help".
+    return undefined;
+  }
+  if (first.startsWith("-")) {
+    const guess = closest(first, ["--help", "--version"]);
+    throw new CliError(
+      `unknown option ${first}${guess ? `; did you mean ${guess}?` : ""}`,
+      EXIT.usage,
+    );
+  }
+  if (GROUPS[first] && (second === undefined || asksHelp(second))) {
+    if (second === undefined) {
+      io.err(groupHelp(first));
+      return EXIT.usage;
+    }
+    io.out(groupHelp(first));
+    return EXIT.ok;
+  }
+  return undefined;
+}
+
+/** Guards standard input: it can be read once, for one `-`. */
+function readOnce(io: Io): Io {
+  let used = false;
+  return {
+    ...io,
+    async readStdin() {
+      if (used) throw new CliError('Only one argument can be "-" (standard input)', EXIT.usage);
+      used = true;
+      return io.readStdin();
+    },
+  };
 }
 
 /**
- * Key ids and token ids are base64url, so one in 64 starts with "-", and `parseArgs` would read
- * `-LYDQ…` as a bundle of short flags. The CLI's only short flag is `-h` and `-` alone means
- * stdin, so an argument of a single dash and two or more characters is always a value: the value
- * of the string option before it (`--id -x1` becomes `--id=-x1`), or else a positional (moved
- * after `--`; every command takes at most one).
+ * Runs the CLI with `argv` (without `node` and the script); resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(["keys", "list"], processIo());
+ * ```
  */
-function dashIdsAsValues(args: readonly string[], options: Command["options"]): string[] {
-  const out: string[] = [];
-  const positionals: string[] = [];
-  for (const [i, arg] of args.entries()) {
-    if (arg === "--") {
-      positionals.push(...args.slice(i + 1));
-      break;
-    }
-    if (!/^-[^-]./.test(arg)) {
-      out.push(arg);
-      continue;
-    }
-    const previous = out.at(-1);
-    const name = previous?.startsWith("--") && !previous.includes("=") ? previous.slice(2) : "";
-    if (options[name]?.type === "string") out[out.length - 1] = `${previous}=${arg}`;
-    else positionals.push(arg);
-  }
-  return positionals.length > 0 ? [...out, "--", ...positionals] : out;
-}
-
-/** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
-    io.out(HELP);
-    return argv.length === 0 ? 2 : 0;
-  }
-  const found = findCommand(argv);
-  if (!found) {
-    io.err(`tokenmint: unknown command "${argv.slice(0, 2).join(" ")}"\n\n${HELP}`);
-    return 2;
-  }
-  const { command, rest } = found;
   try {
-    const { values, positionals } = parseArgs({
-      args: dashIdsAsValues(rest, command.options),
-      options: { ...command.options, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.help) {
-      io.out(command.help);
-      return 0;
-    }
-    const [min, max] = command.positionals;
-    if (positionals.length < min || positionals.length > max) {
-      throw new CliError(`wrong number of arguments\n\n${command.help}`, 2);
-    }
-    return await command.run(values, positionals, io);
+    const early = topLevel(argv, io);
+    if (early !== undefined) return early;
+    if (argv[0] === "help") return await main([...argv.slice(1), "--help"], io);
+    const { name, rest } = findCommand(argv);
+    return await runCommand(name, rest, readOnce(io));
   } catch (error) {
     if (error instanceof CliError) {
       io.err(`tokenmint: ${error.message}`);
       return error.exitCode;
     }
-    if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.err(`tokenmint: ${(error as Error).message}\n\n${command.help}`);
-      return 2;
-    }
     io.err(`tokenmint: ${(error as Error).message}`);
-    return 1;
+    return EXIT.refused;
   }
 }
 

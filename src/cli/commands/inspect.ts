@@ -13,7 +13,7 @@ import {
 import { createVerifier } from "../../verifier/create-verifier.js";
 import { TokenVerificationFailed } from "../../verifier/errors.js";
 import { type Command, stringValue, targetOf, tokenArgument } from "../command.js";
-import { CliError } from "../issuer-client.js";
+import { CliError, EXIT, unreachable } from "../issuer-client.js";
 
 /** The checks, in the order the verifier makes them, with the codes that mean each failed. */
 const CHECKS = [
@@ -92,9 +92,21 @@ function decode(token: string, prefix: string): Decoded | undefined {
   }
 }
 
+/** The verifier's codes that mean it got no answer from the issuer, not a verdict. */
+const NO_ANSWER = new Set(["keys_unavailable", "status_unavailable"]);
+
+/**
+ * The token prefix and algorithms from the issuer's metadata ({} when it has none). Fetched first,
+ * so an issuer that cannot be reached is reported as such, not as a failed key check.
+ */
 async function issuerMetadata(issuer: string): Promise<{ prefix?: string; algorithms?: string[] }> {
+  let response: Response;
   try {
-    const response = await fetch(`${issuer}/.well-known/oauth-authorization-server`);
+    response = await fetch(`${issuer}/.well-known/oauth-authorization-server`);
+  } catch (error) {
+    throw unreachable(issuer, error);
+  }
+  try {
     if (!response.ok) return {};
     const metadata = (await response.json()) as {
       tokenmint_token_prefix?: unknown;
@@ -114,17 +126,20 @@ async function issuerMetadata(issuer: string): Promise<{ prefix?: string; algori
 }
 
 export const inspect: Command = {
+  summary: "decode and verify a token, explaining every check",
   help: `Usage: tokenmint inspect <token | -> [options]
 
 Decodes a token and verifies it the way a downstream service does (the tokenmint verifier):
 format, algorithm, the signing key in the issuer's JWKS, the signature, typ, iss, aud, times,
-claims, and its entry in the issuer's status list. Prints one line per check and exits 0 only
-when every check passed. Give "-" to read the token from standard input.
+claims, and its entry in the issuer's status list. Prints one line per check; exits 0 when every
+check passed, 1 when one failed, 3 when the issuer's keys or status list could not be fetched.
+Give "-" to read the token from standard input.
 
 Options:
   --audience LIST         your service's audience(s); without it aud is shown, not checked
   --prefix PREFIX         the token prefix (default: the issuer's metadata, else tmpat_)
-  --json                  print the decoded header and claims as JSON too
+  --json                  print only JSON on standard output ({valid, code, checks, header,
+                          claims}); the check lines go to standard error
   --issuer URL            the issuer whose keys must have signed it (default $TOKENMINT_ISSUER,
                           else http://localhost:8080)`,
   options: {
@@ -136,8 +151,7 @@ Options:
   positionals: [1, 1],
   async run(values, [argument], io) {
     const token = await tokenArgument(argument as string, io);
-    const { issuer: rawIssuer } = targetOf(values, io);
-    const issuer = rawIssuer.replace(/\/+$/, "");
+    const { issuer } = await targetOf(values, io);
     const metadata = await issuerMetadata(issuer);
     const prefix = stringValue(values, "prefix") ?? metadata.prefix ?? "tmpat_";
     const algorithms = metadata.algorithms ?? ["ES256", "EdDSA", "RS256", "PS256"];
@@ -162,7 +176,7 @@ Options:
       await verifier.verify(token);
     } catch (error) {
       if (!(error instanceof TokenVerificationFailed)) {
-        throw new CliError(`Verification crashed: ${(error as Error).message}`);
+        throw new CliError(`Verification crashed: ${(error as Error).message}`, EXIT.unavailable);
       }
       failure = error;
     }
@@ -170,20 +184,42 @@ Options:
     const failedAt = failure
       ? CHECKS.findIndex((check) => (check.codes as readonly string[]).includes(failure.code))
       : -1;
-    io.out(`issuer ${issuer}`);
+    // With --json, standard output carries only the JSON; the explanation goes to standard error.
+    const say = values.json ? io.err : io.out;
+    const results: { name: CheckName; result: "ok" | "fail" | "not_reached"; detail: string }[] =
+      [];
+    say(`issuer ${issuer}`);
     CHECKS.forEach((check, index) => {
-      const mark =
+      const result =
         failure === undefined || (failedAt !== -1 && index < failedAt)
-          ? "ok  "
+          ? "ok"
           : index === failedAt
-            ? "FAIL"
-            : "--  ";
-      io.out(`${mark}  ${check.name.padEnd(9)}  ${why[check.name]}`);
-      if (index === failedAt && failure) io.out(`        -> ${failure.code}: ${failure.message}`);
+            ? "fail"
+            : "not_reached";
+      results.push({ name: check.name, result, detail: why[check.name] });
+      const mark = { ok: "ok  ", fail: "FAIL", not_reached: "--  " }[result];
+      say(`${mark}  ${check.name.padEnd(9)}  ${why[check.name]}`);
+      if (index === failedAt && failure) say(`        -> ${failure.code}: ${failure.message}`);
     });
-    if (failure && failedAt === -1) io.out(`FAIL  ${failure.code}: ${failure.message}`);
-    if (values.json && decoded) io.out(JSON.stringify(decoded, null, 2));
-    io.out(failure ? `INVALID (${failure.code})` : "VALID: every check passed");
-    return failure ? 1 : 0;
+    if (failure && failedAt === -1) say(`FAIL  ${failure.code}: ${failure.message}`);
+    say(failure ? `INVALID (${failure.code})` : "VALID: every check passed");
+    if (values.json) {
+      io.out(
+        JSON.stringify(
+          {
+            valid: failure === undefined,
+            code: failure?.code ?? null,
+            issuer,
+            checks: results,
+            header: decoded?.header ?? null,
+            claims: decoded?.claims ?? null,
+          },
+          null,
+          2,
+        ),
+      );
+    }
+    if (!failure) return EXIT.ok;
+    return NO_ANSWER.has(failure.code) ? EXIT.unavailable : EXIT.refused;
   },
 };
