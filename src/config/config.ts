@@ -259,6 +259,7 @@ const environmentSchema = z.object({
     .default(1 << 17),
   TOKENMINT_STATUS_LIST_TTL: duration("60"),
   TOKENMINT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1048576).default(16384),
+  TOKENMINT_MAX_TOKEN_LENGTH: z.coerce.number().int().min(1024).max(16000).default(8192),
   TOKENMINT_HEADERS_TIMEOUT: timeoutSeconds("10s"),
   TOKENMINT_REQUEST_TIMEOUT: timeoutSeconds("30s"),
   TOKENMINT_MAX_CONNECTIONS: maxConnections(10000),
@@ -324,7 +325,7 @@ export interface Config {
   readonly scopes: readonly string[];
   readonly lifetime: LifetimePolicy;
   /** Per-organization overrides of the lifetime policy. */
-  readonly orgLifetimes: Readonly<Record<string, LifetimePolicy>>;
+  readonly orgLifetimes: ReadonlyMap<string, LifetimePolicy>;
   readonly maxTokensPerSubject: number;
   /** Mints (and rotations) allowed per minute, per subject and per service client. */
   readonly mintRate: { readonly perSubject: number; readonly perClient: number };
@@ -336,6 +337,8 @@ export interface Config {
   readonly defaultCell: string | undefined;
   readonly statusList: { readonly size: number; readonly ttlSeconds: number };
   readonly maxBodyBytes: number;
+  /** The longest token, prefix excluded, that the issuer hands out and accepts. */
+  readonly maxTokenLength: number;
   /** Node only: the HTTP server's timeouts and connection cap (`TOKENMINT_HEADERS_TIMEOUT`, ...). */
   readonly server: ServerLimits;
   readonly keyRotation: KeyRotationPolicy;
@@ -459,7 +462,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     maxSeconds: e.TOKENMINT_MAX_LIFETIME,
     allowNonExpiring: e.TOKENMINT_ALLOW_NON_EXPIRING,
   };
-  const orgLifetimes: Record<string, LifetimePolicy> = {};
+  // A Map: an org named `constructor` or `__proto__` must not find Object.prototype's members.
+  const orgLifetimes = new Map<string, LifetimePolicy>();
   for (const [org, policy] of Object.entries(e.TOKENMINT_ORG_POLICIES)) {
     const minSeconds = policy.min_lifetime ?? lifetime.minSeconds;
     const maxSeconds = policy.max_lifetime ?? lifetime.maxSeconds;
@@ -468,12 +472,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
         `TOKENMINT_ORG_POLICIES: ${org}: min_lifetime must be 60 s or more and not exceed max_lifetime`,
       ]);
     }
-    orgLifetimes[org] = {
+    orgLifetimes.set(org, {
       minSeconds,
       maxSeconds,
       defaultSeconds: Math.min(Math.max(lifetime.defaultSeconds, minSeconds), maxSeconds),
       allowNonExpiring: policy.allow_non_expiring ?? lifetime.allowNonExpiring,
-    };
+    });
   }
   const issuer = (e.TOKENMINT_ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   return {
@@ -510,6 +514,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     defaultCell: e.TOKENMINT_DEFAULT_CELL,
     statusList: { size: e.TOKENMINT_STATUS_LIST_SIZE, ttlSeconds: e.TOKENMINT_STATUS_LIST_TTL },
     maxBodyBytes: e.TOKENMINT_MAX_BODY_BYTES,
+    maxTokenLength: e.TOKENMINT_MAX_TOKEN_LENGTH,
     server,
     keyRotation: {
       periodSeconds: e.TOKENMINT_KEY_ROTATION_PERIOD,

@@ -21,3 +21,23 @@ export function parseDurationSeconds(value: string): number | undefined {
   const unit = UNIT_SECONDS[match[2] || "s"] ?? 1;
   return amount * unit;
 }
+
+/**
+ * Writes whole seconds in the largest unit of the configuration's spelling that divides them, so
+ * a message names a lifetime as the configuration would (`365d`, `90m`, `45s`).
+ *
+ * @example
+ * ```ts
+ * formatDuration(2592000); // "30d"
+ * ```
+ */
+export function formatDuration(seconds: number): string {
+  for (const [unit, size] of [
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+  ] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}

@@ -137,7 +137,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: "tokens",
     summary: "Mint a token",
     description:
-      "Service clients mint for any `subject`; a user with `manage_tokens` mints for themselves, only narrower than the presented token. At most one of `expires_in` and `expires_at`. The token is in this answer only.",
+      "Service clients mint for any `subject`; a user with `manage_tokens` mints for themselves, never wider than the presented token (org, audience, narrowings and a clamped expiry are inherited when left out). At most one of `expires_in` and `expires_at`. The token is in this answer only.",
     security: ["client", "user"],
     body: {
       schema: "MintRequest",
@@ -156,7 +156,9 @@ export const OPERATIONS: readonly Operation[] = [
     },
     responses: {
       "201": { description: "Minted", schema: "IssuedToken", example: ISSUED_EXAMPLE },
-      "400": problem("Invalid request (invalid_request, invalid_scope, invalid_expiry…)"),
+      "400": problem(
+        "Invalid request (invalid_request, invalid_scope, invalid_expiry, token_too_large…)",
+      ),
       "401": problem("Not authenticated"),
       "403": problem("insufficient_scope or wider_than_parent"),
       "409": problem("token_limit_reached"),
@@ -211,7 +213,9 @@ export const OPERATIONS: readonly Operation[] = [
     },
     responses: {
       "201": { description: "The new token (shown once)", schema: "RotatedToken" },
+      "400": problem("invalid_expiry or token_too_large"),
       ...MANAGED,
+      "403": problem("wider_than_caller: a bearer caller asked for more than its token holds"),
       "409": problem("rotation_conflict or token_not_active"),
     },
   },
@@ -242,8 +246,11 @@ export const OPERATIONS: readonly Operation[] = [
     responses: {
       "200": { description: "Updated in place", schema: "UpdatedToken" },
       "201": { description: "Rotated", schema: "UpdatedToken" },
-      "400": problem("Invalid request"),
+      "400": problem("Invalid request (invalid_scope, invalid_expiry, token_too_large…)"),
       ...MANAGED,
+      "403": problem(
+        "insufficient_scope, or wider_than_caller: the token or the change is wider than the presented token",
+      ),
     },
   },
   {
@@ -270,7 +277,11 @@ export const OPERATIONS: readonly Operation[] = [
     },
     responses: {
       "201": { description: "The new token (shown once)", schema: "RotatedToken" },
+      "400": problem("invalid_expiry or token_too_large"),
       ...MANAGED,
+      "403": problem(
+        "insufficient_scope, or wider_than_caller: the token or its successor is wider than the presented token",
+      ),
       "409": problem("rotation_conflict or token_not_active"),
     },
   },
@@ -297,6 +308,9 @@ export const OPERATIONS: readonly Operation[] = [
     responses: {
       "200": { description: "Active again", schema: "Token" },
       ...MANAGED,
+      "403": problem(
+        "insufficient_scope, or wider_than_caller: the token is wider than the presented token",
+      ),
       "409": problem("invalid_state"),
     },
   },

@@ -47,7 +47,7 @@ async function verifiedClaims(ctx: IssuerContext, token: string): Promise<Access
     await keyring.getKey(hit.header); // throws KeyUnknown once the key is no longer published
     return hit.claims;
   }
-  const jws = toCanonicalJws(token, config.tokenPrefix);
+  const jws = toCanonicalJws(token, config.tokenPrefix, config.maxTokenLength);
   const { claims, header } = await verifyCanonicalJws(jws, {
     issuer: config.issuer,
     algorithms: await keyring.algorithms(),

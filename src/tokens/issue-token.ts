@@ -18,10 +18,12 @@ import { noteMinted } from "../metrics/issuer-metrics.js";
 import { randomId } from "../random.js";
 import type { StoredToken, TokenRecord } from "../store/types.js";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "../verifier/claims.js";
-import { checkAttenuation } from "./attenuate.js";
 import type { MintRequest } from "./mint-request.js";
-import { checkScope, resolveAudience, resolveExpiry } from "./policy.js";
+import { checkScope, lifetimeFor, resolveAudience, resolveExpiry } from "./policy.js";
 import { limitMintRate } from "./rate-limit.js";
+import { inheritFromParent } from "./self-service.js";
+import { checkChildOfParent, checkSuccessor } from "./token-power.js";
+import { checkTokenSize } from "./token-size.js";
 
 /** Who asks for the token. */
 export interface MintActor {
@@ -31,23 +33,22 @@ export interface MintActor {
   readonly rateLimitClient: string;
   /** The audit actor, e.g. `client:platform` or `token:<jti>`. */
   readonly audit: string;
+  /**
+   * The token a bearer caller presented: nothing it mints or re-issues may be wider than this
+   * (see `token-power.ts`). Absent for service clients, which act within policy.
+   */
+  readonly presented?: TokenRecord;
 }
 
 /** Options of one mint. */
 export interface MintOptions {
-  /** Joins an existing family (rotation); by default the token starts its own. */
-  readonly family?: string;
   /** The audit reason (default `mint`). */
   readonly reason?: string;
-  /** The new token replaces a live one (rotation): allowed even at the per-subject limit. */
-  readonly replacesOne?: boolean;
-  /** Self-service: the presented token, which the new one must not be wider than. */
-  readonly parent?: TokenRecord;
-}
-
-/** The lifetime policy that applies to a token of `org`. */
-export function lifetimeFor(config: IssuerContext["config"], org: string | undefined) {
-  return (org === undefined ? undefined : config.orgLifetimes[org]) ?? config.lifetime;
+  /**
+   * Rotation: the live token the new one replaces. The new token joins its family and may be
+   * minted even at the per-subject limit.
+   */
+  readonly replaces?: TokenRecord;
 }
 
 /** A freshly minted token: the secret (shown once) and its stored record. */
@@ -91,16 +92,50 @@ export function claimsFor(record: TokenRecord, issuer: string): AccessTokenClaim
  */
 export async function issueToken(
   ctx: IssuerContext,
-  request: MintRequest,
+  requested: MintRequest,
   actor: MintActor,
   options: MintOptions = {},
 ): Promise<IssuedToken> {
   const { config, store, keyring } = ctx;
   const now = epochSeconds(ctx.clock);
+  const { presented } = actor;
+  const { replaces } = options;
+  // Every check comes before the first write, so a refused request changes nothing.
+  const request =
+    presented && !replaces ? inheritFromParent(requested, presented, config, now) : requested;
   checkScope(request.scope, request.permissions, config.scopes);
   const exp = resolveExpiry(request, lifetimeFor(config, request.org), now);
   const aud = resolveAudience(request.audience, config.audience);
-  if (options.parent) checkAttenuation(options.parent, { ...request, aud, exp });
+  const id = randomId(16);
+  // The record without what the writes below decide (signing key, status entry, cell).
+  const draft: TokenRecord = {
+    id,
+    sub: request.subject,
+    name: request.name,
+    ...(request.description === undefined ? {} : { description: request.description }),
+    scope: request.scope,
+    ...(request.permissions === undefined ? {} : { permissions: request.permissions }),
+    ...(request.org === undefined ? {} : { org: request.org }),
+    aud,
+    client_id: actor.clientId,
+    fam: replaces?.fam ?? id,
+    kid: "",
+    status: { list: "", idx: 0 },
+    created: now,
+    exp,
+  };
+  if (presented && replaces) checkSuccessor(presented, replaces, draft);
+  else if (presented) checkChildOfParent(presented, draft);
+  checkTokenSize(
+    claimsFor(draft, config.issuer),
+    {
+      alg: config.algorithm,
+      typ: ACCESS_TOKEN_TYPE,
+      maxIdx: config.statusList.size - 1,
+      statusUri: (list) => statusListUri(config.issuer, list),
+    },
+    config.maxTokenLength,
+  );
   // Independent round trips go together: the rate limit (and the org's cell) first, so a refused
   // request reserves nothing; then the signing gate, the subject's slot and the status index.
   const [orgCell] = await Promise.all([
@@ -108,8 +143,7 @@ export async function issueToken(
     limitMintRate(ctx, request.subject, actor.rateLimitClient),
   ]);
   const cell = request.org === undefined ? undefined : (orgCell ?? config.defaultCell);
-  const id = randomId(16);
-  const maxLive = config.maxTokensPerSubject + (options.replacesOne ? 1 : 0);
+  const maxLive = config.maxTokensPerSubject + (replaces ? 1 : 0);
   const keepUntil = exp === null ? null : exp + config.retentionSeconds;
   const [signing, reserved, status] = await Promise.all([
     // The signing gate records `exp` as the key's latest (a retired key stays published until then).
@@ -129,21 +163,10 @@ export async function issueToken(
     );
   }
   const record: TokenRecord = {
-    id,
-    sub: request.subject,
-    name: request.name,
-    ...(request.description === undefined ? {} : { description: request.description }),
-    scope: request.scope,
-    ...(request.permissions === undefined ? {} : { permissions: request.permissions }),
-    ...(request.org === undefined ? {} : { org: request.org }),
+    ...draft,
     ...(cell === undefined ? {} : { cell }),
-    aud,
-    client_id: actor.clientId,
-    fam: options.family ?? id,
     kid: signing.kid,
     status,
-    created: now,
-    exp,
   };
   const claims = claimsFor(record, config.issuer);
   // The record is saved while the token is signed; nothing is returned unless both succeed.

@@ -4,7 +4,13 @@
  * @module
  */
 import type { Config } from "../config/config.js";
+import { formatDuration } from "../config/duration.js";
 import { InvalidRequest } from "../errors.js";
+
+/** The lifetime policy that applies to a token of `org` (the org's own, else the default). */
+export function lifetimeFor(config: Config, org: string | undefined): Config["lifetime"] {
+  return (org === undefined ? undefined : config.orgLifetimes.get(org)) ?? config.lifetime;
+}
 
 /** The expiry asked for: seconds from now, an absolute time, never (null), or the default. */
 export interface ExpiryRequest {
@@ -35,14 +41,17 @@ export function resolveExpiry(
   }
   let exp: number;
   if (request.expires_in !== undefined) exp = nowSeconds + request.expires_in;
-  else if (request.expires_at !== undefined)
+  else if (request.expires_at !== undefined) {
     exp = Math.floor(Date.parse(request.expires_at) / 1000);
-  else exp = nowSeconds + lifetime.defaultSeconds;
+    if (exp <= nowSeconds) {
+      throw new InvalidRequest("invalid_expiry", "expires_at is in the past");
+    }
+  } else exp = nowSeconds + lifetime.defaultSeconds;
   const lifetimeSeconds = exp - nowSeconds;
   if (lifetimeSeconds < lifetime.minSeconds || lifetimeSeconds > lifetime.maxSeconds) {
     throw new InvalidRequest(
       "invalid_expiry",
-      `The lifetime must be between ${lifetime.minSeconds} and ${lifetime.maxSeconds} seconds`,
+      `The lifetime must be between ${formatDuration(lifetime.minSeconds)} and ${formatDuration(lifetime.maxSeconds)}`,
     );
   }
   return exp;

@@ -10,36 +10,54 @@
 import { recordAudit } from "../audit/record-audit.js";
 import type { IssuerContext } from "../context.js";
 import { Conflict } from "../errors.js";
-import type { StoredToken } from "../store/types.js";
+import type { StoredToken, TokenRecord } from "../store/types.js";
 import { type IssuedToken, issueToken, type MintActor } from "./issue-token.js";
 import type { MintRequest } from "./mint-request.js";
 import type { ExpiryRequest } from "./policy.js";
 import { changeTokenState, revokeIndex } from "./revoke-token.js";
+import { checkTargetWithin, lifetimeOf } from "./token-power.js";
 
 /** What may change in a rotation. */
 export interface RotationChanges extends ExpiryRequest {
-  readonly scope?: readonly string[];
-  readonly permissions?: Readonly<Record<string, readonly string[]>> | undefined;
-  readonly audience?: readonly string[];
+  readonly name?: string | undefined;
+  /** A new description; null removes it. */
+  readonly description?: string | null | undefined;
+  readonly scope?: readonly string[] | undefined;
+  /** New narrowings; null removes every narrowing; absent keeps those of the remaining scope. */
+  readonly permissions?: Readonly<Record<string, readonly string[]>> | null | undefined;
+  readonly audience?: readonly string[] | undefined;
+}
+
+/** The narrowings a successor carries: the new ones, none, or the old ones still in scope. */
+function successorPermissions(
+  record: TokenRecord,
+  changes: RotationChanges,
+  scope: readonly string[],
+): Record<string, string[]> | undefined {
+  if (changes.permissions === null) return undefined;
+  const chosen = changes.permissions ?? record.permissions;
+  if (chosen === undefined) return undefined;
+  const kept = Object.entries(chosen).filter(([permission]) => scope.includes(permission));
+  return kept.length === 0
+    ? undefined
+    : Object.fromEntries(kept.map(([permission, ids]) => [permission, [...ids]]));
 }
 
 /** The mint request that reproduces a token, with `changes` applied. */
 export function successorRequest(old: StoredToken, changes: RotationChanges): MintRequest {
   const { record } = old;
   const keepsLifetime = changes.expires_in === undefined && changes.expires_at === undefined;
-  const lifetime = record.exp === null ? null : record.exp - record.created;
+  const lifetime = lifetimeOf(record);
+  const scope = [...(changes.scope ?? record.scope)];
+  const permissions = successorPermissions(record, changes, scope);
+  const description =
+    changes.description === undefined ? record.description : (changes.description ?? undefined);
   return {
     subject: record.sub,
-    name: record.name,
-    ...(record.description === undefined ? {} : { description: record.description }),
-    scope: [...(changes.scope ?? record.scope)],
-    ...(changes.scope !== undefined
-      ? changes.permissions === undefined
-        ? {}
-        : { permissions: clonePermissions(changes.permissions) }
-      : record.permissions === undefined
-        ? {}
-        : { permissions: clonePermissions(record.permissions) }),
+    name: changes.name ?? record.name,
+    ...(description === undefined ? {} : { description }),
+    scope,
+    ...(permissions === undefined ? {} : { permissions }),
     ...(record.org === undefined ? {} : { org: record.org }),
     audience: [...(changes.audience ?? record.aud)],
     ...(keepsLifetime
@@ -50,12 +68,6 @@ export function successorRequest(old: StoredToken, changes: RotationChanges): Mi
         ? { expires_in: changes.expires_in }
         : { expires_at: changes.expires_at ?? null }),
   };
-}
-
-function clonePermissions(
-  permissions: Readonly<Record<string, readonly string[]>>,
-): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(permissions).map(([key, ids]) => [key, [...ids]]));
 }
 
 /**
@@ -70,13 +82,13 @@ export async function rotateToken(
   actor: MintActor,
   changes: RotationChanges = {},
 ): Promise<IssuedToken> {
+  if (actor.presented) checkTargetWithin(actor.presented, old.record, "rotate");
   if (old.state !== "active") {
     throw new Conflict("token_not_active", `The token is ${old.state} and cannot be rotated`);
   }
   const issued = await issueToken(ctx, successorRequest(old, changes), actor, {
-    family: old.record.fam,
+    replaces: old.record,
     reason: "rotation",
-    replacesOne: true,
   });
   const won = await ctx.store.transitionTokenState(
     old.record.id,

@@ -116,7 +116,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
         if (status && !status.checkCached(ref)) await status.check(ref);
         return hit.claims;
       }
-      const jws = toCanonicalJws(token, options.prefix);
+      const jws = toCanonicalJws(token, options.prefix, options.maxTokenLength);
       const verified = verifyCanonicalJws(jws, checks);
       const { claims, header } = verified instanceof Promise ? await verified : verified;
       cache?.set(token, { claims, header }, now());

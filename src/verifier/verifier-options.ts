@@ -56,6 +56,11 @@ export interface VerifierOptions {
   readonly prefix?: string;
   readonly statusList?: StatusListOptions;
   readonly jwksCache?: JwksCacheOptions;
+  /**
+   * Longest accepted token, prefix excluded (default 8192, the issuer's default
+   * `TOKENMINT_MAX_TOKEN_LENGTH`; set both together).
+   */
+  readonly maxTokenLength?: number;
   /** Seconds of clock skew tolerated (default 30). */
   readonly clockTolerance?: number;
   /** Accept tokens without `exp` (only if the issuer's policy mints them). */
@@ -112,6 +117,12 @@ export function checkVerifierOptions(options: VerifierOptions): VerifierOptions 
     throw new TypeError("prefix: must be a string");
   }
   checkSeconds("clockTolerance", options.clockTolerance);
+  if (
+    options.maxTokenLength !== undefined &&
+    (!Number.isSafeInteger(options.maxTokenLength) || options.maxTokenLength < 1)
+  ) {
+    throw new TypeError("maxTokenLength: must be a positive integer");
+  }
   const status = options.statusList ?? {};
   checkSeconds("statusList.minTtlSeconds", status.minTtlSeconds);
   checkSeconds("statusList.maxTtlSeconds", status.maxTtlSeconds);

@@ -21,8 +21,9 @@ import { MANAGE_TOKENS, requireManagement } from "../http/authenticate.js";
 import { parseWith } from "../http/request-body.js";
 import { actorOf, findManagedToken, mintActorOf } from "../http/routes/token-access.js";
 import { inspectToken } from "../tokens/inspect-token.js";
-import { issueToken, lifetimeFor } from "../tokens/issue-token.js";
+import { issueToken } from "../tokens/issue-token.js";
 import { mintRequestSchema } from "../tokens/mint-request.js";
+import { lifetimeFor } from "../tokens/policy.js";
 import { changeTokenState } from "../tokens/revoke-token.js";
 import { rotateToken } from "../tokens/rotate-token.js";
 import { isoTime, tokenView } from "../tokens/token-view.js";
@@ -222,7 +223,6 @@ export function uiRoutes(ctx: IssuerContext) {
     action(async (c, signed, form) => {
       const request = parseWith(mintRequestSchema, mintRequestFrom(form, signed));
       const issued = await issueToken(ctx, request, mintActorOf(signed.caller), {
-        parent: signed.caller.stored.record,
         reason: "self_service",
       });
       return c.html(

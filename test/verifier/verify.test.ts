@@ -81,6 +81,16 @@ describe("verify: a valid token", () => {
     expect(await codeOf(issuer.verifier().verify(token))).toBe("token_malformed");
   });
 
+  it("refuses a token longer than maxTokenLength (the issuer's limit, prefix excluded)", async () => {
+    const token = await issuer.token();
+    const length = token.length - "tmpat_".length;
+    expect(await codeOf(issuer.verifier({ maxTokenLength: length }).verify(token))).toBe("ok");
+    expect(await codeOf(issuer.verifier({ maxTokenLength: length - 1 }).verify(token))).toBe(
+      "token_malformed",
+    );
+    expect(() => issuer.verifier({ maxTokenLength: 0 })).toThrow("maxTokenLength");
+  });
+
   it("accepts a token within the clock tolerance and a static jwks", async () => {
     const token = await issuer.token({ exp: issuer.seconds - 20, iat: issuer.seconds + 20 });
     const jwks = { keys: issuer.keys.map((k) => k.publicJwk) };

@@ -58,6 +58,8 @@ export function oauthRoutes(ctx: IssuerContext) {
         issuer: ctx.config.issuer,
         algorithms: await ctx.keyring.algorithms(),
         prefix: ctx.config.tokenPrefix,
+        // A genuine token minted under a larger limit must still be revocable: only the body bounds it.
+        maxLength: ctx.config.maxBodyBytes,
         getKey: ctx.keyring.getKey,
         signatures: ctx.keyring.signatures,
         allowNoExpiry: true,

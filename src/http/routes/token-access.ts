@@ -7,6 +7,7 @@ import type { IssuerContext } from "../../context.js";
 import { NotFound } from "../../errors.js";
 import type { StoredToken } from "../../store/types.js";
 import type { IssuedToken, MintActor } from "../../tokens/issue-token.js";
+import { checkTargetWithin } from "../../tokens/token-power.js";
 import { tokenView } from "../../tokens/token-view.js";
 import type { Caller } from "../authenticate.js";
 
@@ -17,7 +18,10 @@ export function actorOf(caller: Caller): string {
   return caller.kind === "client" ? `client:${caller.clientId}` : `token:${caller.claims.jti}`;
 }
 
-/** The mint actor for a caller: a client mints as itself; a token mints as its own child. */
+/**
+ * The mint actor for a caller: a client mints as itself; a token mints as its own child, and
+ * nothing it mints or re-issues may be wider than itself.
+ */
 export function mintActorOf(caller: Caller): MintActor {
   return caller.kind === "client"
     ? { clientId: caller.clientId, rateLimitClient: caller.clientId, audit: actorOf(caller) }
@@ -25,6 +29,7 @@ export function mintActorOf(caller: Caller): MintActor {
         clientId: caller.claims.jti,
         rateLimitClient: caller.claims.client_id,
         audit: actorOf(caller),
+        presented: caller.stored.record,
       };
 }
 
@@ -32,6 +37,15 @@ export function mintActorOf(caller: Caller): MintActor {
 export function issuedBody(issued: IssuedToken) {
   const { id, ...view } = tokenView(issued.stored);
   return { id, token: issued.token, ...view };
+}
+
+/**
+ * Refuses a bearer caller's update, rotation or resume of a token wider than the presented one.
+ *
+ * @throws {Forbidden} `wider_than_caller`.
+ */
+export function requireWithinCaller(caller: Caller, target: StoredToken, action: string): void {
+  if (caller.kind === "user") checkTargetWithin(caller.stored.record, target.record, action);
 }
 
 /** Loads a token the caller may manage, or answers 404 (another subject's tokens do not exist). */

@@ -18,7 +18,13 @@ import { rotateToken } from "../../tokens/rotate-token.js";
 import { tokenView } from "../../tokens/token-view.js";
 import { type AuthVariables, type Caller, requireManagement } from "../authenticate.js";
 import { readJson } from "../request-body.js";
-import { actorOf, findManagedToken, issuedBody, mintActorOf } from "./token-access.js";
+import {
+  actorOf,
+  findManagedToken,
+  issuedBody,
+  mintActorOf,
+  requireWithinCaller,
+} from "./token-access.js";
 
 /** Reads an optional JSON body: an empty body counts as `{}`. */
 async function optionalBody<T>(
@@ -102,39 +108,28 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
     requireManagement(caller);
     const stored = await findManagedToken(ctx, caller, c.req.param("id"));
     const body = await readJson(c, updateRequestSchema);
+    requireWithinCaller(caller, stored, "update");
     const { name, description, ...changes } = body;
-    if (name !== undefined || description !== undefined) {
-      await ctx.store.updateTokenDetails(stored.record.id, {
-        ...(name === undefined ? {} : { name }),
-        ...(description === undefined ? {} : { description }),
-      });
-      await recordAudit(ctx, {
-        type: "token.updated",
-        actor: actorOf(caller),
-        jti: stored.record.id,
-        sub: stored.record.sub,
-        reason: "api",
-      });
+    const rotates = Object.values(changes).some((value) => value !== undefined);
+    if (rotates) {
+      // The successor carries the new name and description: one rotation, checked before any write.
+      c.header("Cache-Control", "no-store");
+      const rotation = await rotateAnswer(ctx, caller, stored, body);
+      return c.json({ rotated: true, ...rotation }, 201);
     }
-    const rotates =
-      changes.scope !== undefined ||
-      changes.permissions !== undefined ||
-      changes.audience !== undefined ||
-      changes.expires_in !== undefined ||
-      changes.expires_at !== undefined;
-    const updated = (await ctx.store.getToken(stored.record.id)) ?? stored;
-    if (!rotates) return c.json({ rotated: false, ...tokenView(updated) });
-    c.header("Cache-Control", "no-store");
-    const rotation = await rotateAnswer(ctx, caller, updated, {
-      ...(changes.scope === undefined ? {} : { scope: changes.scope }),
-      ...(changes.permissions === undefined
-        ? {}
-        : { permissions: changes.permissions ?? undefined }),
-      ...(changes.audience === undefined ? {} : { audience: changes.audience }),
-      ...(changes.expires_in === undefined ? {} : { expires_in: changes.expires_in }),
-      ...(changes.expires_at === undefined ? {} : { expires_at: changes.expires_at }),
+    await ctx.store.updateTokenDetails(stored.record.id, {
+      ...(name === undefined ? {} : { name }),
+      ...(description === undefined ? {} : { description }),
     });
-    return c.json({ rotated: true, ...rotation }, 201);
+    await recordAudit(ctx, {
+      type: "token.updated",
+      actor: actorOf(caller),
+      jti: stored.record.id,
+      sub: stored.record.sub,
+      reason: "api",
+    });
+    const updated = (await ctx.store.getToken(stored.record.id)) ?? stored;
+    return c.json({ rotated: false, ...tokenView(updated) });
   });
 
   routes.post("/:id/suspend", async (c) => {
@@ -149,6 +144,7 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
     const caller = c.get("caller");
     requireManagement(caller);
     const stored = await findManagedToken(ctx, caller, c.req.param("id"));
+    requireWithinCaller(caller, stored, "resume");
     await move(ctx, caller, stored, "suspended", "active");
     return c.json(tokenView({ ...stored, state: "active" }));
   });

@@ -31,7 +31,7 @@ export function tokenRoutes(ctx: IssuerContext) {
       caller.kind === "user" ? forOwnSubject(body, caller.claims.sub) : body,
     );
     const issued = await issueToken(ctx, request, mintActorOf(caller), {
-      ...(caller.kind === "user" ? { parent: caller.stored.record, reason: "self_service" } : {}),
+      ...(caller.kind === "user" ? { reason: "self_service" } : {}),
     });
     c.header("Cache-Control", "no-store");
     c.header("Location", `${ctx.config.issuer}/v1/tokens/${issued.stored.record.id}`);
