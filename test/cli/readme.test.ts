@@ -1,0 +1,80 @@
+/**
+ * The README's CLI section is true: its shell session runs as written (bash, `tokenmint` on the
+ * PATH, against the real issuer on Redis), and its command table names every command there is.
+ */
+import { spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMANDS } from "../../src/cli/commands/index.js";
+import { BIN, type CliIssuer, type Run, startCliIssuer } from "./harness.js";
+
+/** The README's section on the CLI, up to the next second-level heading. */
+function cliSection(): string {
+  const readme = readFileSync("README.md", "utf8");
+  const start = readme.indexOf("## Command line: `tokenmint`\n");
+  const end = readme.indexOf("\n## ", start + 1);
+  expect(start).toBeGreaterThan(-1);
+  return readme.slice(start, end === -1 ? undefined : end);
+}
+
+/** Runs a script with bash in strict mode, `tokenmint` on the PATH, and only the given env. */
+function bash(script: string, bin: string, env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["-euo", "pipefail", "-c", script], {
+      env: { ...env, PATH: `${bin}:${process.env.PATH ?? ""}` },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("the README's CLI section", () => {
+  let tm: CliIssuer;
+  let bin: string;
+  beforeAll(async () => {
+    tm = await startCliIssuer();
+    bin = mkdtempSync(join(tmpdir(), "tm-cli-bin-"));
+    // What `npm install -g` would put on the PATH.
+    writeFileSync(join(bin, "tokenmint"), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+    chmodSync(join(bin, "tokenmint"), 0o755);
+  });
+  afterAll(async () => {
+    await tm?.close();
+    if (bin) rmSync(bin, { recursive: true, force: true });
+  });
+
+  it("lists every command in its table", () => {
+    const section = cliSection();
+    for (const name of Object.keys(COMMANDS)) {
+      const [group, sub] = name.split(" ");
+      // A row may list a group's commands together: `tokenmint keys list` / `rotate …`.
+      expect(section).toMatch(
+        new RegExp(`\`tokenmint ${group}${sub ? ` [^\\n]*\\b${sub}\\b` : "\\b"}`),
+      );
+    }
+  });
+
+  // Each line starts a CLI process, a few seconds apiece on a loaded machine.
+  it("runs its shell session as written", async () => {
+    const blocks = [...cliSection().matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]);
+    expect(blocks).toHaveLength(1);
+    const run = await bash(blocks[0] as string, bin, tm.env);
+    expect(run.stderr).not.toContain("tokenmint: ");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("VALID: every check passed");
+    expect(run.stdout).toContain("inactive (exit 1)");
+    expect(run.stdout).toMatch(/"acme": "cell-eu-2"/);
+    expect(run.stdout).toMatch(/\stoken\.revoked\s/);
+  }, 180_000);
+});
