@@ -117,6 +117,11 @@ describe("a bearer caller", () => {
     });
     expect(patch.status).toBe(403);
     expect((await issuer.show(wide.id)).name).toBe("wide");
+    expect((await issuer.show(wide.id)).state).toBe("active");
+    expect((await issuer.introspect(wide.token)).active).toBe(true);
+    expect((await issuer.audit(wide.id)).map((e) => (e as { type: string }).type)).toEqual([
+      "token.minted",
+    ]);
 
     const suspend = await issuer.call(
       "POST",
