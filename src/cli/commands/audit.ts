@@ -30,6 +30,7 @@ interface AuditPage {
 
 const FILTERS = ["subject", "org", "type", "limit", "cursor"] as const;
 
+/** `tokenmint audit` (see its `help`). */
 export const audit: Command = {
   summary: "read the audit stream, newest first",
   help: `Usage: tokenmint audit [--subject S] [--org O] [--type T] [--limit N] [--cursor C] [options]

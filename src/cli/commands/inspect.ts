@@ -125,6 +125,7 @@ async function issuerMetadata(issuer: string): Promise<{ prefix?: string; algori
   }
 }
 
+/** `tokenmint inspect` (see its `help`). */
 export const inspect: Command = {
   summary: "decode and verify a token, explaining every check",
   help: `Usage: tokenmint inspect <token | -> [options]

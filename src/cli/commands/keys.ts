@@ -54,6 +54,7 @@ function printKeyring(keyring: KeyringView, out: (line: string) => void): void {
 
 const ADMIN_OPTIONS = { ...ISSUER_OPTIONS, ...JSON_OPTION } as const;
 
+/** `tokenmint keys generate` (see its `help`). */
 export const keysGenerate: Command = {
   summary: "print a new key-encryption key (TOKENMINT_KEK)",
   help: `Usage: tokenmint keys generate
@@ -69,6 +70,7 @@ output. Nothing is sent anywhere. To rotate the KEK, put the new one first
   },
 };
 
+/** `tokenmint keys list` (see its `help`). */
 export const keysList: Command = {
   summary: "list the issuer's signing keys",
   help: `Usage: tokenmint keys list [options]
@@ -91,6 +93,7 @@ ${JSON_HELP}`,
   },
 };
 
+/** `tokenmint keys rotate` (see its `help`). */
 export const keysRotate: Command = {
   summary: "make the next signing key active now",
   help: `Usage: tokenmint keys rotate [options]
@@ -122,6 +125,7 @@ ${JSON_HELP}`,
   },
 };
 
+/** `tokenmint keys revoke` (see its `help`). */
 export const keysRevoke: Command = {
   summary: "revoke a compromised signing key (--yes)",
   help: `Usage: tokenmint keys revoke <kid> --yes [options]

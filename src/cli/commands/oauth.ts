@@ -15,6 +15,7 @@ import {
 import { CliError, callIssuer, EXIT } from "../issuer-client.js";
 import { printFields, printJson } from "../output.js";
 
+/** `tokenmint introspect` (see its `help`). */
 export const introspect: Command = {
   summary: "ask the issuer whether a token is active (RFC 7662)",
   help: `Usage: tokenmint introspect <token | -> [options]
@@ -44,6 +45,7 @@ ${ISSUER_HELP}
   },
 };
 
+/** `tokenmint revoke` (see its `help`). */
 export const revoke: Command = {
   summary: "revoke a token by its value (RFC 7009), or --id ID",
   help: `Usage: tokenmint revoke <token | ->     (RFC 7009: the token itself is the credential)

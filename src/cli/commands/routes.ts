@@ -20,6 +20,7 @@ interface RoutesMap {
   cells: Record<string, string>;
 }
 
+/** `tokenmint routes list` (see its `help`). */
 export const routesList: Command = {
   summary: "print the org → cell routing map",
   help: `Usage: tokenmint routes list [options]
@@ -46,6 +47,7 @@ ${JSON_HELP}`,
   },
 };
 
+/** `tokenmint routes set` (see its `help`). */
 export const routesSet: Command = {
   summary: "move an organization to another cell",
   help: `Usage: tokenmint routes set <org> <cell> [options]

@@ -41,6 +41,7 @@ ${EXPIRY_HELP}`;
 
 const tokenPath = (id: string) => `/v1/tokens/${encodeURIComponent(id)}`;
 
+/** `tokenmint tokens create` (see its `help`). */
 export const tokensCreate: Command = {
   summary: "mint a token and print it once (alias: mint)",
   help: `Usage: tokenmint tokens create --name NAME --scope S1,S2 [--subject SUBJECT] [options]
@@ -102,6 +103,7 @@ ${TOKEN_HELP}
   },
 };
 
+/** `tokenmint tokens rotate` (see its `help`). */
 export const tokensRotate: Command = {
   summary: "replace a token with a new one in its family; the old one dies",
   help: `Usage: tokenmint tokens rotate <id | self> [options]
@@ -134,6 +136,7 @@ ${JSON_HELP}`,
   },
 };
 
+/** `tokenmint tokens update` (see its `help`). */
 export const tokensUpdate: Command = {
   summary: "rename or describe a token; other changes rotate it",
   help: `Usage: tokenmint tokens update <id> [options]

@@ -27,6 +27,7 @@ interface TokenRow {
   last_used_at: string | null;
 }
 
+/** `tokenmint tokens list` (see its `help`). */
 export const tokensList: Command = {
   summary: "list a subject's tokens, newest first",
   help: `Usage: tokenmint tokens list --subject SUBJECT [options]   (a service client)
@@ -74,6 +75,7 @@ ${JSON_HELP}`,
   },
 };
 
+/** `tokenmint tokens show` (see its `help`). */
 export const tokensShow: Command = {
   summary: "show one token's details",
   help: `Usage: tokenmint tokens show <id | self> [options]

@@ -47,18 +47,21 @@ ${JSON_HELP}`,
   };
 }
 
+/** `tokenmint tokens suspend` (see its `help`). */
 export const tokensSuspend = stateCommand(
   "suspend",
   "suspend a token (reversible)",
   "Suspends an active token (POST /v1/tokens/{id}/suspend): verifiers refuse it until it is\nresumed. Refused (409 invalid_state) unless it is active.",
 );
 
+/** `tokenmint tokens resume` (see its `help`). */
 export const tokensResume = stateCommand(
   "resume",
   "resume a suspended token",
   "Makes a suspended token active again (POST /v1/tokens/{id}/resume). Refused (409\ninvalid_state) unless it is suspended.",
 );
 
+/** `tokenmint tokens revoke` (see its `help`). */
 export const tokensRevoke: Command = {
   summary: "revoke a token by id (final)",
   help: `Usage: tokenmint tokens revoke <id | self> [options]
@@ -80,6 +83,7 @@ ${TOKEN_HELP}`,
   },
 };
 
+/** `tokenmint tokens revoke-all` (see its `help`). */
 export const tokensRevokeAll: Command = {
   summary: "revoke every token of a subject, org or family (--yes)",
   help: `Usage: tokenmint tokens revoke-all (--subject S | --org O | --family F) --yes [options]
