@@ -35,10 +35,14 @@ export const DOCS_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+// No hosted extras (fonts, AI agent, developer toolbar); ~30 operations fit one open sidebar.
 const CONFIGURATION = JSON.stringify({
   withDefaultFonts: false,
   hideClientButton: true,
   telemetry: false,
+  agent: { disabled: true },
+  showDeveloperTools: "never",
+  defaultOpenAllTags: true,
   metaData: { title: "tokenmint API" },
 });
 
