@@ -19,6 +19,8 @@ export interface RedisCluster {
   /** `host:port,…` as `REDIS_CLUSTER_NODES` takes it. */
   readonly spec: string;
   stop(): Promise<void>;
+  /** Kills one node at once (SIGKILL), as a crash would. */
+  kill(port: number): Promise<void>;
 }
 
 function startNode(port: number, directory: string): Promise<ChildProcess> {
@@ -89,7 +91,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       children.map(
         (child) =>
           new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once("exit", () => resolve());
             child.kill("SIGTERM");
           }),
@@ -119,5 +121,13 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     throw error;
   }
   const nodes = ports.map((port) => ({ host: "127.0.0.1", port }));
-  return { nodes, spec: ports.map((port) => `127.0.0.1:${port}`).join(","), stop };
+  const kill = async (port: number) => {
+    const child = children[ports.indexOf(port)];
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGKILL");
+    });
+  };
+  return { nodes, spec: ports.map((port) => `127.0.0.1:${port}`).join(","), stop, kill };
 }

@@ -25,6 +25,8 @@ export interface RedisProcess {
   readonly url: string;
   readonly port: number;
   stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL): no shutdown, no wait for lagging replicas. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -82,10 +84,17 @@ export async function startRedisServer(
     url: `redis://127.0.0.1:${chosen}`,
     port: chosen,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
+      });
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
       });
     },
   };
