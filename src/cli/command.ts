@@ -77,19 +77,23 @@ export function tokenArgument(argument: string, io: Io): Promise<string> {
   return valueOrStdin(argument, io, "token");
 }
 
+/** A flag's value, else the environment's (an empty variable counts as unset). */
+function flagOrEnv(values: Values, flag: string, io: Io, variable: string): string | undefined {
+  return stringValue(values, flag) ?? (io.env[variable] || undefined);
+}
+
 /** The issuer and credentials from flags, then the environment (`-` reads standard input). */
 export async function targetOf(values: Values, io: Io): Promise<IssuerTarget> {
-  const issuer =
-    stringValue(values, "issuer") ?? io.env.TOKENMINT_ISSUER ?? "http://localhost:8080";
+  const issuer = flagOrEnv(values, "issuer", io, "TOKENMINT_ISSUER") ?? "http://localhost:8080";
   if (!/^https?:\/\//.test(issuer)) {
     throw new CliError("--issuer (or TOKENMINT_ISSUER) must be an http(s) URL", EXIT.usage);
   }
-  const secret = stringValue(values, "client-secret") ?? io.env.TOKENMINT_CLIENT_SECRET;
-  const token = stringValue(values, "token") ?? io.env.TOKENMINT_TOKEN;
+  const secret = flagOrEnv(values, "client-secret", io, "TOKENMINT_CLIENT_SECRET");
+  const token = flagOrEnv(values, "token", io, "TOKENMINT_TOKEN");
   return {
     issuer: issuer.replace(/\/+$/, ""),
-    clientId: stringValue(values, "client-id") ?? io.env.TOKENMINT_CLIENT_ID,
-    clientSecret: secret === undefined ? undefined : await valueOrStdin(secret, io, "secret"),
+    clientId: flagOrEnv(values, "client-id", io, "TOKENMINT_CLIENT_ID"),
+    clientSecret: secret === "-" ? await valueOrStdin(secret, io, "secret") : secret,
     token: token === undefined ? undefined : await tokenArgument(token, io),
   };
 }

@@ -119,6 +119,11 @@ describe("the tokenmint command line", () => {
       stdin: `${tm.env.TOKENMINT_CLIENT_SECRET}\n`,
     });
     expect(secretFromStdin.code).toBe(0);
+    // An empty variable counts as unset, as in most shells' tools.
+    const emptyVariables = await runCli(["routes", "list", "--json"], {
+      env: { ...tm.env, TOKENMINT_CLIENT_SECRET: "", TOKENMINT_TOKEN: "" },
+    });
+    expect(emptyVariables.code).toBe(0);
   });
 
   it("exits 1 when the issuer refuses, and names its status and code", async () => {
