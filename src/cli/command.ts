@@ -49,7 +49,7 @@ export const JSON_OPTION = { json: { type: "boolean" } } as const;
 export const ISSUER_HELP = `  --issuer URL            the issuer (default $TOKENMINT_ISSUER, else http://localhost:8080)
   --client-id ID          service client id (default $TOKENMINT_CLIENT_ID)
   --client-secret SECRET  service client secret (default $TOKENMINT_CLIENT_SECRET; prefer the
-                          variable: command lines are visible to other users)`;
+                          variable or "-" for standard input: command lines are visible to others)`;
 
 /** Help lines for {@link TOKEN_OPTIONS}. */
 export const TOKEN_HELP = `${ISSUER_HELP}

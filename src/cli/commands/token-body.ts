@@ -14,7 +14,7 @@ export const EXPIRY_OPTIONS = {
   "no-expiry": { type: "boolean" },
 } as const;
 
-/** Help lines for {@link EXPIRY_OPTIONS} and `--body`. */
+/** Help lines for {@link EXPIRY_OPTIONS}. */
 export const EXPIRY_HELP = `  --expires-in DURATION   seconds, or 15m, 12h, 30d…
   --expires-at TIME       RFC 3339
   --no-expiry             never expires (where the policy allows it)`;
