@@ -8,13 +8,17 @@ import { createIssuerContext } from "../src/bootstrap.js";
 import { parseConfig } from "../src/config/config.js";
 import type { IssuerContext } from "../src/context.js";
 import { silentLogger } from "../src/logger.js";
-import { createRedisStore } from "../src/store/redis-store.js";
+import { createRedisStore, type RedisStoreSettings } from "../src/store/redis-store.js";
 import { issueToken } from "../src/tokens/issue-token.js";
 import { mintRequestSchema } from "../src/tokens/mint-request.js";
 import { CLIENT_ID, mintBody } from "./issuer-process.js";
 
-/** Builds the issuer context on `redisUrl` under `prefix`. */
-export async function createBenchContext(redisUrl: string, prefix: string): Promise<IssuerContext> {
+/** Builds the issuer context on `redisUrl` under `prefix` (`settings`: the store's, e.g. waiting). */
+export async function createBenchContext(
+  redisUrl: string,
+  prefix: string,
+  settings: Omit<RedisStoreSettings, "prefix" | "timeoutMs"> = {},
+): Promise<IssuerContext> {
   const config = parseConfig({
     TOKENMINT_ISSUER: "http://127.0.0.1:1",
     REDIS_URL: redisUrl,
@@ -27,7 +31,7 @@ export async function createBenchContext(redisUrl: string, prefix: string): Prom
     TOKENMINT_MINT_RATE_PER_CLIENT: "1000000",
     TOKENMINT_MAX_TOKENS_PER_SUBJECT: "100000",
   });
-  const store = createRedisStore({ url: redisUrl, prefix, timeoutMs: 10_000 });
+  const store = createRedisStore({ url: redisUrl, prefix, timeoutMs: 10_000, ...settings });
   return createIssuerContext({ config, store, logger: silentLogger, keks: config.keks });
 }
 

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { benchDownstream } from "./downstream.js";
+import { benchDurability } from "./durability.js";
 import { benchIssuerHttp } from "./issuer-http.js";
 import { FULL, QUICK } from "./options.js";
 import { formatTable, type Row, writeResults } from "./report.js";
@@ -37,6 +38,7 @@ const allParts: [string, () => Promise<Row[]>][] = [
   ["issuer over HTTP", () => benchIssuerHttp(options)],
   ["state per token", () => benchState(options)],
   ["scale", () => benchScale(options, log)],
+  ["durability", () => benchDurability(options)],
 ];
 const only = values.only?.split(",").map((name) => name.trim());
 const unknown = only?.filter((name) => !allParts.some(([part]) => part === name));
