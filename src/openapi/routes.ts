@@ -71,6 +71,16 @@ const problem = (description: string): OperationResponse => ({
 
 const MANAGED = { "401": problem("Not authenticated"), "404": problem("No such token") };
 
+/**
+ * Revocation-class writes wait for Redis replicas (README, "Durability"): too few acknowledged in
+ * time, so the change may not survive a failover; it is idempotent, so the caller retries.
+ */
+const NOT_DURABLE = {
+  "503": problem(
+    "store_not_durable (with Retry-After): too few Redis replicas acknowledged the change in time; it may or may not survive a failover, so retry (revocation is idempotent). Or store_unavailable.",
+  ),
+};
+
 /** Every operation, in the order the reference shows them. */
 export const OPERATIONS: readonly Operation[] = [
   {
@@ -196,7 +206,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: "tokens",
     summary: "Revoke the presented token",
     security: ["user"],
-    responses: { "204": { description: "Revoked" }, ...MANAGED },
+    responses: { "204": { description: "Revoked" }, ...MANAGED, ...NOT_DURABLE },
   },
   {
     method: "post",
@@ -217,6 +227,7 @@ export const OPERATIONS: readonly Operation[] = [
       ...MANAGED,
       "403": problem("wider_than_caller: a bearer caller asked for more than its token holds"),
       "409": problem("rotation_conflict or token_not_active"),
+      ...NOT_DURABLE,
     },
   },
   {
@@ -251,6 +262,7 @@ export const OPERATIONS: readonly Operation[] = [
       "403": problem(
         "insufficient_scope, or wider_than_caller: the token or the change is wider than the presented token",
       ),
+      ...NOT_DURABLE,
     },
   },
   {
@@ -260,7 +272,11 @@ export const OPERATIONS: readonly Operation[] = [
     tag: "tokens",
     summary: "Revoke a token",
     security: ["client", "user"],
-    responses: { "204": { description: "Revoked (also when it already was)" }, ...MANAGED },
+    responses: {
+      "204": { description: "Revoked (also when it already was)" },
+      ...MANAGED,
+      ...NOT_DURABLE,
+    },
   },
   {
     method: "post",
@@ -283,6 +299,7 @@ export const OPERATIONS: readonly Operation[] = [
         "insufficient_scope, or wider_than_caller: the token or its successor is wider than the presented token",
       ),
       "409": problem("rotation_conflict or token_not_active"),
+      ...NOT_DURABLE,
     },
   },
   {
@@ -296,6 +313,7 @@ export const OPERATIONS: readonly Operation[] = [
       "200": { description: "Suspended", schema: "Token" },
       ...MANAGED,
       "409": problem("invalid_state"),
+      ...NOT_DURABLE,
     },
   },
   {
@@ -330,6 +348,7 @@ export const OPERATIONS: readonly Operation[] = [
     },
     responses: {
       "200": { description: "How many were revoked", schema: "MassRevoked" },
+      ...NOT_DURABLE,
       "400": problem("Invalid request"),
       "403": problem("client_required"),
     },
@@ -349,7 +368,7 @@ export const OPERATIONS: readonly Operation[] = [
       required: true,
       example: { token: TOKEN_EXAMPLE },
     },
-    responses: { "200": { description: "Revoked, or nothing to revoke" } },
+    responses: { "200": { description: "Revoked, or nothing to revoke" }, ...NOT_DURABLE },
   },
   {
     method: "post",
@@ -479,6 +498,7 @@ export const OPERATIONS: readonly Operation[] = [
       "200": { description: "The keyring afterwards", schema: "Keyring" },
       "403": problem("admin_required"),
       "404": problem("No such signing key"),
+      ...NOT_DURABLE,
     },
   },
   {

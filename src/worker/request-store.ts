@@ -123,6 +123,9 @@ export interface RedisConnectOptions {
   readonly prefix: string;
   readonly timeoutMs: number;
   readonly listSize: number;
+  /** Replicas a revocation waits for, and how long (see `REDIS_WAIT_REPLICAS`). */
+  readonly waitReplicas?: "auto" | number;
+  readonly waitTimeoutMs?: number;
 }
 
 /**
@@ -136,6 +139,8 @@ export async function openRedisStore(options: RedisConnectOptions): Promise<Open
     url: options.url,
     prefix: options.prefix,
     timeoutMs: options.timeoutMs,
+    ...(options.waitReplicas === undefined ? {} : { waitReplicas: options.waitReplicas }),
+    ...(options.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: options.waitTimeoutMs }),
   });
   try {
     return { store, epoch: await store.open(options.listSize) };

@@ -62,6 +62,8 @@ export function createWorkerRuntime(settings: WorkerSettings): WorkerRuntime {
       url: settings.redisUrl,
       prefix: config.redisPrefix,
       timeoutMs: config.redisTimeoutMs,
+      waitReplicas: config.redisWaitReplicas,
+      waitTimeoutMs: config.redisWaitTimeoutMs,
       listSize: config.statusList.size,
     });
     startedEpoch ??= opened.epoch;
