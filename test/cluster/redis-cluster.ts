@@ -69,6 +69,16 @@ function startNode(port: number, directory: string): Promise<ChildProcess> {
   });
 }
 
+/** Six free ports whose cluster bus port (port + 10000) is a valid port too. */
+async function nodePorts(): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < 6) {
+    const port = await freePort();
+    if (port <= 55535 && !ports.includes(port)) ports.push(port);
+  }
+  return ports;
+}
+
 async function clusterOk(port: number): Promise<boolean> {
   const { stdout } = await run("redis-cli", ["-p", String(port), "cluster", "info"]);
   return stdout.includes("cluster_state:ok");
@@ -80,11 +90,7 @@ async function clusterOk(port: number): Promise<boolean> {
  */
 export async function startRedisCluster(): Promise<RedisCluster> {
   const directory = mkdtempSync(join(tmpdir(), "tokenmint-cluster-"));
-  const ports: number[] = [];
-  while (ports.length < 6) {
-    const port = await freePort();
-    if (!ports.includes(port)) ports.push(port);
-  }
+  let ports: number[] = [];
   const children: ChildProcess[] = [];
   const stop = async () => {
     await Promise.all(
@@ -100,7 +106,18 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     rmSync(directory, { recursive: true, force: true });
   };
   try {
-    children.push(...(await Promise.all(ports.map((port) => startNode(port, directory)))));
+    // A free port can be taken before the node binds it (other suites start servers too): retry.
+    for (let attempt = 1; children.length === 0; attempt++) {
+      ports = await nodePorts();
+      const started = await Promise.allSettled(ports.map((port) => startNode(port, directory)));
+      const up = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+      if (up.length === ports.length) children.push(...up);
+      else {
+        for (const child of up) child.kill("SIGKILL");
+        const failed = started.find((result) => result.status === "rejected");
+        if (attempt === 3) throw failed?.reason;
+      }
+    }
     await run("redis-cli", [
       "--cluster",
       "create",
