@@ -210,7 +210,8 @@ const environmentSchema = z.object({
   REDIS_WAIT_REPLICAS: z
     .union([z.literal("auto"), z.coerce.number().int().min(0).max(100)])
     .default("auto"),
-  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+  // Default: 1000, or half of REDIS_TIMEOUT_MS when that is shorter (the wait is one command).
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60000).optional(),
   TOKENMINT_CLIENTS: clients,
   TOKENMINT_ADMIN_CLIENTS: csv,
   TOKENMINT_TOKEN_PREFIX: z
@@ -398,7 +399,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       `TOKENMINT_KEK: required when ${redisNamed} is set (private keys are stored encrypted)`,
     );
   }
-  if (e.REDIS_WAIT_TIMEOUT_MS >= e.REDIS_TIMEOUT_MS) {
+  const redisWaitTimeoutMs =
+    e.REDIS_WAIT_TIMEOUT_MS ?? Math.min(1000, Math.floor(e.REDIS_TIMEOUT_MS / 2));
+  if (redisWaitTimeoutMs >= e.REDIS_TIMEOUT_MS) {
     problems.push(
       "REDIS_WAIT_TIMEOUT_MS: must be below REDIS_TIMEOUT_MS (the wait is one command)",
     );
@@ -492,7 +495,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     redisPrefix: e.REDIS_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     redisWaitReplicas: e.REDIS_WAIT_REPLICAS,
-    redisWaitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
+    redisWaitTimeoutMs,
     clients: e.TOKENMINT_CLIENTS,
     adminClients: e.TOKENMINT_ADMIN_CLIENTS,
     tokenPrefix: e.TOKENMINT_TOKEN_PREFIX,

@@ -212,13 +212,15 @@ describe("a lone primary", () => {
 describe("REDIS_WAIT_REPLICAS and REDIS_WAIT_TIMEOUT_MS", () => {
   const base = { TOKENMINT_CLIENTS: "svc:svc-secret-0123456789abcdef" };
 
-  it("default to auto and 1000 ms, and take a number of replicas", () => {
+  it("default to auto and 1000 ms (at most half of REDIS_TIMEOUT_MS), and take a count", () => {
     const config = parseConfig(base);
     expect(config.redisWaitReplicas).toBe("auto");
     expect(config.redisWaitTimeoutMs).toBe(1000);
     const two = parseConfig({ ...base, REDIS_WAIT_REPLICAS: "2", REDIS_WAIT_TIMEOUT_MS: "250" });
     expect(two.redisWaitReplicas).toBe(2);
     expect(two.redisWaitTimeoutMs).toBe(250);
+    // A short REDIS_TIMEOUT_MS shortens the default wait with it.
+    expect(parseConfig({ ...base, REDIS_TIMEOUT_MS: "300" }).redisWaitTimeoutMs).toBe(150);
   });
 
   it("refuse a timeout not below REDIS_TIMEOUT_MS, and anything but auto or a count", () => {
