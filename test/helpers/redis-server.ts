@@ -3,7 +3,10 @@
  * `REDIS_URL` is set, in which case the tests use that server with unique key prefixes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** Finds a free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -37,6 +40,8 @@ export async function startRedisServer(
   extraArgs: string[] = [],
 ): Promise<RedisProcess> {
   const chosen = port ?? (await freePort());
+  // Its own directory: a replica's full sync writes an RDB file there, never into the checkout.
+  const dir = mkdtempSync(join(tmpdir(), "tokenmint-redis-"));
   const child: ChildProcess = spawn(
     "redis-server",
     [
@@ -48,6 +53,8 @@ export async function startRedisServer(
       "",
       "--appendonly",
       "no",
+      "--dir",
+      dir,
       ...extraArgs,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
