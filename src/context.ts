@@ -4,19 +4,10 @@
  * @module
  */
 import type { Context } from "hono";
-import type { Clock } from "./clock.js";
-import type { Config } from "./config/config.js";
-import type { Keyring } from "./keys/keyring.js";
-import type { Logger } from "./logger.js";
-import type { Store } from "./store/types.js";
+import type { KeysContext } from "./keys/keys-context.js";
 
-/** The issuer's dependencies. */
-export interface IssuerContext {
-  readonly config: Config;
-  readonly store: Store;
-  readonly keyring: Keyring;
-  readonly clock: Clock;
-  readonly logger: Logger;
+/** The issuer's dependencies: configuration, store, keyring, clock and logger. */
+export interface IssuerContext extends KeysContext {
   /** The caller's IP address as the runtime sees it (set by the Node or Worker entry). */
   readonly clientIp?: (c: Context) => string | undefined;
 }

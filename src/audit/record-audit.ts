@@ -8,9 +8,9 @@
  * ```
  * @module
  */
-import { epochSeconds } from "../clock.js";
-import type { IssuerContext } from "../context.js";
-import type { AuditEvent } from "../store/types.js";
+import { type Clock, epochSeconds } from "../clock.js";
+import type { Logger } from "../logger.js";
+import type { AuditEvent, Store } from "../store/types.js";
 
 /** The audit event types. */
 export type AuditType =
@@ -33,8 +33,16 @@ export type AuditType =
 /** An event to record; `at` defaults to now. */
 export type AuditInput = Omit<AuditEvent, "at" | "type"> & { type: AuditType; at?: number };
 
+/** What recording an event needs (the issuer context has it). */
+export interface AuditContext {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly store: Pick<Store, "appendAudit">;
+  readonly config: { readonly auditMaxEvents: number };
+}
+
 /** Writes the event to the log and the audit stream. */
-export async function recordAudit(ctx: IssuerContext, input: AuditInput): Promise<void> {
+export async function recordAudit(ctx: AuditContext, input: AuditInput): Promise<void> {
   const event: AuditEvent = { ...input, at: input.at ?? epochSeconds(ctx.clock) };
   const { type, ...fields } = event;
   ctx.logger.info(type, { ...fields, audit: true });

@@ -10,13 +10,8 @@
  * @module
  */
 import { z } from "zod";
-import {
-  type HostPort,
-  parseHostPorts,
-  type RedisAuth,
-  type RedisTarget,
-} from "../store/redis-target.js";
 import { parseDurationSeconds } from "./duration.js";
+import { type HostPort, parseHostPorts, type RedisAuth, type RedisTarget } from "./redis-target.js";
 import {
   maxConnections,
   type ServerLimits,

@@ -10,8 +10,8 @@
  * @module
  */
 import { decodeProtectedHeader } from "jose";
-import type { IssuerContext } from "../context.js";
 import type { KeyState, StoredKey } from "../store/types.js";
+import type { KeysContext } from "./keys-context.js";
 import { retiredKeyRemovalTime, scheduledRotationTime } from "./rotation.js";
 
 /** One key as listed. */
@@ -59,7 +59,7 @@ function kekOf(jwe: string | undefined): string | null {
 }
 
 /** Reads the keyring from the store (not the cached view) and describes it. */
-export async function describeKeyring(ctx: IssuerContext): Promise<KeyringView> {
+export async function describeKeyring(ctx: KeysContext): Promise<KeyringView> {
   const { keys } = await ctx.store.readKeyring();
   const sorted = [...keys].sort(
     (a, b) => ORDER[a.state] - ORDER[b.state] || b.createdAt - a.createdAt,
@@ -76,7 +76,7 @@ export async function describeKeyring(ctx: IssuerContext): Promise<KeyringView> 
   };
 }
 
-function describeKey(ctx: IssuerContext, key: StoredKey): KeyView {
+function describeKey(ctx: KeysContext, key: StoredKey): KeyView {
   return {
     kid: key.kid,
     alg: key.alg,

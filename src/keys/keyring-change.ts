@@ -15,9 +15,9 @@
  */
 import { type AuditInput, recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
-import type { IssuerContext } from "../context.js";
 import { StoreUnavailable } from "../errors.js";
 import type { StoredKey } from "../store/types.js";
+import type { KeysContext } from "./keys-context.js";
 
 /** A change being planned: the keyring as it will be, and what happened to it. */
 export interface KeyringDraft {
@@ -53,7 +53,7 @@ export interface KeyringChangeResult {
 /** How often a change is planned again after losing the compare-and-set. */
 const ATTEMPTS = 5;
 
-function createDraft(ctx: IssuerContext, keys: readonly StoredKey[], now: number) {
+function createDraft(ctx: KeysContext, keys: readonly StoredKey[], now: number) {
   const working = new Map(keys.map((key) => [key.kid, key]));
   const put = new Map<string, StoredKey>();
   const remove = new Set<string>();
@@ -110,7 +110,7 @@ function createDraft(ctx: IssuerContext, keys: readonly StoredKey[], now: number
  * @throws whatever `plan` throws (nothing is written then); {@link StoreUnavailable}.
  */
 export async function changeKeyring(
-  ctx: IssuerContext,
+  ctx: KeysContext,
   audit: { readonly actor: string; readonly reason: string },
   plan: (draft: KeyringDraft) => Promise<void>,
 ): Promise<KeyringChangeResult> {

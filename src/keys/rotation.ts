@@ -20,11 +20,11 @@
  * @module
  */
 import type { Config } from "../config/config.js";
-import type { IssuerContext } from "../context.js";
+import { statusListLifetime } from "../config/status-list-lifetime.js";
 import { Conflict, NotFound, TokenmintError } from "../errors.js";
-import { statusListLifetime } from "../status/status-list-token.js";
 import type { StoredKey } from "../store/types.js";
 import { changeKeyring, type KeyringChangeResult, type KeyringDraft } from "./keyring-change.js";
+import type { KeysContext } from "./keys-context.js";
 
 /** The audit actor of scheduled maintenance. */
 export const SCHEDULER_ACTOR = "system:key-rotation";
@@ -67,7 +67,7 @@ async function keepOneNextKey(draft: KeyringDraft): Promise<void> {
  * const { changed, events } = await runScheduledKeyRotation(ctx);
  * ```
  */
-export async function runScheduledKeyRotation(ctx: IssuerContext): Promise<KeyringChangeResult> {
+export async function runScheduledKeyRotation(ctx: KeysContext): Promise<KeyringChangeResult> {
   const { config } = ctx;
   return changeKeyring(ctx, { actor: SCHEDULER_ACTOR, reason: "scheduled" }, async (draft) => {
     const { now } = draft;
@@ -110,7 +110,7 @@ export async function runScheduledKeyRotation(ctx: IssuerContext): Promise<Keyri
  * @throws {Conflict} `next_key_not_ready` (with `Retry-After`) or `no_next_key`.
  */
 export async function rotateKeysNow(
-  ctx: IssuerContext,
+  ctx: KeysContext,
   actor: string,
   options: { readonly force?: boolean; readonly reason?: string } = {},
 ): Promise<KeyringChangeResult> {
@@ -145,7 +145,7 @@ export async function rotateKeysNow(
  * @throws {NotFound} when no key has this `kid`.
  */
 export async function revokeSigningKey(
-  ctx: IssuerContext,
+  ctx: KeysContext,
   kid: string,
   actor: string,
   reason?: string,

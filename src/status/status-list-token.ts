@@ -10,18 +10,14 @@
  * @module
  */
 import { epochSeconds } from "../clock.js";
+import { statusListLifetime } from "../config/status-list-lifetime.js";
 import type { IssuerContext } from "../context.js";
 import { NotFound } from "../errors.js";
 import { signJwt } from "../keys/sign-jwt.js";
 import { parseListId } from "../store/status-layout.js";
-import { statusListUri } from "../tokens/issue-token.js";
 import { STATUS_LIST_TOKEN_TYPE } from "../verifier/claims.js";
 import { compressStatusList } from "./codec.js";
-
-/** How long a status list token stays valid: ten `ttl`s, at least ten minutes. */
-export function statusListLifetime(ttlSeconds: number): number {
-  return Math.max(600, ttlSeconds * 10);
-}
+import { statusListUri } from "./status-list-uri.js";
 
 /** A signed status list, kept to be served again while its bits have not changed. */
 interface SignedList {

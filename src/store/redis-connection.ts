@@ -13,9 +13,9 @@
  * @module
  */
 import { Cluster, Redis } from "ioredis";
-import type { RedisAuth, RedisTarget } from "./redis-target.js";
+import type { RedisAuth, RedisTarget } from "../config/redis-target.js";
 
-export type { HostPort, RedisAuth, RedisTarget } from "./redis-target.js";
+export type { HostPort, RedisAuth, RedisTarget } from "../config/redis-target.js";
 
 /** How a connection behaves. */
 export interface RedisClientOptions {

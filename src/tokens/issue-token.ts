@@ -16,6 +16,7 @@ import { Conflict } from "../errors.js";
 import { signJwt } from "../keys/sign-jwt.js";
 import { noteMinted } from "../metrics/issuer-metrics.js";
 import { randomId } from "../random.js";
+import { statusListUri } from "../status/status-list-uri.js";
 import type { StoredToken, TokenRecord } from "../store/types.js";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "../verifier/claims.js";
 import type { MintRequest } from "./mint-request.js";
@@ -55,11 +56,6 @@ export interface MintOptions {
 export interface IssuedToken {
   readonly token: string;
   readonly stored: StoredToken;
-}
-
-/** The URL of a status list. */
-export function statusListUri(issuer: string, list: string): string {
-  return `${issuer}/v1/status-lists/${list}`;
 }
 
 /** The signed claims for a record. */

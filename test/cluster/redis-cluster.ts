@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { HostPort } from "../../src/store/redis-target.js";
+import type { HostPort } from "../../src/config/redis-target.js";
 import { freePort } from "../helpers/redis-server.js";
 
 const run = promisify(execFile);
