@@ -8,7 +8,7 @@
  */
 import { Redis } from "ioredis";
 import type { IssuerContext } from "../src/context.js";
-import { changeTokenState } from "../src/tokens/revoke-token.js";
+import { changeTokenState } from "../src/tokens/token-state.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
 import { createBenchContext, mintInProcess } from "./issuer-context.js";
 import type { BenchOptions } from "./options.js";

@@ -5,7 +5,7 @@
  * @module
  */
 import { Redis } from "ioredis";
-import { signStatusListToken } from "../src/status/status-list-token.js";
+import { signStatusListToken } from "../src/status/sign-status-list.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
 import { createBenchContext, mintInProcess } from "./issuer-context.js";
 import type { BenchOptions } from "./options.js";

@@ -14,8 +14,8 @@ import type { StoredToken, TokenRecord } from "../store/types.js";
 import { type IssuedToken, issueToken, type MintActor } from "./issue-token.js";
 import type { MintRequest } from "./mint-request.js";
 import type { ExpiryRequest } from "./policy.js";
-import { changeTokenState, revokeIndex } from "./revoke-token.js";
 import { checkTargetWithin, lifetimeOf } from "./token-power.js";
+import { changeTokenState, revokeIndex } from "./token-state.js";
 
 /** What may change in a rotation. */
 export interface RotationChanges extends ExpiryRequest {

@@ -24,8 +24,8 @@ import { inspectToken } from "../tokens/inspect-token.js";
 import { issueToken } from "../tokens/issue-token.js";
 import { mintRequestSchema } from "../tokens/mint-request.js";
 import { lifetimeFor } from "../tokens/policy.js";
-import { changeTokenState } from "../tokens/revoke-token.js";
 import { rotateToken } from "../tokens/rotate-token.js";
+import { changeTokenState } from "../tokens/token-state.js";
 import { isoTime, tokenView } from "../tokens/token-view.js";
 import { TokenVerificationFailed } from "../verifier/errors.js";
 import {

@@ -3,7 +3,7 @@ import { decodeJwt } from "jose";
 import { describe, expect, it, vi } from "vitest";
 import { readStatus } from "../../src/status/bits.js";
 import { decompressStatusList } from "../../src/status/codec.js";
-import { STATUS_LIST_REREAD_MS } from "../../src/status/status-list-token.js";
+import { STATUS_LIST_REREAD_MS } from "../../src/status/sign-status-list.js";
 import { createTestIssuer, STORE_KINDS } from "../helpers/issuer.js";
 
 describe.each(STORE_KINDS)("the status list endpoint on the %s store", (kind) => {

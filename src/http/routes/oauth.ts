@@ -9,7 +9,7 @@ import type { IssuerContext } from "../../context.js";
 import { InvalidRequest } from "../../errors.js";
 import { inspectToken } from "../../tokens/inspect-token.js";
 import { claimsFor } from "../../tokens/issue-token.js";
-import { ensureRevoked } from "../../tokens/revoke-token.js";
+import { ensureRevoked } from "../../tokens/token-state.js";
 import { TokenVerificationFailed } from "../../verifier/errors.js";
 import { verifyAccessTokenJwt } from "../../verifier/verify-jwt.js";
 import { type AuthVariables, authenticate } from "../authenticate.js";

@@ -8,7 +8,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { IssuerContext } from "../../context.js";
-import { signStatusListToken } from "../../status/status-list-token.js";
+import { signStatusListToken } from "../../status/sign-status-list.js";
 import { plainResponse } from "../plain-response.js";
 
 /** Cache lifetime of the JWKS in seconds (a `next` key is published at least this long before it signs). */

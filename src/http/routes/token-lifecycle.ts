@@ -13,8 +13,8 @@ import {
   rotateRequestSchema,
   updateRequestSchema,
 } from "../../tokens/lifecycle-requests.js";
-import { changeTokenState, revokeIndex } from "../../tokens/revoke-token.js";
 import { rotateToken } from "../../tokens/rotate-token.js";
+import { changeTokenState, revokeIndex } from "../../tokens/token-state.js";
 import { tokenView } from "../../tokens/token-view.js";
 import { type AuthVariables, type Caller, requireManagement } from "../authenticate.js";
 import { readJson } from "../request-body.js";

@@ -9,7 +9,7 @@ import type { IssuerContext } from "../../context.js";
 import { Forbidden, InvalidRequest, NotFound } from "../../errors.js";
 import { issueToken } from "../../tokens/issue-token.js";
 import { IDENTIFIER, mintRequestSchema } from "../../tokens/mint-request.js";
-import { changeTokenState, ensureRevoked } from "../../tokens/revoke-token.js";
+import { changeTokenState, ensureRevoked } from "../../tokens/token-state.js";
 import { tokenView } from "../../tokens/token-view.js";
 import { type AuthVariables, authenticate, requireManagement } from "../authenticate.js";
 import { parseWith, readJsonValue } from "../request-body.js";

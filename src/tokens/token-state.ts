@@ -13,7 +13,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { noteStateChange } from "../metrics/issuer-metrics.js";
-import { noteStatusChange } from "../status/status-list-token.js";
+import { noteStatusChange } from "../status/sign-status-list.js";
 import { type StoredToken, type TokenIndex, type TokenState, TokenStatus } from "../store/types.js";
 
 /** Who changed a token's state and why (audit). */
