@@ -1,8 +1,7 @@
 /**
  * Log lines to standard output, written once per turn of the event loop instead of once per line.
  * On Linux, writes to a pipe or a file are synchronous in Node, so a request log written line by
- * line costs one system call per request (about a fifth of the issuer's CPU time on its cheapest
- * endpoints). Lines are kept in order, flushed at the latest after the current turn (or at once
+ * line would cost one system call per request. Lines are kept in order, flushed at the latest after the current turn (or at once
  * past 256 lines), and flushed synchronously when the process exits, so none are lost on a clean
  * exit or `process.exit()`.
  *

@@ -1,8 +1,7 @@
 /**
  * The router's upstream client on Node: `node:http`/`node:https` with keep-alive agents, shaped as
- * `fetch`. Node's own `fetch` (undici) capped the router at about 2,500 requests per second on
- * the benchmark machine, a quarter of what the cell behind it serves; the plain client does not
- * add that cost. Bodies are relayed as the cell sent them (no decoding, so `Content-Encoding`
+ * `fetch`, because Node's own `fetch` (undici) costs the router more per request than the cell
+ * behind it spends answering. Bodies are relayed as the cell sent them (no decoding, so `Content-Encoding`
  * stays true), redirects are relayed, never followed; small answers of known length are read
  * whole (see `BUFFERED_ANSWER_BYTES`) and, when no header name repeats, handed over without their
  * hop-by-hop headers and marked fit to relay as they are; others are streamed.

@@ -5,7 +5,7 @@
  * answer comes back without hop-by-hop headers: streamed, except that an answer which declares a
  * `Content-Length` of at most {@link BUFFERED_ANSWER_BYTES} is read whole first (as nginx buffers
  * small answers), so the router writes it to the client in one piece instead of flushing headers
- * and chunks separately (about twice the routed requests per second on Node).
+ * and chunks separately.
  *
  * @example
  * ```ts
