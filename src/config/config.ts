@@ -28,6 +28,20 @@ export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 export const DEFAULT_SCOPES =
   "api read_api read_user read_repository write_repository read_registry write_registry read_project write_project manage_tokens";
 
+/** Plain-words descriptions of the default scopes, shown next to each scope on the page. */
+export const DEFAULT_SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  api: "Full read and write access to the API",
+  read_api: "Read-only access to the API",
+  read_user: "Read your profile",
+  read_repository: "Read (pull) repositories",
+  write_repository: "Read and write (push) repositories",
+  read_registry: "Pull from the package and container registries",
+  write_registry: "Push to the package and container registries",
+  read_project: "Read projects",
+  write_project: "Create and change projects",
+  manage_tokens: "List, create, rotate and revoke your own tokens (signs in to this page)",
+};
+
 /** A configured service client (a platform backend allowed to mint for its users). */
 export interface ServiceClient {
   readonly id: string;
@@ -148,6 +162,20 @@ const orgPolicies = z
     ),
   );
 
+// Descriptions of scopes as a JSON object; they add to (and override) the built-in ones.
+const scopeDescriptions = z
+  .string()
+  .default("{}")
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "expected a JSON object of scope: description" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1), z.string().trim().min(1).max(200)));
+
 const hostPorts = z
   .string()
   .default("")
@@ -237,6 +265,7 @@ const environmentSchema = z.object({
     .default(DEFAULT_SCOPES)
     .transform((value) => [...new Set(value.split(/[\s,]+/).filter(Boolean))])
     .pipe(z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/)).min(1)),
+  TOKENMINT_SCOPE_DESCRIPTIONS: scopeDescriptions,
   TOKENMINT_DEFAULT_LIFETIME: duration("30d"),
   TOKENMINT_MIN_LIFETIME: duration("5m"),
   TOKENMINT_MAX_LIFETIME: duration("365d"),
@@ -274,6 +303,21 @@ const environmentSchema = z.object({
   TOKENMINT_METRICS: boolean,
   TOKENMINT_METRICS_TOKEN: z.string().min(16).max(256).optional(),
 });
+
+/** The name of an issuer configuration variable. */
+export type IssuerVariable = keyof typeof environmentSchema.shape;
+
+/**
+ * The schema of one issuer variable (for the configuration page and its test).
+ *
+ * @example
+ * ```ts
+ * issuerVariableSchema("TOKENMINT_MAX_LIFETIME").parse("365d"); // 31536000
+ * ```
+ */
+export function issuerVariableSchema(name: IssuerVariable): z.ZodType {
+  return environmentSchema.shape[name];
+}
 
 /** Lifetime rules: the global policy, or an organization's. */
 export interface LifetimePolicy {
@@ -319,6 +363,8 @@ export interface Config {
   readonly keks: readonly string[];
   readonly audience: readonly string[];
   readonly scopes: readonly string[];
+  /** What each known scope allows, in plain words (`TOKENMINT_SCOPE_DESCRIPTIONS` over defaults). */
+  readonly scopeDescriptions: ReadonlyMap<string, string>;
   readonly lifetime: LifetimePolicy;
   /** Per-organization overrides of the lifetime policy. */
   readonly orgLifetimes: ReadonlyMap<string, LifetimePolicy>;
@@ -445,6 +491,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (!e.TOKENMINT_SCOPES.includes("manage_tokens")) {
     problems.push("TOKENMINT_SCOPES: must include manage_tokens");
   }
+  for (const scope of Object.keys(e.TOKENMINT_SCOPE_DESCRIPTIONS)) {
+    if (!e.TOKENMINT_SCOPES.includes(scope)) {
+      problems.push(`TOKENMINT_SCOPE_DESCRIPTIONS: ${scope} is not in TOKENMINT_SCOPES`);
+    }
+  }
   const server: ServerLimits = {
     headersTimeoutSeconds: e.TOKENMINT_HEADERS_TIMEOUT,
     requestTimeoutSeconds: e.TOKENMINT_REQUEST_TIMEOUT,
@@ -498,6 +549,17 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     keks: e.TOKENMINT_KEK,
     audience: e.TOKENMINT_AUDIENCE.length > 0 ? e.TOKENMINT_AUDIENCE : [issuer],
     scopes: e.TOKENMINT_SCOPES,
+    // A Map, like orgLifetimes: a scope named `constructor` must not find Object.prototype's.
+    scopeDescriptions: new Map(
+      e.TOKENMINT_SCOPES.flatMap((scope) => {
+        const text = Object.hasOwn(e.TOKENMINT_SCOPE_DESCRIPTIONS, scope)
+          ? e.TOKENMINT_SCOPE_DESCRIPTIONS[scope]
+          : Object.hasOwn(DEFAULT_SCOPE_DESCRIPTIONS, scope)
+            ? DEFAULT_SCOPE_DESCRIPTIONS[scope]
+            : undefined;
+        return text === undefined ? [] : [[scope, text] as const];
+      }),
+    ),
     lifetime,
     orgLifetimes,
     maxTokensPerSubject: e.TOKENMINT_MAX_TOKENS_PER_SUBJECT,

@@ -3,20 +3,8 @@
  * bindings) and validated once at start-up with zod. A bad value stops the Node process (and
  * makes a Worker answer 500) with a message naming the variable, never its value.
  *
- * | variable | meaning |
- * | --- | --- |
- * | `PORT`, `HOST` | Node only: where to listen (default 8081 on 127.0.0.1) |
- * | `ROUTER_ISSUER` | the issuer URL: JWKS, status lists and `/v1/routes` live under it |
- * | `ROUTER_AUDIENCE` | comma-separated audience(s) a token must name |
- * | `ROUTER_CELLS` | comma-separated `cell=url` pairs |
- * | `ROUTER_FALLBACK` | the cell of tokens without `org`/`cell` |
- * | `ROUTER_ROUTES_REFRESH` | seconds between refreshes of the org → cell map (default 10, 1-300) |
- * | `ROUTER_FORWARD_CLAIMS_HEADER` | optional header that carries the verified claims to the cell |
- * | `ROUTER_TOKEN_PREFIX` | the issuer's token prefix (default `tmpat_`, may be empty) |
- * | `ROUTER_TRUST_FORWARDED` | `true` behind a trusted proxy: append to `X-Forwarded-*` |
- * | `ROUTER_HEADERS_TIMEOUT` | Node only: time for a request's headers to arrive (default 10s) |
- * | `ROUTER_REQUEST_TIMEOUT` | Node only: time for a whole request, body included (default 300s) |
- * | `ROUTER_MAX_CONNECTIONS` | Node only: open connections at most (default 10000) |
+ * Every variable, its default and meaning: `docs/configuration.md` (generated from
+ * `variables.ts` and this schema).
  *
  * @example
  * ```ts
@@ -111,6 +99,14 @@ const environmentSchema = z.object({
   ROUTER_REQUEST_TIMEOUT: timeoutSeconds("300s"),
   ROUTER_MAX_CONNECTIONS: maxConnections(10000),
 });
+
+/** The name of a router configuration variable. */
+export type RouterVariable = keyof typeof environmentSchema.shape;
+
+/** The schema of one router variable (for the configuration page and its test). */
+export function routerVariableSchema(name: RouterVariable): z.ZodType {
+  return environmentSchema.shape[name];
+}
 
 /** The router's validated configuration. */
 export interface RouterConfig {
