@@ -94,6 +94,11 @@ export const ISSUER_VARIABLES: Readonly<Record<IssuerVariable, VariableDoc>> = {
     default: DEFAULT_SCOPES,
     meaning: "the known scopes; must include `manage_tokens`",
   },
+  TOKENMINT_SCOPE_DESCRIPTIONS: {
+    default: "{}",
+    meaning:
+      'what each scope allows, in plain words, shown on the page: JSON `{"read_api":"Read the API"}`; adds to (and overrides) the built-in descriptions of the default scopes',
+  },
   TOKENMINT_DEFAULT_LIFETIME: { default: "30d", meaning: "lifetime when a request names none" },
   TOKENMINT_MIN_LIFETIME: { default: "5m", meaning: "shortest lifetime (at least 60 s)" },
   TOKENMINT_MAX_LIFETIME: { default: "365d", meaning: "longest lifetime" },
