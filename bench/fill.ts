@@ -20,7 +20,7 @@ export async function openFillStore(
 ): Promise<{ store: Store; kid: string }> {
   const store = createRedisStore({ url: redisUrl, prefix, timeoutMs: 30_000 });
   await store.open(LIST_SIZE);
-  const active = (await store.listKeys()).find((key) => key.state === "active");
+  const active = (await store.readKeyring()).keys.find((key) => key.state === "active");
   if (!active) throw new Error("the issuer has no active key yet");
   return { store, kid: active.kid };
 }

@@ -12,8 +12,8 @@
  * ```
  * @module
  */
+import { keysChangedChannel } from "./redis/key-names.js";
 import { createRedisClient, type RedisAuth, type RedisTarget } from "./redis-connection.js";
-import { keysChangedChannel } from "./redis-store.js";
 import type { KeyChangeFeed } from "./types.js";
 
 /** Options of {@link createRedisKeyChangeFeed}: the store's target and prefix. */

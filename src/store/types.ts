@@ -1,173 +1,66 @@
 /**
- * The storage interface of the issuer and the records it keeps. Two implementations honour the
- * same contract: {@link createMemoryStore} (embedded default, one process) and
- * {@link createRedisStore} (ioredis). Every record carries a TTL where it can.
+ * The storage interface of the issuer, cut by the roles its callers use, so each consumer asks for
+ * only its slice (the keyring a {@link KeyringStore}, audit recording an {@link AuditStore}, …).
+ * {@link Store} is all of them: {@link createMemoryStore} and {@link createRedisStore} honour the
+ * same contract. Every key each role writes is listed in docs/storage-schema.md.
  * @module
  */
+import type {
+  AuditEntry,
+  AuditEvent,
+  KeyringChange,
+  KeyringSnapshot,
+  OrgCellMap,
+  StatusRef,
+  StoredKey,
+  StoredToken,
+  StoreEpoch,
+  TokenDetails,
+  TokenIndex,
+  TokenRecord,
+  TokenState,
+  TokenStatusValue,
+} from "./records.js";
 
-/** The status values of the Token Status List (2 bits per token). */
-export const TokenStatus = { valid: 0, revoked: 1, suspended: 2 } as const;
-/** One of the values of {@link TokenStatus}. */
-export type TokenStatusValue = (typeof TokenStatus)[keyof typeof TokenStatus];
+export type {
+  AuditEntry,
+  AuditEvent,
+  KeyChangeFeed,
+  KeyringChange,
+  KeyringSnapshot,
+  KeyState,
+  OrgCellMap,
+  StatusRef,
+  StoredKey,
+  StoredToken,
+  StoreEpoch,
+  TokenDetails,
+  TokenIndex,
+  TokenRecord,
+  TokenState,
+  TokenStatusValue,
+} from "./records.js";
+export { LAST_USED_IPS, TokenStatus } from "./records.js";
 
-/** Where a token's status lives: a list id and an index in it. */
-export interface StatusRef {
-  readonly list: string;
-  readonly idx: number;
-}
-
-/** A token's lifecycle state as the issuer records it. */
-export type TokenState = "active" | "revoked" | "suspended" | "rotated";
-
-/** The immutable facts about a minted token (never the token itself). */
-export interface TokenRecord {
-  readonly id: string;
-  readonly sub: string;
-  readonly name: string;
-  readonly description?: string;
-  readonly scope: readonly string[];
-  readonly permissions?: Readonly<Record<string, readonly string[]>>;
-  readonly org?: string;
-  readonly cell?: string;
-  readonly aud: readonly string[];
-  readonly client_id: string;
-  readonly fam: string;
-  readonly kid: string;
-  readonly status: StatusRef;
-  /** Seconds since the epoch. */
-  readonly created: number;
-  /** Seconds since the epoch, or null for a non-expiring token. */
-  readonly exp: number | null;
-}
-
-/** A stored token: its record, current state and last use. */
-export interface StoredToken {
-  readonly record: TokenRecord;
-  readonly state: TokenState;
-  /** Seconds since the epoch of the last recorded use, if any. */
-  readonly lastUsedAt: number | null;
-  /** The last few distinct client IPs, newest first. */
-  readonly lastUsedIps: readonly string[];
-  /** For a rotated-out token: the id of the token that replaced it. */
-  readonly rotatedTo: string | null;
-}
-
-/** The parts of a token record that can change in place. */
-export interface TokenDetails {
-  readonly name?: string;
-  readonly description?: string | null;
-}
-
-/** The indexes a token id can be found by. */
-export type TokenIndex =
-  | { readonly subject: string }
-  | { readonly family: string }
-  | { readonly org: string };
-
-/** One audit event: who did what to which token (never the token itself). */
-export interface AuditEvent {
-  readonly type: string;
-  /** Seconds since the epoch. */
-  readonly at: number;
-  readonly actor: string;
-  readonly sub?: string;
-  readonly org?: string;
-  readonly jti?: string;
-  readonly reason?: string;
-  readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
-}
-
-/** An audit event as stored, with its stream id (ordered, usable as a pagination cursor). */
-export interface AuditEntry extends AuditEvent {
-  readonly id: string;
-}
-
-/** Lifecycle of a signing key. */
-export type KeyState = "next" | "active" | "retired" | "revoked";
-
-/** A signing key as stored: public JWK in the clear, private JWK only as a JWE. */
-export interface StoredKey {
-  readonly kid: string;
-  readonly alg: string;
-  readonly state: KeyState;
-  readonly publicJwk: Readonly<Record<string, unknown>>;
-  /**
-   * The private JWK, encrypted (compact JWE under a key-encryption key). Dropped when the key is
-   * revoked: a compromised key is never needed again.
-   */
-  readonly privateJwe?: string;
-  /** Seconds since the epoch (a `next` key is published from then on). */
-  readonly createdAt: number;
-  readonly activatedAt?: number;
-  readonly retiredAt?: number;
-  readonly revokedAt?: number;
-  /**
-   * The latest `exp` of any token signed with the key (seconds); `null` once it signed a token
-   * without expiry (the key then stays published for good); absent while it signed none. Kept
-   * apart from the key's record: {@link Store.noteKeyUse} raises it, writes of the record ignore it.
-   */
-  readonly latestExp?: number | null;
-}
-
-/** The keyring as read at one instant, with its version (bumped by every key change). */
-export interface KeyringSnapshot {
-  readonly version: number;
-  readonly keys: StoredKey[];
-}
-
-/** One atomic change of the keyring: records to write (whole) and kids to delete. */
-export interface KeyringChange {
-  readonly put: readonly StoredKey[];
-  readonly remove: readonly string[];
-}
-
-/**
- * Notices that the keyring changed somewhere (Redis pub/sub). Optional: without one, instances
- * see changes by re-reading the keyring (polling).
- */
-export interface KeyChangeFeed {
-  /**
-   * Calls `listener` after every keyring change made by any instance, and after every
-   * (re)connection of the feed (a notice may have been missed while it was down).
-   */
-  subscribe(listener: () => void): void;
-  /** Stops listening and releases the connection. */
-  close(): Promise<void>;
-}
-
-/** Identity and layout of the store's data generation (see the README, "epoch"). */
-export interface StoreEpoch {
-  /** Random id created with the store's data; a new one means the data was lost. */
-  readonly id: string;
-  /** Entries per status list, fixed for the life of the epoch. */
-  readonly listSize: number;
-  /** Settings of the backend that put revocations at risk (e.g. an evicting Redis). */
-  readonly warnings?: readonly string[];
-}
-
-/**
- * Everything the issuer keeps. Implementations throw {@link StoreUnavailable} when the backend
- * cannot be reached or its data cannot be trusted (epoch lost).
- */
-export interface Store {
+/** Opening the store's data generation (the epoch), checking it, and letting go. */
+export interface StoreLifecycle {
   /** Creates the epoch if none exists (with `listSize`), and returns the one in force. */
   open(listSize: number): Promise<StoreEpoch>;
   /** Succeeds only when the backend answers and its epoch is the one opened. */
   ping(): Promise<void>;
   /** Releases connections. */
   close(): Promise<void>;
+}
 
-  /** All signing keys (with their `latestExp`). */
-  listKeys(): Promise<StoredKey[]>;
-  /** All signing keys and the keyring version, read atomically. */
+/** The signing keys and the keyring version (used by the keyring and key maintenance). */
+export interface KeyringStore {
+  /** All signing keys (with their `latestExp`) and the keyring version, read atomically. */
   readKeyring(): Promise<KeyringSnapshot>;
   /**
    * Adds a key unless its kid exists; with `onlyIfNoActive`, only when no key is active (returns
    * false otherwise). Bumps the keyring version when it adds.
    */
   addKey(key: StoredKey, onlyIfNoActive: boolean): Promise<boolean>;
-  /** Replaces a key's record (bumps the keyring version). */
-  putKey(key: StoredKey): Promise<void>;
   /**
    * Compare-and-set on the whole keyring: applies `change` only if the version is still
    * `version` (then bumps it and notifies the {@link KeyChangeFeed}). Returns whether it applied.
@@ -179,7 +72,10 @@ export interface Store {
    * is not active (another instance retired or revoked it), so nothing may be signed with it.
    */
   noteKeyUse(kid: string, exp: number | null | undefined): Promise<boolean>;
+}
 
+/** The Token Status List bits: allocation of indexes, and the 2-bit entries themselves. */
+export interface StatusStore {
   /**
    * Allocates a fresh status index that was never handed out before, and makes sure the list
    * outlives `keepUntil` (seconds since the epoch; null means forever).
@@ -194,7 +90,10 @@ export interface Store {
    * bytes), or null when no such list was ever allocated in this epoch.
    */
   readStatusList(list: string): Promise<Uint8Array | null>;
+}
 
+/** Token records, their lifecycle state and last use, and the indexes that find them. */
+export interface TokenStore {
   /**
    * Atomically reserves a place for a new token in its subject's index, unless the subject
    * already holds `maxLive` live tokens (unexpired and not revoked). Drops index entries that
@@ -208,8 +107,8 @@ export interface Store {
   ): Promise<boolean>;
   /**
    * Saves a new token record and its family, org and expiry indexes; kept until `exp` + retention.
-   * Call it after {@link Store.reserveSubjectSlot} for the same token: the org and expiry indexes
-   * may find tokens through their subject's index.
+   * Call it after {@link TokenStore.reserveSubjectSlot} for the same token: the org and expiry
+   * indexes may find tokens through their subject's index.
    */
   saveToken(record: TokenRecord, retentionSeconds: number): Promise<void>;
   /** A token by id, or null. */
@@ -246,16 +145,26 @@ export interface Store {
   recordUsage(id: string, at: number, ip: string | undefined): Promise<void>;
   /** Changes a token's name and description in place (null removes the description). */
   updateTokenDetails(id: string, details: TokenDetails): Promise<void>;
+}
 
+/** Shared counters: fixed-window rate limits and one-time claims, the same on every instance. */
+export interface RateLimitStore {
   /** True exactly once per `name` within `ttlSeconds` (an atomic claim). */
   claimOnce(name: string, ttlSeconds: number): Promise<boolean>;
   /** Counts a hit in the fixed window `name` of `windowSeconds`; returns the count so far. */
   countHit(name: string, now: number, windowSeconds: number): Promise<number>;
+}
+
+/** The capped audit stream. */
+export interface AuditStore {
   /** Appends an audit event to the capped stream (about `maxLength` entries kept). */
   appendAudit(event: AuditEvent, maxLength: number): Promise<string>;
   /** Audit entries newest first, strictly older than `before` (an entry id) when given. */
   readAudit(query: { readonly before?: string; readonly count: number }): Promise<AuditEntry[]>;
+}
 
+/** The org → cell routing map the cell router reads. */
+export interface OrgRouteStore {
   /** The org → cell routing map and its version (bumped by every change). */
   readOrgCells(): Promise<OrgCellMap>;
   /** The cell of one organization, if the map places it. */
@@ -266,11 +175,14 @@ export interface Store {
   seedOrgCells(cells: Readonly<Record<string, string>>): Promise<void>;
 }
 
-/** The routing map routers cache. */
-export interface OrgCellMap {
-  readonly version: number;
-  readonly cells: Readonly<Record<string, string>>;
-}
-
-/** How many distinct client IPs a token record keeps. */
-export const LAST_USED_IPS = 5;
+/**
+ * Everything the issuer keeps: every role. Implementations throw {@link StoreUnavailable} when
+ * the backend cannot be reached or its data cannot be trusted (epoch lost).
+ */
+export type Store = StoreLifecycle &
+  KeyringStore &
+  StatusStore &
+  TokenStore &
+  RateLimitStore &
+  AuditStore &
+  OrgRouteStore;

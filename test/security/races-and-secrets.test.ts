@@ -136,7 +136,7 @@ describe("secrets never reach the log", () => {
     }
     expect(everything).not.toContain(CLIENT.secret);
     for (const kek of issuer.config.keks) expect(everything).not.toContain(kek);
-    const keys = await issuer.store.listKeys();
+    const { keys } = await issuer.store.readKeyring();
     for (const key of keys) {
       if (key.privateJwe) expect(everything).not.toContain(key.privateJwe.slice(-40));
     }

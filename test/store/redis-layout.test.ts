@@ -1,13 +1,13 @@
 /**
- * The Redis store's record layout (src/store/token-hash.ts): a record round-trips exactly, a
+ * The Redis store's record layout (src/store/redis/token-hash.ts): a record round-trips exactly, a
  * typical one stays in Redis's compact listpack encoding even after use from five IPv6 addresses,
  * and records and indexes written by the layout before it are still read and changed correctly.
  */
 import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { parseTokenHash, tokenHashFields } from "../../src/store/redis/token-hash.js";
 import { createRedisStore } from "../../src/store/redis-store.js";
-import { parseTokenHash, tokenHashFields } from "../../src/store/token-hash.js";
 import type { TokenRecord } from "../../src/store/types.js";
 import { NOW, record } from "./contract-suite.js";
 

@@ -1,6 +1,6 @@
 /**
  * The Lua scripts of the Redis store. Each touches keys of one hash tag only, so every script runs
- * unchanged on a single Redis, Sentinel and Redis Cluster.
+ * unchanged on a single Redis, Sentinel and Redis Cluster (keys: docs/storage-schema.md).
  * @module
  */
 
@@ -109,8 +109,8 @@ return 1
 
 /**
  * KEYS[1] token hash; ARGV: at (seconds), ip or "", then the IP fields (`ip0`…). Keeps the newest
- * distinct IPs, one per field (short values keep the hash compact); a record of the old layout
- * keeps its `ip` JSON.
+ * distinct IPs, one per field (short values keep the hash compact); a record of the first layout
+ * keeps its `ip` JSON (see first-layout.ts).
  */
 export const RECORD_USAGE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -157,13 +157,6 @@ if ARGV[4] == '1' then
   end
 end
 if redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]) == 0 then return 0 end
-changed(ARGV[1])
-return 1
-`;
-
-/** Keyring KEYS; ARGV: channel, kid, json. Replaces one record. */
-export const PUT_KEY = `${KEYRING_CHANGED}
-redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 changed(ARGV[1])
 return 1
 `;
@@ -238,7 +231,8 @@ return 0
 
 /**
  * KEYS[1] token hash; ARGV[1] details JSON (`name`, `description`, null removes it). Writes the
- * fields of a live record; a record of the old layout keeps its changes merged in `m`.
+ * fields of a live record; a record of the first layout keeps its changes merged in `m`
+ * (see first-layout.ts).
  */
 export const UPDATE_TOKEN_DETAILS = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -273,3 +267,31 @@ end
 if added > 0 then redis.call('INCR', KEYS[2]) end
 return added
 `;
+
+/** Every script as an ioredis command: name → [number of keys, Lua]. */
+export const SCRIPTS = {
+  tmOpenEpoch: [1, OPEN_EPOCH],
+  tmNextSequence: [1, NEXT_SEQUENCE],
+  tmCheckEpoch: [1, CHECK_EPOCH],
+  tmPrepareList: [1, PREPARE_LIST],
+  tmSetStatus: [1, SET_STATUS],
+  tmSaveToken: [1, SAVE_TOKEN],
+  tmReadToken: [1, READ_TOKEN],
+  tmIndexToken: [1, INDEX_TOKEN],
+  tmIndexMember: [1, INDEX_MEMBER],
+  tmSetTokenState: [1, SET_TOKEN_STATE],
+  tmRecordUsage: [1, RECORD_USAGE],
+  tmAddKey: [3, ADD_KEY],
+  tmUpdateKeys: [3, UPDATE_KEYS],
+  tmReadKeyring: [3, READ_KEYRING],
+  tmNoteKeyUse: [2, NOTE_KEY_USE],
+  tmReserveSubjectSlot: [1, RESERVE_SUBJECT_SLOT],
+  tmTransitionTokenState: [1, TRANSITION_TOKEN_STATE],
+  tmUpdateTokenDetails: [1, UPDATE_TOKEN_DETAILS],
+  tmSetOrgCell: [2, SET_ORG_CELL],
+  tmCountHit: [1, COUNT_HIT],
+  tmSeedOrgCells: [2, SEED_ORG_CELLS],
+} as const;
+
+/** The name of one of {@link SCRIPTS}. */
+export type ScriptName = keyof typeof SCRIPTS;

@@ -1,35 +1,25 @@
 /**
  * How a token's record lives in its Redis hash: one short field per claim, so that a typical
  * record stays within Redis's compact listpack encoding (every value at most 64 bytes by default)
- * instead of a hashtable. That halves the bytes a live token costs (see the README, "Key schema").
- *
- * | field | holds |
- * | --- | --- |
- * | `sub`, `nm`, `ds`, `o`, `ce`, `ci`, `k`, `f` | subject, name, description, org, cell, client id, kid, family (only when not the token's own id) |
- * | `sc` | scopes, space-separated (as in the `scope` claim) |
- * | `a` | the audience: the value itself when it is one, else a JSON array |
- * | `pm` | permissions, JSON |
- * | `q` | the status index as the epoch's allocation number (`l` list id + `x` index for another epoch's list) |
- * | `c`, `e` | created, expiry (no `e`: never expires) |
- * | `s` | state (no `s`: active) |
- * | `u`, `ip0`…`ip4` | last use, the last distinct client IPs, newest first |
- * | `n` | the successor's id, once rotated |
- *
- * Records written before this layout (`r` = record JSON, `m` = detail changes, `ip` = JSON array)
- * are still read, so an upgrade loses nothing.
+ * instead of a hashtable. The fields are listed in docs/storage-schema.md (`ptok:`); records of
+ * the first layout are read through first-layout.ts.
  * @module
  */
-import { parseListId, refForSequence } from "./status-layout.js";
-import { applyDetails } from "./token-details.js";
 import {
   LAST_USED_IPS,
   type StatusRef,
   type StoredToken,
   type StoreEpoch,
-  type TokenDetails,
   type TokenRecord,
   type TokenState,
-} from "./types.js";
+} from "../records.js";
+import { parseListId, refForSequence } from "../status-layout.js";
+import {
+  firstLayoutIps,
+  firstLayoutOrg,
+  firstLayoutRecord,
+  isFirstLayoutRecord,
+} from "./first-layout.js";
 
 /** The hash fields that hold the last distinct client IPs, newest first (`ip0`…). */
 export const IP_FIELDS: readonly string[] = Array.from(
@@ -71,7 +61,9 @@ export function parseTokenHash(
   hash: Record<string, string>,
   epoch: StoreEpoch,
 ): StoredToken | null {
-  const record = hash.r !== undefined ? legacyRecord(id, hash) : recordOf(id, hash, epoch);
+  const record = isFirstLayoutRecord(hash)
+    ? firstLayoutRecord(id, hash)
+    : recordOf(id, hash, epoch);
   if (!record) return null;
   return {
     record,
@@ -82,11 +74,12 @@ export function parseTokenHash(
   };
 }
 
-/** The org a record in a hash belongs to, from `HMGET key o r` (new and old layout). */
-export function orgOfHash(org: string | null, legacyJson: string | null): string | undefined {
-  if (org !== null) return org;
-  if (legacyJson === null) return undefined;
-  return (JSON.parse(legacyJson) as { org?: string }).org;
+/** The hash fields {@link orgOfHash} reads, in its argument order (`HMGET key o r`). */
+export const ORG_FIELDS = ["o", "r"] as const;
+
+/** The org a record in a hash belongs to, from its `o` field or a first-layout record's JSON. */
+export function orgOfHash(org: string | null, firstLayoutJson: string | null): string | undefined {
+  return org !== null ? org : firstLayoutOrg(firstLayoutJson);
 }
 
 function recordOf(id: string, hash: Record<string, string>, epoch: StoreEpoch): TokenRecord | null {
@@ -144,20 +137,12 @@ function statusFields(status: StatusRef, epoch: StoreEpoch): string[] {
 }
 
 function lastUsedIpsOf(hash: Record<string, string>): string[] {
-  if (hash.ip !== undefined) return JSON.parse(hash.ip) as string[];
+  const firstLayout = firstLayoutIps(hash);
+  if (firstLayout !== undefined) return firstLayout;
   const ips: string[] = [];
   for (const field of IP_FIELDS) {
     const ip = hash[field];
     if (ip !== undefined) ips.push(ip);
   }
   return ips;
-}
-
-/** A record written before the field-per-claim layout: record JSON in `r`, changes in `m`. */
-function legacyRecord(id: string, hash: Record<string, string>): TokenRecord {
-  const stored = JSON.parse(hash.r as string) as Omit<TokenRecord, "id" | "fam"> & {
-    fam?: string;
-  };
-  const record = { ...stored, id, fam: stored.fam ?? id };
-  return hash.m ? applyDetails(record, JSON.parse(hash.m) as TokenDetails) : record;
 }

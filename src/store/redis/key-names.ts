@@ -1,0 +1,72 @@
+/**
+ * The name of every Redis key the store uses, in one place, so the key schema has one source in
+ * code (its types, TTLs and fields are in docs/storage-schema.md, which a test keeps in step).
+ *
+ * @example
+ * ```ts
+ * redisKeyNames("tm:").token("abc"); // "tm:tok:{abc}"
+ * ```
+ * @module
+ */
+
+/** The keys of one deployment (one prefix); braces are Redis Cluster hash tags. */
+export interface RedisKeyNames {
+  readonly meta: string;
+  readonly keys: string;
+  readonly keyExps: string;
+  readonly keysVersion: string;
+  readonly keysChanged: string;
+  readonly list: (list: string) => string;
+  readonly token: (id: string) => string;
+  readonly subject: (sub: string) => string;
+  readonly family: (fam: string) => string;
+  readonly orgSubjects: (org: string) => string;
+  readonly expirySubjects: (day: number) => string;
+  readonly once: (name: string) => string;
+  readonly hits: (name: string, window: number) => string;
+  readonly audit: string;
+  readonly routes: string;
+  readonly routesVersion: string;
+}
+
+/**
+ * The key names under `prefix` (default of the store: `tm:`).
+ *
+ * @example
+ * ```ts
+ * const key = redisKeyNames("tm:");
+ * await redis.hgetall(key.routes);
+ * ```
+ */
+export function redisKeyNames(prefix: string): RedisKeyNames {
+  return {
+    meta: `${prefix}{meta}`,
+    keys: `${prefix}{keys}`,
+    keyExps: `${prefix}{keys}:exp`,
+    keysVersion: `${prefix}{keys}:version`,
+    keysChanged: keysChangedChannel(prefix),
+    list: (list) => `${prefix}sl:{${list}}`,
+    token: (id) => `${prefix}tok:{${id}}`,
+    subject: (sub) => `${prefix}sub:{${sub}}`,
+    family: (fam) => `${prefix}fam:{${fam}}`,
+    orgSubjects: (org) => `${prefix}orgsub:{${org}}`,
+    expirySubjects: (day) => `${prefix}expsub:{${day}}`,
+    once: (name) => `${prefix}once:{${name}}`,
+    hits: (name, window) => `${prefix}rl:{${name}}:${window}`,
+    audit: `${prefix}{audit}`,
+    routes: `${prefix}{routes}`,
+    routesVersion: `${prefix}{routes}:version`,
+  };
+}
+
+/**
+ * The pub/sub channel on which the keyring version is published after every change.
+ *
+ * @example
+ * ```ts
+ * keysChangedChannel("tm:"); // "tm:{keys}:changed"
+ * ```
+ */
+export function keysChangedChannel(prefix: string): string {
+  return `${prefix}{keys}:changed`;
+}

@@ -1,0 +1,97 @@
+/**
+ * The Token Status List on Redis: each list is one string whose bytes are the served list, status
+ * indexes come from the epoch's allocator, and setting a bit that takes power away (revoked,
+ * suspended) waits for replicas (see redis-durability.ts).
+ *
+ * @example
+ * ```ts
+ * const status = createRedisStatusStore(shared);
+ * await status.setStatus(await status.allocateStatus(null), TokenStatus.revoked);
+ * ```
+ * @module
+ */
+import { readStatus } from "../../status/bits.js";
+import { TokenStatus, type TokenStatusValue } from "../records.js";
+import { bitfieldSlot, parseListId, refForSequence } from "../status-layout.js";
+import type { StatusStore } from "../types.js";
+import { deadlineArg, type RedisStoreContext } from "./store-context.js";
+
+/** Status lists are remembered as prepared for this many lists at most (each is one entry). */
+const PREPARED_LISTS_REMEMBERED = 64;
+/** A list's TTL is extended in steps of this many seconds, so most mints need not extend it. */
+const LIST_DEADLINE_STEP = 3600;
+
+/**
+ * The status role on Redis.
+ *
+ * @example
+ * ```ts
+ * const bytes = await createRedisStatusStore(shared).readStatusList(list);
+ * ```
+ */
+export function createRedisStatusStore(shared: RedisStoreContext): StatusStore {
+  const { redis, key, call, script, durableScript } = shared;
+  /** Status lists this instance created or extended, and until when (seconds; ∞: no TTL). */
+  const preparedLists = new Map<string, number>();
+  return {
+    async allocateStatus(keepUntil) {
+      const { id, listSize } = shared.opened();
+      const seq = Number(await call(() => script("tmNextSequence")(key.meta, id)));
+      const ref = refForSequence(id, listSize, seq);
+      // A list this instance prepared to live long enough needs no second round trip: its TTL
+      // only ever grows, and a lost store fails the epoch check above first.
+      const deadline = listDeadline(keepUntil);
+      const prepared = preparedLists.get(ref.list);
+      if (prepared === undefined || prepared < deadline) {
+        await call(() =>
+          script("tmPrepareList")(
+            key.list(ref.list),
+            listSize / 4,
+            deadlineArg(deadline === Number.POSITIVE_INFINITY ? null : deadline),
+          ),
+        );
+        if (preparedLists.size >= PREPARED_LISTS_REMEMBERED) preparedLists.clear();
+        preparedLists.set(ref.list, deadline);
+      }
+      return ref;
+    },
+    async setStatus(ref, status) {
+      const args = [bitfieldSlot(ref.idx), String(status)];
+      await call(() =>
+        status === TokenStatus.valid
+          ? script("tmSetStatus")(key.list(ref.list), ...args)
+          : durableScript("tmSetStatus", [key.list(ref.list)], args),
+      );
+    },
+    async getStatus(ref) {
+      // One byte holds the entry: one command answers both whether the list exists (lists are
+      // created at full length) and the entry itself.
+      const byteOffset = Math.floor(ref.idx / 4);
+      const bytes = await call(() =>
+        redis.getrangeBuffer(key.list(ref.list), byteOffset, byteOffset),
+      );
+      // A list that is gone cannot vouch for anyone: read it as revoked (fail closed).
+      if (bytes.length !== 1) return TokenStatus.revoked;
+      return readStatus(bytes, 2, ref.idx % 4) as TokenStatusValue;
+    },
+    async readStatusList(list) {
+      const { id, listSize } = shared.opened();
+      const parsed = parseListId(list);
+      if (!parsed || parsed.epoch !== id) return null;
+      const [seq, raw] = await call(() =>
+        Promise.all([script("tmCheckEpoch")(key.meta, id), redis.getBuffer(key.list(list))]),
+      );
+      if (parsed.n >= Math.ceil(Number(seq) / listSize)) return null;
+      const bytes = new Uint8Array(listSize / 4);
+      if (raw) bytes.set(raw.subarray(0, bytes.length));
+      return bytes;
+    },
+  };
+}
+
+/** The deadline a status list is given for a token kept until `keepUntil` (null: forever). */
+function listDeadline(keepUntil: number | null): number {
+  return keepUntil === null
+    ? Number.POSITIVE_INFINITY
+    : Math.ceil(keepUntil / LIST_DEADLINE_STEP) * LIST_DEADLINE_STEP;
+}

@@ -1,0 +1,144 @@
+/**
+ * Token records on Redis: one hash per token, its subject's index (which also enforces the live
+ * token limit), and the family, org and expiry indexes. Changes that take power away (revoked,
+ * suspended, rotated) wait for replicas (see redis-durability.ts).
+ *
+ * @example
+ * ```ts
+ * const tokens = createRedisTokenStore(shared);
+ * if (await tokens.reserveSubjectSlot(record, now, 50, retention)) await tokens.saveToken(record, retention);
+ * ```
+ * @module
+ */
+import type { StoredToken, TokenRecord } from "../records.js";
+import {
+  expiryDay,
+  expiryIndexDeadline,
+  keepUntilOf,
+  needsFamilyIndex,
+  newestFirst,
+} from "../token-indexes.js";
+import type { TokenStore } from "../types.js";
+import { deadlineArg, type RedisStoreContext } from "./store-context.js";
+import { IP_FIELDS, parseTokenHash, tokenHashFields } from "./token-hash.js";
+import { createRedisTokenQueries } from "./token-queries.js";
+
+/**
+ * The tokens role on Redis.
+ *
+ * @example
+ * ```ts
+ * const stored = await createRedisTokenStore(shared).getToken(id);
+ * ```
+ */
+export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
+  const { redis, key, call, script, durably, durableScript } = shared;
+
+  /** A token's hash (read by `READ_TOKEN`), parsed; null when there is no record. */
+  async function readToken(id: string): Promise<StoredToken | null> {
+    const json = (await script("tmReadToken")(key.token(id))) as string | null;
+    if (json === null) return null;
+    const pairs = JSON.parse(json) as string[];
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i] as string] = pairs[i + 1] as string;
+    return parseTokenHash(id, hash, shared.opened());
+  }
+
+  return {
+    ...createRedisTokenQueries(shared),
+    async reserveSubjectSlot(record, now, maxLive, retentionSeconds) {
+      const added = await call(() =>
+        script("tmReserveSubjectSlot")(
+          key.subject(record.sub),
+          record.id,
+          scoreArg(record),
+          now,
+          maxLive,
+          now - retentionSeconds,
+          deadlineArg(keepUntilOf(record, retentionSeconds)),
+        ),
+      );
+      return added === 1;
+    },
+    async saveToken(record, retentionSeconds) {
+      const until = deadlineArg(keepUntilOf(record, retentionSeconds));
+      // The record and its indexes go out together; readers skip index entries without a record.
+      // Org and expiry indexes list subjects, whose own index (written by reserveSubjectSlot)
+      // lists the tokens: one entry per subject, not per token.
+      const writes: Promise<unknown>[] = [
+        script("tmSaveToken")(
+          key.token(record.id),
+          until,
+          ...tokenHashFields(record, shared.opened()),
+        ),
+      ];
+      if (needsFamilyIndex(record)) {
+        writes.push(
+          script("tmIndexToken")(key.family(record.fam), record.id, scoreArg(record), until),
+        );
+      }
+      if (record.org !== undefined) {
+        writes.push(script("tmIndexMember")(key.orgSubjects(record.org), record.sub, until));
+      }
+      if (record.exp !== null) {
+        writes.push(
+          script("tmIndexMember")(
+            key.expirySubjects(expiryDay(record.exp)),
+            record.sub,
+            expiryIndexDeadline(record.exp),
+          ),
+        );
+      }
+      await call(() => Promise.all(writes));
+    },
+    async getToken(id) {
+      return call(() => readToken(id));
+    },
+    async listTokens(sub) {
+      const ids = await call(() => redis.zrange(key.subject(sub), "0", "-1"));
+      const tokens = await call(() => Promise.all(ids.map(readToken)));
+      return tokens.filter((token) => token !== null).sort(newestFirst);
+    },
+    async setTokenState(record, state, at) {
+      if (state === "active") {
+        await call(() => script("tmSetTokenState")(key.token(record.id), state));
+        return;
+      }
+      const subject = key.subject(record.sub);
+      const ends = state === "revoked" || state === "rotated";
+      // The record and the subject index live on different slots: both wait, side by side.
+      await call(() =>
+        Promise.all([
+          durableScript("tmSetTokenState", [key.token(record.id)], [state]),
+          ends
+            ? durably(
+                subject,
+                () => redis.zadd(subject, "XX", "LT", at, record.id),
+                (pipeline) => pipeline.zadd(subject, "XX", "LT", at, record.id),
+              )
+            : undefined,
+        ]),
+      );
+    },
+    async transitionTokenState(id, from, to, rotatedTo) {
+      const args = [to, rotatedTo ?? "", ...from];
+      const moved = await call(() =>
+        to === "active"
+          ? script("tmTransitionTokenState")(key.token(id), ...args)
+          : durableScript("tmTransitionTokenState", [key.token(id)], args),
+      );
+      return moved === 1;
+    },
+    async updateTokenDetails(id, details) {
+      await call(() => script("tmUpdateTokenDetails")(key.token(id), JSON.stringify(details)));
+    },
+    async recordUsage(id, at, ip) {
+      await call(() => script("tmRecordUsage")(key.token(id), at, ip ?? "", ...IP_FIELDS));
+    },
+  };
+}
+
+/** The index score of a record as Redis takes it. */
+function scoreArg(record: Pick<TokenRecord, "exp">): string {
+  return record.exp === null ? "+inf" : String(record.exp);
+}
