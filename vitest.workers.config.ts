@@ -27,6 +27,8 @@ const CLIENT = { id: "platform", secret: "platform-secret-0123456789" };
 const KEK = randomBytes(32).toString("base64url");
 
 export default defineConfig({
+  // @tokenmint/verifier from its sources, as tsconfig.json's paths say.
+  resolve: { tsconfigPaths: true },
   plugins: [
     cloudflareTest(({ inject }) => {
       const redisUrl = inject("workerRedisUrl");

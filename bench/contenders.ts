@@ -7,13 +7,13 @@
  * @module
  */
 import { verify as cryptoVerify } from "node:crypto";
+import { createVerifier, requireToken } from "@tokenmint/verifier";
 import { createVerifier as createFastJwt } from "fast-jwt";
 import { Hono } from "hono";
 import { jwk } from "hono/jwk";
 import type { HonoJsonWebKey } from "hono/utils/jwt/jws";
 import { jwtVerify } from "jose";
 import jsonwebtoken from "jsonwebtoken";
-import { createVerifier, requireToken } from "../src/verifier/index.js";
 import { AUDIENCE, type Fixture, ISSUER } from "./fixtures.js";
 import type { Operation } from "./measure.js";
 

@@ -7,8 +7,8 @@
  * @module
  */
 import { serve } from "@hono/node-server";
+import { createVerifier, requireToken, type TokenVariables } from "@tokenmint/verifier";
 import { Hono } from "hono";
-import { createVerifier, requireToken, type TokenVariables } from "../src/verifier/index.js";
 import { AUDIENCE, createFixture, ISSUER } from "./fixtures.js";
 
 const fixture = await createFixture("ES256", 16);

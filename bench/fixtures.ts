@@ -6,10 +6,10 @@
  * @module
  */
 import { createPublicKey, type KeyObject, type JsonWebKey as NodeJsonWebKey } from "node:crypto";
+import { ACCESS_TOKEN_TYPE, STATUS_LIST_TOKEN_TYPE } from "@tokenmint/verifier";
+import { toLowS } from "@tokenmint/verifier/jws";
+import { compressStatusList } from "@tokenmint/verifier/status";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { compressStatusList } from "../src/status/codec.js";
-import { ACCESS_TOKEN_TYPE, STATUS_LIST_TOKEN_TYPE } from "../src/verifier/claims.js";
-import { toLowS } from "../src/verifier/low-s.js";
 
 export const ALGORITHMS = ["ES256", "EdDSA", "RS256"] as const;
 export type BenchAlgorithm = (typeof ALGORITHMS)[number];

@@ -4,8 +4,8 @@
  * fetches from that service. Prints `READY <port>`.
  * @module
  */
+import { createVerifier } from "@tokenmint/verifier";
 import { startRouter } from "../src/router/start-router.js";
-import { createVerifier } from "../src/verifier/index.js";
 import { AUDIENCE, ISSUER } from "./fixtures.js";
 
 const cellUrl = process.env.CELL_URL as string;

@@ -3,8 +3,12 @@
  * them revoked at random (seeded, so runs compare), compressed exactly as the issuer serves it.
  * @module
  */
-import { readStatusBits, writeStatusBits } from "../src/status/bits.js";
-import { compressStatusList, decodeBase64url } from "../src/status/codec.js";
+import {
+  compressStatusList,
+  decodeBase64url,
+  readStatusBits,
+  writeStatusBits,
+} from "@tokenmint/verifier/status";
 import type { BenchOptions } from "./options.js";
 import { type Row, row } from "./report.js";
 

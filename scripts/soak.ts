@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { createVerifier } from "../src/verifier/index.js";
+import { createVerifier } from "@tokenmint/verifier";
 import { freePort, startRedisServer } from "../test/helpers/redis-server.js";
 
 const { values } = parseArgs({

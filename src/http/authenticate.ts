@@ -4,12 +4,12 @@
  * context as `caller`; handlers then ask for the kind of caller they accept.
  * @module
  */
+import { TokenVerificationFailed } from "@tokenmint/verifier";
 import type { Context, MiddlewareHandler } from "hono";
 import { constantTimeEqual } from "../constant-time.js";
 import type { IssuerContext } from "../context.js";
 import { Forbidden, Unauthenticated } from "../errors.js";
 import { type InspectedToken, inspectToken } from "../tokens/inspect-token.js";
-import { TokenVerificationFailed } from "../verifier/errors.js";
 
 /** A platform backend authenticated with its client credentials. */
 export interface ClientCaller {

@@ -19,20 +19,20 @@
  * ```
  * @module
  */
+import { KeyUnknown } from "@tokenmint/verifier";
+import {
+  defaultSignatures,
+  type KeyLookup,
+  type PrivateSigningKey,
+  type SignatureBackend,
+  toLowSSignature,
+  type VerificationKey,
+} from "@tokenmint/verifier/jws";
 import type { JWK } from "jose";
 import { type Clock, epochSeconds } from "../clock.js";
 import type { SigningAlgorithm } from "../config/config.js";
 import { StoreUnavailable } from "../errors.js";
 import type { KeyChangeFeed, KeyState, Store, StoredKey } from "../store/types.js";
-import { KeyUnknown } from "../verifier/errors.js";
-import type { KeyLookup } from "../verifier/jws.js";
-import { toLowSSignature } from "../verifier/low-s.js";
-import {
-  defaultSignatures,
-  type PrivateSigningKey,
-  type SignatureBackend,
-  type VerificationKey,
-} from "../verifier/signatures.js";
 import { generateSigningKey } from "./generate-key.js";
 import { decryptPrivateJwk, type KekRing } from "./kek.js";
 

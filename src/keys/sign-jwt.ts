@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { encodeSegment } from "../verifier/base64url.js";
+import { encodeSegment } from "@tokenmint/verifier/jws";
 import type { SigningKey } from "./keyring.js";
 
 /**

@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import { createVerifier } from "@tokenmint/verifier";
 import { z } from "zod";
 import { ConfigError } from "../config/config.js";
 import {
@@ -21,7 +22,6 @@ import {
   timeoutSeconds,
 } from "../config/server-limits.js";
 import type { Logger } from "../logger.js";
-import { createVerifier } from "../verifier/create-verifier.js";
 import {
   CELL_ID,
   type CellRouterOptions,

@@ -23,11 +23,14 @@
  * ```
  * @module
  */
+import {
+  type AccessTokenClaims,
+  TokenMissing,
+  TokenVerificationFailed,
+  tokenProblem,
+} from "@tokenmint/verifier";
+import { globalFetch } from "@tokenmint/verifier/lib";
 import { type Context, Hono } from "hono";
-import type { AccessTokenClaims } from "../verifier/claims.js";
-import { TokenMissing, TokenVerificationFailed } from "../verifier/errors.js";
-import { tokenProblem } from "../verifier/middleware.js";
-import { globalFetch } from "../verifier/read-body.js";
 import { upstreamHeaders } from "./forward-headers.js";
 import { proxyRequest } from "./proxy-request.js";
 import { createRouteMap, type RouteMap } from "./route-map.js";

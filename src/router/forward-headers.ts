@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import type { AccessTokenClaims } from "../verifier/claims.js";
+import type { AccessTokenClaims } from "@tokenmint/verifier";
 
 /** The hop-by-hop headers RFC 9110 names, plus the old `Proxy-Connection`. */
 export const HOP_BY_HOP_HEADERS: readonly string[] = [

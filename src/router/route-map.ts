@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import { globalFetch, readBodyCapped } from "../verifier/read-body.js";
+import { globalFetch, readBodyCapped } from "@tokenmint/verifier/lib";
 
 /** Defaults of {@link createRouteMap}. */
 export const ROUTE_MAP_DEFAULTS = {

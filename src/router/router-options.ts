@@ -8,10 +8,9 @@
  * ```
  * @module
  */
+import type { AccessTokenClaims, Verifier } from "@tokenmint/verifier";
 import type { Context } from "hono";
 import type { Logger } from "../logger.js";
-import type { AccessTokenClaims } from "../verifier/claims.js";
-import type { Verifier } from "../verifier/create-verifier.js";
 import { HOP_BY_HOP_HEADERS } from "./forward-headers.js";
 
 /** Picks the cell of a token that names none (a cluster-wide token); `undefined` means none. */

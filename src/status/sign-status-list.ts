@@ -9,14 +9,14 @@
  * ```
  * @module
  */
+import { STATUS_LIST_TOKEN_TYPE } from "@tokenmint/verifier";
+import { compressStatusList } from "@tokenmint/verifier/status";
 import { epochSeconds } from "../clock.js";
 import { statusListLifetime } from "../config/status-list-lifetime.js";
 import type { IssuerContext } from "../context.js";
 import { NotFound } from "../errors.js";
 import { signJwt } from "../keys/sign-jwt.js";
 import { parseListId } from "../store/status-layout.js";
-import { STATUS_LIST_TOKEN_TYPE } from "../verifier/claims.js";
-import { compressStatusList } from "./codec.js";
 import { statusListUri } from "./status-list-uri.js";
 
 /** A signed status list, kept to be served again while its bits have not changed. */

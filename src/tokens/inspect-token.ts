@@ -15,15 +15,19 @@
  * ```
  * @module
  */
+import {
+  type AccessTokenClaims,
+  ClaimInvalid,
+  TokenRevoked,
+  TokenSuspended,
+} from "@tokenmint/verifier";
+import { toCanonicalJws } from "@tokenmint/verifier/jws";
+import { createTokenCache, type TokenCache, verifyCanonicalJws } from "@tokenmint/verifier/jwt";
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { measureChecks } from "../metrics/issuer-metrics.js";
 import { statusListUri } from "../status/status-list-uri.js";
 import { type StoredToken, TokenStatus } from "../store/types.js";
-import type { AccessTokenClaims } from "../verifier/claims.js";
-import { ClaimInvalid, TokenRevoked, TokenSuspended } from "../verifier/errors.js";
-import { createTokenCache, type TokenCache } from "../verifier/token-cache.js";
-import { toCanonicalJws, verifyCanonicalJws } from "../verifier/verify-jwt.js";
 import { detectReuse } from "./rotate-token.js";
 
 /** A token that passed every check, with its record. */

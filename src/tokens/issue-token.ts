@@ -9,6 +9,7 @@
  * ```
  * @module
  */
+import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "@tokenmint/verifier";
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
@@ -18,7 +19,6 @@ import { noteMinted } from "../metrics/issuer-metrics.js";
 import { randomId } from "../random.js";
 import { statusListUri } from "../status/status-list-uri.js";
 import type { StoredToken, TokenRecord } from "../store/types.js";
-import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "../verifier/claims.js";
 import type { MintRequest } from "./mint-request.js";
 import { checkScope, lifetimeFor, resolveAudience, resolveExpiry } from "./policy.js";
 import { limitMintRate } from "./rate-limit.js";

@@ -4,9 +4,9 @@
  * JWT past what the issuer's own checks and downstream request headers accept.
  * @module
  */
+import type { AccessTokenClaims } from "@tokenmint/verifier";
 import type { SigningAlgorithm } from "../config/config.js";
 import { InvalidRequest } from "../errors.js";
-import type { AccessTokenClaims } from "../verifier/claims.js";
 
 /** Signature bytes per algorithm (the issuer generates 2048-bit RSA keys). */
 const SIGNATURE_BYTES: Readonly<Record<SigningAlgorithm, number>> = {

@@ -11,6 +11,7 @@
  * (`Origin` or `Sec-Fetch-Site`) and the session's secret in every form.
  * @module
  */
+import { TokenVerificationFailed } from "@tokenmint/verifier";
 import { type Context, Hono } from "hono";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
@@ -27,7 +28,6 @@ import { lifetimeFor } from "../tokens/policy.js";
 import { rotateToken } from "../tokens/rotate-token.js";
 import { changeTokenState } from "../tokens/token-state.js";
 import { isoTime, tokenView } from "../tokens/token-view.js";
-import { TokenVerificationFailed } from "../verifier/errors.js";
 import {
   ConfirmRevokePage,
   DashboardPage,

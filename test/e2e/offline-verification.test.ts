@@ -5,14 +5,13 @@
  * token verifies again.
  */
 import { randomBytes } from "node:crypto";
+import { createVerifier } from "@tokenmint/verifier";
+import { decompressStatusList, readStatus } from "@tokenmint/verifier/status";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config/config.js";
 import { silentLogger } from "../../src/logger.js";
 import { type RunningIssuer, startServer } from "../../src/node/start-server.js";
-import { readStatus } from "../../src/status/bits.js";
-import { decompressStatusList } from "../../src/status/codec.js";
-import { createVerifier } from "../../src/verifier/index.js";
 import { uniquePrefix } from "../helpers/issuer.js";
 import { freePort } from "../helpers/redis-server.js";
 

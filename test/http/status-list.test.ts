@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { decompressStatusList, readStatus } from "@tokenmint/verifier/status";
 import { decodeJwt } from "jose";
 import { describe, expect, it, vi } from "vitest";
-import { readStatus } from "../../src/status/bits.js";
-import { decompressStatusList } from "../../src/status/codec.js";
 import { STATUS_LIST_REREAD_MS } from "../../src/status/sign-status-list.js";
 import { createTestIssuer, STORE_KINDS } from "../helpers/issuer.js";
 

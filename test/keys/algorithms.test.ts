@@ -3,14 +3,13 @@
  * or WebCrypto, and each kind of token verifies with both backends of the verifier, with plain
  * jose, and through the issuer's own introspection; ECDSA signatures are low-S.
  */
+import { createVerifier } from "@tokenmint/verifier";
+import { hasHighS, webCryptoSignatures } from "@tokenmint/verifier/jws";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { SIGNING_ALGORITHMS } from "../../src/config/config.js";
 import { importKeks } from "../../src/keys/kek.js";
 import { createKeyring } from "../../src/keys/keyring.js";
-import { createVerifier } from "../../src/verifier/index.js";
-import { hasHighS } from "../../src/verifier/low-s.js";
-import { webCryptoSignatures } from "../../src/verifier/signatures.js";
 import { createTestIssuer, form, TEST_ISSUER } from "../helpers/issuer.js";
 
 describe.each(SIGNING_ALGORITHMS)("signing with %s", (alg) => {

@@ -2,11 +2,11 @@
  * The key-rotation and Redis deployment settings: defaults, validation messages that name the
  * variable, and the pre-publication minimum derived from the cache bounds it must outlast.
  */
+import { JWKS_DEFAULTS } from "@tokenmint/verifier";
 import { describe, expect, it } from "vitest";
 import { MIN_PREPUBLICATION_SECONDS, parseConfig } from "../../src/config/config.js";
 import { JWKS_MAX_AGE } from "../../src/http/routes/public.js";
 import { DEFAULT_KEY_REFRESH_MS } from "../../src/keys/keyring.js";
-import { JWKS_DEFAULTS } from "../../src/verifier/jwks-source.js";
 import { problemsOf } from "../helpers/config-problems.js";
 
 const KEK = "A".repeat(43);

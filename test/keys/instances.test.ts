@@ -9,11 +9,11 @@
  * rotation due (real time keeps running underneath).
  */
 import { randomBytes } from "node:crypto";
+import { createVerifier, type Verifier } from "@tokenmint/verifier";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config/config.js";
 import { createJsonLogger } from "../../src/logger.js";
 import { type RunningIssuer, startServer } from "../../src/node/start-server.js";
-import { createVerifier, type Verifier } from "../../src/verifier/index.js";
 import { uniquePrefix } from "../helpers/issuer.js";
 import { kidOf } from "./helpers.js";
 

@@ -3,9 +3,9 @@
  * rotation (exactly once across instances), manual rotation, revocation, retired keys kept until
  * their last token expired, non-expiring tokens, and a change of algorithm.
  */
+import { createVerifier } from "@tokenmint/verifier";
 import { describe, expect, it } from "vitest";
 import { runScheduledKeyRotation } from "../../src/keys/rotation.js";
-import { createVerifier } from "../../src/verifier/index.js";
 import {
   basic,
   bearer,

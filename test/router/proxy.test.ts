@@ -3,6 +3,7 @@
  * tokens signed here: hop-by-hop headers both ways, `trustForwarded`, the fallback resolver, an
  * unreachable upstream, and option checks.
  */
+import { createVerifier } from "@tokenmint/verifier";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCellRouter } from "../../src/router/create-cell-router.js";
@@ -10,7 +11,6 @@ import { withoutHopByHopRaw } from "../../src/router/forward-headers.js";
 import { nodeUpstreamFetch } from "../../src/router/node-upstream.js";
 import { proxyRequest } from "../../src/router/proxy-request.js";
 import type { CellRouterOptions } from "../../src/router/router-options.js";
-import { createVerifier } from "../../src/verifier/create-verifier.js";
 import { bearer, decodeClaimsHeader, type Echo, type EchoCell, startEchoCell } from "./helpers.js";
 
 const ISSUER = "https://issuer.test";

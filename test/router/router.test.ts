@@ -6,10 +6,10 @@
  * sleeps.
  */
 import { request as httpRequest } from "node:http";
+import { createVerifier } from "@tokenmint/verifier";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningRouter, startRouter } from "../../src/router/start-router.js";
-import { createVerifier } from "../../src/verifier/create-verifier.js";
 import {
   AUDIENCE,
   bearer,

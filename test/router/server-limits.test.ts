@@ -4,10 +4,10 @@
  * The router runs as the real Node server (`startRouter`) in front of the real issuer and an echo
  * cell; the limits come from `ROUTER_*` configuration, set short here.
  */
+import { createVerifier } from "@tokenmint/verifier";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRouterConfig } from "../../src/router/config.js";
 import { type RunningRouter, startRouter } from "../../src/router/start-router.js";
-import { createVerifier } from "../../src/verifier/create-verifier.js";
 import { dribble, getOnce, getOnceAnswered, holdConnections } from "../helpers/raw-http.js";
 import {
   AUDIENCE,

@@ -4,9 +4,9 @@
  * issuer's own bearer authentication (401).
  */
 import { createHmac } from "node:crypto";
+import { createVerifier, type Verifier } from "@tokenmint/verifier";
 import { base64url, CompactSign, exportJWK, generateKeyPair, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createVerifier, type Verifier } from "../../src/verifier/index.js";
 import { bearer, createTestIssuer, form, type TestIssuer } from "../helpers/issuer.js";
 
 const enc = (value: unknown) =>

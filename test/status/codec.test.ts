@@ -1,19 +1,17 @@
-import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import {
-  readStatus,
-  readStatusBits,
-  type StatusListBits,
-  statusCapacity,
-  writeStatus,
-} from "../../src/status/bits.js";
 import {
   compressStatusList,
   decodeBase64url,
   decompressStatusList,
   encodeBase64url,
+  readStatus,
+  readStatusBits,
+  type StatusListBits,
   StatusListCorrupt,
-} from "../../src/status/codec.js";
+  statusCapacity,
+  writeStatus,
+} from "@tokenmint/verifier/status";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 
 const hexToBase64url = (hex: string) =>
   encodeBase64url(Uint8Array.from(hex.match(/../g) ?? [], (h) => Number.parseInt(h, 16)));

@@ -2,8 +2,8 @@
  * The store contract, shared by the memory and Redis runs (test/store/contract.test.ts) and the
  * Redis Cluster run (test/cluster): every store must pass it unchanged.
  */
+import { readStatusBits } from "@tokenmint/verifier/status";
 import { expect, it } from "vitest";
-import { readStatusBits } from "../../src/status/bits.js";
 import type { KeyringStore, Store, StoredKey, TokenRecord } from "../../src/store/types.js";
 import { TokenStatus } from "../../src/store/types.js";
 import { type TestClock, testClock } from "../helpers/issuer.js";

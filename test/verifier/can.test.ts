@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can } from "../../src/verifier/can.js";
+import { can } from "../../packages/verifier/src/verifier/can.js";
 
 const base = { scope: "read_api read_project write_project" };
 const narrowed = { ...base, permissions: { read_project: ["p/42", "p/43"] } };

@@ -7,11 +7,11 @@ import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "
 import { HttpResponse, http } from "msw";
 import { type SetupServer, setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { type StatusListBits, writeStatus } from "../../src/status/bits.js";
-import { compressStatusList } from "../../src/status/codec.js";
-import { createVerifier } from "../../src/verifier/create-verifier.js";
-import { toLowS } from "../../src/verifier/low-s.js";
-import type { VerifierOptions } from "../../src/verifier/verifier-options.js";
+import { toLowS } from "../../packages/verifier/src/jws/low-s.js";
+import { type StatusListBits, writeStatus } from "../../packages/verifier/src/status/bits.js";
+import { compressStatusList } from "../../packages/verifier/src/status/codec.js";
+import { createVerifier } from "../../packages/verifier/src/verifier/create-verifier.js";
+import type { VerifierOptions } from "../../packages/verifier/src/verifier/verifier-options.js";
 
 export const ISSUER = "https://tokens.example.com";
 export const AUDIENCE = "https://api.example.com";

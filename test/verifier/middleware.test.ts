@@ -1,8 +1,11 @@
 import { Hono } from "hono";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Verifier } from "../../src/verifier/create-verifier.js";
-import { requireToken, type TokenVariables } from "../../src/verifier/middleware.js";
+import {
+  requireToken,
+  type TokenVariables,
+} from "../../packages/verifier/src/hono/require-token.js";
+import type { Verifier } from "../../packages/verifier/src/verifier/create-verifier.js";
 import { FakeIssuer } from "./fake-issuer.js";
 
 const server = setupServer();

@@ -1,7 +1,7 @@
 import { base64url } from "jose";
 import { describe, expect, it } from "vitest";
-import type { AccessTokenClaims } from "../../src/verifier/claims.js";
-import { createTokenCache } from "../../src/verifier/token-cache.js";
+import type { AccessTokenClaims } from "../../packages/verifier/src/jwt/claims.js";
+import { createTokenCache } from "../../packages/verifier/src/jwt/token-cache.js";
 import { codeOf, type FakeIssuer, makeKey, withFakeIssuer } from "./fake-issuer.js";
 
 let issuer: FakeIssuer;

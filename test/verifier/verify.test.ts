@@ -1,8 +1,8 @@
 import { base64url, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { TokenVerificationFailed } from "../../src/verifier/errors.js";
-import { toLowS } from "../../src/verifier/low-s.js";
-import { defaultSignatures } from "../../src/verifier/signatures.js";
+import { TokenVerificationFailed } from "../../packages/verifier/src/errors.js";
+import { toLowS } from "../../packages/verifier/src/jws/low-s.js";
+import { defaultSignatures } from "../../packages/verifier/src/jws/signatures.js";
 import {
   AUDIENCE,
   codeOf,

@@ -18,16 +18,19 @@
 import { readFileSync } from "node:fs";
 import { compactVerify, importJWK, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { TypeMismatch } from "../../src/verifier/errors.js";
-import { checkVerificationJwk, DEFAULT_ALGORITHMS } from "../../src/verifier/import-key.js";
-import { createJwksSource } from "../../src/verifier/jwks-source.js";
-import { verifyJws } from "../../src/verifier/jws.js";
+import { TypeMismatch } from "../../packages/verifier/src/errors.js";
+import { toCanonicalJws } from "../../packages/verifier/src/jws/compact.js";
+import {
+  checkVerificationJwk,
+  DEFAULT_ALGORITHMS,
+} from "../../packages/verifier/src/jws/jwk-checks.js";
 import {
   nodeSignatures,
   type SignatureBackend,
   webCryptoSignatures,
-} from "../../src/verifier/signatures.js";
-import { toCanonicalJws } from "../../src/verifier/verify-jwt.js";
+} from "../../packages/verifier/src/jws/signatures.js";
+import { verifyJws } from "../../packages/verifier/src/jws/verify-jws.js";
+import { createJwksSource } from "../../packages/verifier/src/verifier/jwks-source.js";
 
 interface Case {
   tcId: number;

@@ -3,8 +3,8 @@
  * their service bindings.
  */
 import { env } from "cloudflare:workers";
+import { decompressStatusList } from "@tokenmint/verifier/status";
 import { decodeJwt } from "jose";
-import { decompressStatusList } from "../../src/status/codec.js";
 
 /** A minted token as the issuer answers it. */
 export interface Minted {

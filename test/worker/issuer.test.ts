@@ -4,9 +4,9 @@
  * lists and their edge cache, and failing closed when Redis is down or the bindings are wrong.
  */
 import { env } from "cloudflare:workers";
+import { createVerifier, TokenVerificationFailed } from "@tokenmint/verifier";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { createVerifier, TokenVerificationFailed } from "../../src/verifier/index.js";
 import { call, clientAuth, form, mint, serverTiming, sleep, statusAt, textOf } from "./helpers.js";
 
 interface StatusClaim {

@@ -8,11 +8,11 @@
  * Hono echo apps behind a stubbed global `fetch`.
  */
 import { env } from "cloudflare:workers";
+import { createVerifier } from "@tokenmint/verifier";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCellRouter } from "../../src/router/create-cell-router.js";
 import worker from "../../src/router/worker.js";
-import { createVerifier } from "../../src/verifier/create-verifier.js";
 import { call, clientAuth, form, mint, sleep } from "./helpers.js";
 
 interface Echo {

@@ -4,14 +4,13 @@
  * line: passed, failed (with the verifier's stable code), or not reached.
  * @module
  */
+import { createVerifier, TokenVerificationFailed } from "@tokenmint/verifier";
 import {
   decodeJwt,
   decodeProtectedHeader,
   type JWTPayload,
   type ProtectedHeaderParameters,
 } from "jose";
-import { createVerifier } from "../../verifier/create-verifier.js";
-import { TokenVerificationFailed } from "../../verifier/errors.js";
 import { type Command, stringValue, targetOf, tokenArgument } from "../command.js";
 import { CliError, EXIT, unreachable } from "../issuer-client.js";
 

@@ -4,14 +4,14 @@
  * reporting a leaked token; unknown and invalid tokens answer 200).
  * @module
  */
+import { TokenVerificationFailed } from "@tokenmint/verifier";
+import { verifyAccessTokenJwt } from "@tokenmint/verifier/jwt";
 import { Hono } from "hono";
 import type { IssuerContext } from "../../context.js";
 import { InvalidRequest } from "../../errors.js";
 import { inspectToken } from "../../tokens/inspect-token.js";
 import { claimsFor } from "../../tokens/issue-token.js";
 import { ensureRevoked } from "../../tokens/token-state.js";
-import { TokenVerificationFailed } from "../../verifier/errors.js";
-import { verifyAccessTokenJwt } from "../../verifier/verify-jwt.js";
 import { type AuthVariables, authenticate } from "../authenticate.js";
 import { plainResponse } from "../plain-response.js";
 import { readForm } from "../request-body.js";

@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { readStatusBits, writeStatusBits } from "../../status/bits.js";
+import { readStatusBits, writeStatusBits } from "@tokenmint/verifier/status";
 import { type StoreEpoch, TokenStatus, type TokenStatusValue } from "../records.js";
 import { parseListId, refForSequence } from "../status-layout.js";
 import type { StatusStore } from "../types.js";

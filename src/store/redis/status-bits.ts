@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { readStatus } from "../../status/bits.js";
+import { readStatus } from "@tokenmint/verifier/status";
 import { TokenStatus, type TokenStatusValue } from "../records.js";
 import { bitfieldSlot, parseListId, refForSequence } from "../status-layout.js";
 import type { StatusStore } from "../types.js";

@@ -18,13 +18,15 @@
  * ```
  * @module
  */
-import type { AccessTokenClaims } from "./claims.js";
+
+import { toCanonicalJws } from "../jws/compact.js";
+import { defaultSignatures, webCryptoSignatures } from "../jws/signatures.js";
+import type { AccessTokenClaims } from "../jwt/claims.js";
+import { createTokenCache } from "../jwt/token-cache.js";
+import { type JwtCheckOptions, verifyCanonicalJws } from "../jwt/verify-access-token.js";
 import { createJwksSource } from "./jwks-source.js";
-import { defaultSignatures, webCryptoSignatures } from "./signatures.js";
 import { createStatusListSource } from "./status-list-source.js";
-import { createTokenCache } from "./token-cache.js";
 import { checkVerifierOptions, type VerifierOptions } from "./verifier-options.js";
-import { type JwtCheckOptions, toCanonicalJws, verifyCanonicalJws } from "./verify-jwt.js";
 
 /** A configured verifier. */
 export interface Verifier {

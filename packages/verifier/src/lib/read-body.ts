@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { readCapped } from "../read-capped.js";
+import { readCapped } from "./read-capped.js";
 
 /**
  * Returns the body as text, or throws when it has more than `maxBytes` bytes.

@@ -17,17 +17,18 @@
  * ```
  * @module
  */
-import { decodeSegmentBytes, decodeSegmentText } from "./base64url.js";
+
 import {
   AlgorithmNotAllowed,
   KeyUnknown,
   SignatureInvalid,
   TokenMalformed,
   TypeMismatch,
-} from "./errors.js";
+} from "../errors.js";
+import { decodeSegmentBytes, decodeSegmentText } from "../lib/base64url.js";
+import { repeatsMembers } from "../lib/strict-json.js";
 import { hasHighS } from "./low-s.js";
 import type { SignatureBackend, VerificationKey } from "./signatures.js";
-import { repeatsMembers } from "./strict-json.js";
 
 /** Finds the key for a header; throws {@link KeyUnknown} (or `KeysUnavailable`) when it cannot. */
 export type KeyLookup = (header: {

@@ -16,13 +16,14 @@
  * ```
  * @module
  */
+
+import { ClaimInvalid, StatusUnavailable, TokenRevoked, TokenSuspended } from "../errors.js";
+import type { SignatureBackend } from "../jws/signatures.js";
+import type { KeyLookup } from "../jws/verify-jws.js";
+import { type StatusList, verifyStatusListToken } from "../jwt/verify-status-list-token.js";
+import { globalFetch, readBodyCapped } from "../lib/read-body.js";
 import { readStatus, statusCapacity } from "../status/bits.js";
 import { MAX_STATUS_LIST_BYTES } from "../status/codec.js";
-import { ClaimInvalid, StatusUnavailable, TokenRevoked, TokenSuspended } from "./errors.js";
-import type { KeyLookup } from "./jws.js";
-import { globalFetch, readBodyCapped } from "./read-body.js";
-import type { SignatureBackend } from "./signatures.js";
-import { type StatusList, verifyStatusListToken } from "./status-list-token.js";
 
 /** The media type of a Status List Token in JWT form. */
 export const STATUS_LIST_MEDIA_TYPE = "application/statuslist+jwt";

@@ -1,16 +1,13 @@
 /**
  * ECDSA signature malleability: for every signature `(r, s)` the twin `(r, n - s)` verifies too,
  * so one signed token has two spellings. The issuer emits only the low-S form (s ≤ n/2, as
- * Bitcoin and Ethereum require), and tokenmint's verifier refuses the high-S twin. Revocation is
- * keyed on the `jti` anyway, so the twin could not escape a revocation either.
+ * Bitcoin and Ethereum require), and tokenmint's verifier refuses the high-S twin, for every
+ * ECDSA algorithm of the table (ES256, ES384, ES512). Revocation is keyed on the `jti` anyway, so
+ * the twin could not escape a revocation either.
  * @module
  */
-import { base64url } from "jose";
-
-/** Curve orders of the ECDSA algorithms tokenmint signs with. */
-const ORDERS: Record<string, bigint> = {
-  ES256: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
-};
+import { decodeSegmentBytes, encodeSegment } from "../lib/base64url.js";
+import { JWS_ALGORITHMS } from "./algorithms.js";
 
 function toBigInt(bytes: Uint8Array): bigint {
   let value = 0n;
@@ -28,21 +25,32 @@ function toBytes(value: bigint, length: number): Uint8Array {
   return out;
 }
 
-/** `n / 2` of each curve as big-endian bytes, for a comparison without big integers. */
-const HALF_ORDERS: Record<string, Uint8Array> = Object.fromEntries(
-  Object.entries(ORDERS).map(([alg, order]) => [alg, toBytes(order / 2n, 32)]),
+interface Curve {
+  readonly order: bigint;
+  /** `n / 2` as big-endian bytes of one signature half, for a comparison without big integers. */
+  readonly halfOrder: Uint8Array;
+}
+
+/** The ECDSA entries of the algorithm table, by `alg`. */
+const CURVES: ReadonlyMap<string, Curve> = new Map(
+  JWS_ALGORITHMS.flatMap(({ alg, curveOrder, signatureLength }): [string, Curve][] => {
+    if (curveOrder === undefined || signatureLength === undefined) return [];
+    const halfOrder = toBytes(curveOrder / 2n, signatureLength / 2);
+    return [[alg, { order: curveOrder, halfOrder }]];
+  }),
 );
 
 /**
- * True when a decoded signature (IEEE P1363 `r || s`) is the high-S form for `alg`.
+ * True when a decoded signature (IEEE P1363 `r || s`) is the high-S form for `alg`; false for
+ * other algorithms and for signatures of the wrong length (those fail verification anyway).
  *
  * @example
  * ```ts
- * hasHighS("ES256", base64url.decode(signature)); // false for everything the issuer signs
+ * hasHighS("ES384", base64url.decode(signature)); // false for everything the issuer signs
  * ```
  */
 export function hasHighS(alg: string, signature: Uint8Array): boolean {
-  const half = HALF_ORDERS[alg];
+  const half = CURVES.get(alg)?.halfOrder;
   if (half === undefined || signature.length !== half.length * 2) return false;
   for (let i = 0; i < half.length; i++) {
     const byte = signature[half.length + i] as number;
@@ -62,9 +70,9 @@ export function hasHighS(alg: string, signature: Uint8Array): boolean {
  */
 export function toLowS(alg: string, jws: string): string {
   const dot = jws.lastIndexOf(".");
-  const bytes = base64url.decode(jws.slice(dot + 1));
+  const bytes = decodeSegmentBytes(jws.slice(dot + 1));
   if (!hasHighS(alg, bytes)) return jws;
-  return `${jws.slice(0, dot + 1)}${base64url.encode(toLowSSignature(alg, bytes))}`;
+  return `${jws.slice(0, dot + 1)}${encodeSegment(toLowSSignature(alg, bytes))}`;
 }
 
 /**
@@ -73,15 +81,15 @@ export function toLowS(alg: string, jws: string): string {
  *
  * @example
  * ```ts
- * const signature = toLowSSignature("ES256", new Uint8Array(await crypto.subtle.sign(...)));
+ * const signature = toLowSSignature("ES512", new Uint8Array(await crypto.subtle.sign(...)));
  * ```
  */
 export function toLowSSignature(alg: string, signature: Uint8Array): Uint8Array {
-  const order = ORDERS[alg];
-  if (order === undefined || !hasHighS(alg, signature)) return signature;
+  const curve = CURVES.get(alg);
+  if (curve === undefined || !hasHighS(alg, signature)) return signature;
   const half = signature.length / 2;
   const fixed = new Uint8Array(signature.length);
   fixed.set(signature.subarray(0, half));
-  fixed.set(toBytes(order - toBigInt(signature.subarray(half)), half), half);
+  fixed.set(toBytes(curve.order - toBigInt(signature.subarray(half)), half), half);
   return fixed;
 }

@@ -18,12 +18,11 @@
  * @module
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
-import type { TokenmintError } from "../errors.js";
-import { problemResponse } from "../problem-json.js";
-import { can } from "./can.js";
-import type { AccessTokenClaims } from "./claims.js";
-import type { Verifier } from "./create-verifier.js";
-import { InsufficientScope, TokenMissing, TokenVerificationFailed } from "./errors.js";
+import { InsufficientScope, TokenMissing, TokenVerificationFailed } from "../errors.js";
+import type { AccessTokenClaims } from "../jwt/claims.js";
+import { tokenProblem } from "../lib/problem-response.js";
+import { can } from "../verifier/can.js";
+import type { Verifier } from "../verifier/create-verifier.js";
 
 /** The Hono variables {@link requireToken} sets. */
 export type TokenVariables = { tokenClaims: AccessTokenClaims };
@@ -38,16 +37,6 @@ export interface RequireTokenOptions {
   /** The org the request is about; given, an org-confined token must match it. */
   readonly org?: (c: Context) => string | undefined;
 }
-
-/**
- * The problem+json response for a verification or authorization failure.
- *
- * @example
- * ```ts
- * return tokenProblem(new TokenExpired());
- * ```
- */
-export const tokenProblem: (error: TokenmintError) => Response = problemResponse;
 
 const BEARER_SCHEME = /^Bearer +/i;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;

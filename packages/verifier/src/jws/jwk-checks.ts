@@ -12,27 +12,12 @@
  * @module
  */
 import type { JWK } from "jose";
-
-/** Every algorithm a verifier can be configured to accept. */
-export const ASYMMETRIC_ALGORITHMS: readonly string[] = [
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-  "Ed25519",
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-];
+import { ASYMMETRIC_ALGORITHMS, algorithmOf } from "./algorithms.js";
 
 /** The algorithms tokenmint signs with, accepted by default. */
 export const DEFAULT_ALGORITHMS: readonly string[] = ["ES256", "EdDSA", "RS256", "PS256"];
 
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
-const CURVES: Record<string, string> = { ES256: "P-256", ES384: "P-384", ES512: "P-521" };
 
 /**
  * Checks a configured algorithm list once, at start-up.
@@ -88,10 +73,12 @@ export function isUsableVerificationJwk(jwk: unknown): jwk is JWK & { kid: strin
  */
 export function jwkFitsAlgorithm(jwk: JWK, alg: string): boolean {
   if (jwk.alg !== undefined && jwk.alg !== alg) return false;
-  if (alg.startsWith("ES")) return jwk.kty === "EC" && jwk.crv === CURVES[alg];
-  if (alg.startsWith("RS") || alg.startsWith("PS")) return jwk.kty === "RSA";
-  if (alg === "EdDSA" || alg === "Ed25519") return jwk.kty === "OKP" && jwk.crv === "Ed25519";
-  return false;
+  const entry = algorithmOf(alg);
+  return (
+    entry !== undefined &&
+    jwk.kty === entry.kty &&
+    (entry.crv === undefined || jwk.crv === entry.crv)
+  );
 }
 
 /**

@@ -10,7 +10,39 @@
  * ```
  * @module
  */
-import { TokenmintError } from "../errors.js";
+
+/**
+ * Base class of every error this package throws: a stable machine-readable `code`, the HTTP
+ * `status` a service answers with, the response headers that go with it, and a short public
+ * message (never the token).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof VerifierError) return new Response(error.message, { status: error.status });
+ * ```
+ */
+export class VerifierError<Code extends string = string> extends Error {
+  /** Stable identifier callers switch on, e.g. `token_expired`. */
+  readonly code: Code;
+  /** HTTP status a service answers with. */
+  readonly status: number;
+  /** Response headers (`WWW-Authenticate`, `Retry-After`). */
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: Code,
+    detail: string,
+    status: number,
+    headers: Record<string, string> = {},
+    options?: ErrorOptions,
+  ) {
+    super(detail, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+    this.headers = headers;
+  }
+}
 
 /** The stable codes a verification failure carries. */
 export type VerificationCode =
@@ -31,8 +63,7 @@ export type VerificationCode =
   | "token_missing";
 
 /** Base class of every verification failure (HTTP 401 unless said otherwise). */
-export class TokenVerificationFailed extends TokenmintError {
-  declare readonly code: VerificationCode;
+export class TokenVerificationFailed extends VerifierError<VerificationCode> {
   constructor(code: VerificationCode, detail: string, status = 401, options?: ErrorOptions) {
     super(
       code,
@@ -176,8 +207,7 @@ export class TokenMissing extends TokenVerificationFailed {
  * if (!can(claims, "read_project", id)) throw new InsufficientScope();
  * ```
  */
-export class InsufficientScope extends TokenmintError {
-  declare readonly code: "insufficient_scope";
+export class InsufficientScope extends VerifierError<"insufficient_scope"> {
   constructor(detail = "The token does not grant this permission") {
     super("insufficient_scope", detail, 403, {
       "WWW-Authenticate": 'Bearer error="insufficient_scope"',

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import type { AccessTokenClaims } from "./claims.js";
+import type { AccessTokenClaims } from "../jwt/claims.js";
 
 /** Where the request happens. */
 export interface CanContext {

@@ -24,10 +24,18 @@
  * @module
  */
 import type { JSONWebKeySet, JWK } from "jose";
-import { KeysUnavailable, KeyUnknown } from "./errors.js";
-import { checkVerificationJwk, isUsableVerificationJwk, jwkFitsAlgorithm } from "./import-key.js";
-import { globalFetch, readBodyCapped } from "./read-body.js";
-import { defaultSignatures, type SignatureBackend, type VerificationKey } from "./signatures.js";
+import { KeysUnavailable, KeyUnknown } from "../errors.js";
+import {
+  checkVerificationJwk,
+  isUsableVerificationJwk,
+  jwkFitsAlgorithm,
+} from "../jws/jwk-checks.js";
+import {
+  defaultSignatures,
+  type SignatureBackend,
+  type VerificationKey,
+} from "../jws/signatures.js";
+import { globalFetch, readBodyCapped } from "../lib/read-body.js";
 
 /** The JWKS cache defaults. */
 export const JWKS_DEFAULTS = {

@@ -9,8 +9,8 @@
  * @module
  */
 import type { JSONWebKeySet } from "jose";
-import { checkAlgorithms, DEFAULT_ALGORITHMS } from "./import-key.js";
-import type { TokenCacheOptions } from "./token-cache.js";
+import { checkAlgorithms, DEFAULT_ALGORITHMS } from "../jws/jwk-checks.js";
+import type { TokenCacheOptions } from "../jwt/token-cache.js";
 
 /** How the verifier uses the Token Status List. */
 export interface StatusListOptions {

@@ -12,14 +12,14 @@
  * ```
  * @module
  */
-import { TokenmintError } from "../errors.js";
-import { readCapped } from "../read-capped.js";
+import { VerifierError } from "../errors.js";
+import { readCapped } from "../lib/read-capped.js";
 
 /** The default decompression cap: 8 MiB, i.e. 32 Mi entries at 2 bits. */
 export const MAX_STATUS_LIST_BYTES = 8 * 1024 * 1024;
 
 /** The `lst` is not canonical base64url, not ZLIB, or inflates past the cap. */
-export class StatusListCorrupt extends TokenmintError {
+export class StatusListCorrupt extends VerifierError<"status_list_corrupt"> {
   constructor(detail = "The status list is corrupt", options?: ErrorOptions) {
     super("status_list_corrupt", detail, 502, {}, options);
   }

@@ -1,8 +1,8 @@
 /**
  * Verifies a Status List Token (draft-ietf-oauth-status-list section 5.1) served by the issuer:
  * canonical compact JWS, a pinned asymmetric `alg`, a key from the issuer's JWKS, header `typ`
- * `statuslist+jwt`, `sub` equal to the URI it was fetched from, `iat` not in the future, `exp`
- * (when present) not passed, `iss` (when present) equal to the issuer, `ttl` (when present) a
+ * `statuslist+jwt`, `sub` equal to the URI it was fetched from, the times as for every JWT
+ * (`timeClaimsProblem`: `iat` required, neither it nor `nbf` in the future, `exp` not passed), `iss` (when present) equal to the issuer, `ttl` (when present) a
  * positive number, and a `status_list` whose `lst` inflates within the cap.
  *
  * @example
@@ -12,12 +12,13 @@
  * ```
  * @module
  */
+import { toCanonicalJws } from "../jws/compact.js";
+import { type SignatureBackend, webCryptoSignatures } from "../jws/signatures.js";
+import { type KeyLookup, verifyJws } from "../jws/verify-jws.js";
 import { isStatusListBits, type StatusListBits } from "../status/bits.js";
 import { decompressStatusList, MAX_STATUS_LIST_BYTES } from "../status/codec.js";
 import { STATUS_LIST_TOKEN_TYPE } from "./claims.js";
-import { type KeyLookup, verifyJws } from "./jws.js";
-import { type SignatureBackend, webCryptoSignatures } from "./signatures.js";
-import { toCanonicalJws } from "./verify-jwt.js";
+import { type TimeClaimsProblem, timeClaimsProblem } from "./time-claims.js";
 
 /** A verified, decompressed status list. */
 export interface StatusList {
@@ -51,6 +52,14 @@ export class StatusListTokenInvalid extends Error {
   override readonly name = "StatusListTokenInvalid";
 }
 
+const TIME_PROBLEMS: Record<TimeClaimsProblem, string> = {
+  iat_invalid: "Status list iat is missing",
+  nbf_invalid: "Status list nbf is invalid",
+  exp_invalid: "Status list exp is invalid",
+  not_yet_valid: "Status list iat or nbf is in the future",
+  expired: "Status list exp has passed",
+};
+
 /**
  * Verifies and decodes a Status List Token.
  *
@@ -60,8 +69,6 @@ export async function verifyStatusListToken(
   token: string,
   check: StatusListTokenCheck,
 ): Promise<StatusList> {
-  const now = check.now?.() ?? Date.now();
-  const tolerance = check.clockTolerance ?? 30;
   const jws = toCanonicalJws(token.trim(), "", check.maxLength ?? 4 * 1024 * 1024);
   const { payload } = await verifyJws(jws, {
     algorithms: check.algorithms,
@@ -73,18 +80,13 @@ export async function verifyStatusListToken(
   if (payload.iss !== undefined && payload.iss !== check.issuer) {
     throw new StatusListTokenInvalid("Status list iss is not the issuer");
   }
-  const nowSeconds = Math.floor(now / 1000);
-  const { iat, nbf, exp } = payload;
-  if (typeof iat !== "number") throw new StatusListTokenInvalid("Status list iat is missing");
-  if (iat > nowSeconds + tolerance) {
-    throw new StatusListTokenInvalid("Status list iat is in the future");
-  }
-  if (nbf !== undefined && !(typeof nbf === "number" && nbf <= nowSeconds + tolerance)) {
-    throw new StatusListTokenInvalid("Status list nbf is invalid or in the future");
-  }
-  if (exp !== undefined && !(typeof exp === "number" && exp > nowSeconds - tolerance)) {
-    throw new StatusListTokenInvalid("Status list exp is invalid or passed");
-  }
+  const problem = timeClaimsProblem(payload, {
+    now: check.now?.() ?? Date.now(),
+    tolerance: check.clockTolerance ?? 30,
+  });
+  if (problem !== undefined) throw new StatusListTokenInvalid(TIME_PROBLEMS[problem]);
+  const iat = payload.iat as number;
+  const exp = payload.exp as number | undefined;
   const ttl = payload.ttl;
   if (ttl !== undefined && !(typeof ttl === "number" && Number.isFinite(ttl) && ttl > 0)) {
     throw new StatusListTokenInvalid("Status list ttl is not a positive number");

@@ -23,6 +23,7 @@
  * @module
  */
 import { importJWK, type JWK } from "jose";
+import { algorithmOf, type JwsAlgorithm } from "./algorithms.js";
 
 /** A public key prepared for one algorithm by the backend that will use it. */
 export type VerificationKey = object;
@@ -52,32 +53,17 @@ export interface SignatureBackend {
   sign(alg: string, key: PrivateSigningKey, signingInput: string): Uint8Array | Promise<Uint8Array>;
 }
 
-/** Signature lengths fixed by the algorithm (IEEE P1363 `r || s` for ECDSA). */
-const SIGNATURE_LENGTH: Record<string, number> = {
-  ES256: 64,
-  ES384: 96,
-  ES512: 132,
-  EdDSA: 64,
-  Ed25519: 64,
-};
-
-const HASH_BITS: Record<string, number> = { "256": 256, "384": 384, "512": 512 };
-function hashBitsOf(alg: string): number {
-  return HASH_BITS[alg.slice(2)] ?? 0;
-}
-
 function hasRightLength(alg: string, signature: Uint8Array): boolean {
-  const length = SIGNATURE_LENGTH[alg];
+  const length = algorithmOf(alg)?.signatureLength;
   return length === undefined || signature.length === length;
 }
 
 const encoder = new TextEncoder();
 
-function webParams(alg: string): { name: string; hash?: string; saltLength?: number } {
-  if (alg.startsWith("ES")) return { name: "ECDSA", hash: `SHA-${hashBitsOf(alg)}` };
-  if (alg.startsWith("PS")) return { name: "RSA-PSS", saltLength: hashBitsOf(alg) / 8 };
-  if (alg.startsWith("RS")) return { name: "RSASSA-PKCS1-v1_5" };
-  return { name: "Ed25519" };
+function webParams(alg: string): JwsAlgorithm["webCrypto"] {
+  const entry = algorithmOf(alg);
+  if (entry === undefined) throw new TypeError(`Unsupported algorithm ${alg}`);
+  return entry.webCrypto;
 }
 
 /** WebCrypto signature checks (Workers, browsers, and Node when asked for). */
@@ -147,36 +133,27 @@ interface NodeKey {
   };
 }
 
-const NODE_CURVES: Record<string, string> = {
-  ES256: "prime256v1",
-  ES384: "secp384r1",
-  ES512: "secp521r1",
-};
-
 function nodeKeyFits(alg: string, key: NodeKeyObject): boolean {
+  const entry = algorithmOf(alg);
+  if (entry === undefined || key.asymmetricKeyType !== entry.nodeKeyType) return false;
   const details = key.asymmetricKeyDetails ?? {};
-  if (alg.startsWith("ES"))
-    return key.asymmetricKeyType === "ec" && details.namedCurve === NODE_CURVES[alg];
-  if (alg.startsWith("RS") || alg.startsWith("PS")) {
-    return key.asymmetricKeyType === "rsa" && (details.modulusLength ?? 0) >= 2048;
-  }
-  return (alg === "EdDSA" || alg === "Ed25519") && key.asymmetricKeyType === "ed25519";
+  if (entry.nodeCurve !== undefined) return details.namedCurve === entry.nodeCurve;
+  return entry.kty !== "RSA" || (details.modulusLength ?? 0) >= 2048;
 }
 
 /** How `node:crypto` is called for `alg` with a key (hash, encoding, padding). */
 function nodeKeyFor(alg: string, keyObject: NodeKeyObject, pssPadding: number): NodeKey {
-  const bits = hashBitsOf(alg);
-  if (alg.startsWith("ES")) {
-    return { hash: `sha${bits}`, options: { key: keyObject, dsaEncoding: "ieee-p1363" } };
-  }
-  if (alg.startsWith("PS")) {
+  const entry = algorithmOf(alg);
+  if (entry === undefined) throw new TypeError(`Unsupported algorithm ${alg}`);
+  const hash = entry.nodeHash;
+  if (entry.kty === "EC") return { hash, options: { key: keyObject, dsaEncoding: "ieee-p1363" } };
+  if (entry.pssSaltLength !== undefined) {
     return {
-      hash: `sha${bits}`,
-      options: { key: keyObject, padding: pssPadding, saltLength: bits / 8 },
+      hash,
+      options: { key: keyObject, padding: pssPadding, saltLength: entry.pssSaltLength },
     };
   }
-  if (alg.startsWith("RS")) return { hash: `sha${bits}`, options: { key: keyObject } };
-  return { hash: null, options: { key: keyObject } };
+  return { hash, options: { key: keyObject } };
 }
 
 function createNodeSignatures(nodeCrypto: NodeCrypto): SignatureBackend {
