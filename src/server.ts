@@ -37,11 +37,14 @@ async function main(): Promise<void> {
   logger.info("server.listening", { url: issuer.url, issuer: config.issuer, store: issuer.mode });
   const client = config.clients[0];
   process.stderr.write(
-    `\ntokenmint listening on ${issuer.url} (issuer ${config.issuer}, ${issuer.mode} store)\n`,
+    `\ntokenmint listening on ${issuer.url} (issuer ${config.issuer}, ${issuer.mode} store)\n` +
+      (config.ui.enabled ? `  token page:    ${issuer.url}/ui\n` : "") +
+      (config.docs ? `  API reference: ${issuer.url}/docs\n` : ""),
   );
   if (generated && client) {
+    // The example token carries manage_tokens, so it can list tokens and sign in to the page.
     process.stderr.write(
-      `Generated a development service client (set TOKENMINT_CLIENTS to choose your own):\n  client id:     ${client.id}\n  client secret: ${client.secret}\n  try: curl -u '${client.id}:${client.secret}' -H 'content-type: application/json' \\\n         -d '{"subject":"alice","name":"laptop","scope":["read_api"]}' ${issuer.url}/v1/tokens\n\n`,
+      `Generated a development service client (set TOKENMINT_CLIENTS to choose your own):\n  client id:     ${client.id}\n  client secret: ${client.secret}\n  try: curl -u '${client.id}:${client.secret}' -H 'content-type: application/json' \\\n         -d '{"subject":"alice","name":"laptop","scope":["read_api","manage_tokens"]}' ${issuer.url}/v1/tokens\n\n`,
     );
   }
   stopOnSignals(() => issuer.close(), logger, "server");

@@ -165,16 +165,31 @@ describe("the Node server", () => {
       const id = /client id:\s+(\S+)/.exec(banner)?.[1];
       const secret = /client secret:\s+(\S+)/.exec(banner)?.[1];
       expect(url && id && secret).toBeTruthy();
+      expect(banner).toContain(`token page:    ${url}/ui`);
+      expect(banner).toContain(`API reference: ${url}/docs`);
+      // The banner's own example, as printed: its token lists tokens and signs in to the page.
+      const example = /-d '([^']+)'/.exec(banner)?.[1] ?? "";
       const minted = await fetch(`${url}/v1/tokens`, {
         method: "POST",
         headers: {
           authorization: `Basic ${btoa(`${id}:${secret}`)}`,
           "content-type": "application/json",
         },
-        body: JSON.stringify({ subject: "eve", name: "first", scope: ["read_api"] }),
+        body: example,
       });
       expect(minted.status).toBe(201);
       const { token } = (await minted.json()) as { token: string };
+      const listed = await fetch(`${url}/v1/tokens`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(listed.status).toBe(200);
+      const signIn = await fetch(`${url}/ui/sign-in`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: url ?? "" },
+        body: new URLSearchParams({ token }),
+      });
+      expect(signIn.status).toBe(303);
       expect(stdout).toContain('"event":"store.embedded"');
       expect(stdout).not.toContain(secret);
       expect(stdout).not.toContain(token.slice(6, 40));
