@@ -1,6 +1,7 @@
 /**
  * RFC 9457 problem documents: the one shape every tokenmint error leaves in, from the issuer, the
- * verifier middleware and the cell router alike: `{type, title, status, code, detail}` with
+ * verifier middleware and the cell router alike: `{type, title, status, code, detail}` (and
+ * `errors`, one entry per invalid field, when a request failed validation) with
  * `Content-Type: application/problem+json`, `Cache-Control: no-store` and the error's own headers
  * (`Retry-After`, `WWW-Authenticate`).
  * @module
@@ -45,6 +46,7 @@ export function problemResponse(error: TokenmintError): Response {
     status: error.status,
     code: error.code,
     detail: error.message,
+    ...(error.errors === undefined ? {} : { errors: error.errors }),
   };
   return new Response(JSON.stringify(body), {
     status: error.status,

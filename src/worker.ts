@@ -14,7 +14,7 @@
  * @module
  */
 import { ConfigError } from "./config/config.js";
-import { TokenmintError } from "./errors.js";
+import { InternalError } from "./errors.js";
 import { problemResponse } from "./http/problem.js";
 import { createJsonLogger } from "./logger.js";
 import { type WorkerRuntime, workerRuntime } from "./worker/runtime.js";
@@ -29,9 +29,7 @@ function runtimeFor(env: WorkerEnv): WorkerRuntime | Response {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     logger.error("config.invalid", { problems: error.problems });
-    return problemResponse(
-      new TokenmintError("configuration_invalid", "The issuer is misconfigured", 500),
-    );
+    return problemResponse(new InternalError("configuration_invalid"));
   }
 }
 

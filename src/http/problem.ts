@@ -5,7 +5,7 @@
  */
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { TokenmintError } from "../errors.js";
+import { InternalError, IssuerError, TokenmintError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { problemResponse, statusTitle } from "../problem-json.js";
 
@@ -27,7 +27,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
     }
     if (error instanceof HTTPException && error.status < 500) {
       return problemResponse(
-        new TokenmintError("invalid_request", statusTitle(error.status), error.status),
+        new IssuerError("invalid_request", statusTitle(error.status), error.status),
       );
     }
     logger.error("request.crashed", {
@@ -36,6 +36,6 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
       error: error.name,
       message: error.message,
     });
-    return problemResponse(new TokenmintError("internal_error", "Internal error", 500));
+    return problemResponse(new InternalError());
   };
 }

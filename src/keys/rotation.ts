@@ -21,7 +21,7 @@
  */
 import type { Config } from "../config/config.js";
 import { statusListLifetime } from "../config/status-list-lifetime.js";
-import { Conflict, NotFound, TokenmintError } from "../errors.js";
+import { Conflict, NotFound } from "../errors.js";
 import type { StoredKey } from "../store/types.js";
 import { changeKeyring, type KeyringChangeResult, type KeyringDraft } from "./keyring-change.js";
 import type { KeysContext } from "./keys-context.js";
@@ -123,10 +123,9 @@ export async function rotateKeysNow(
     }
     const ready = next.createdAt + ctx.config.keyRotation.prepublicationSeconds;
     if (ready > draft.now && !options.force) {
-      throw new TokenmintError(
+      throw new Conflict(
         "next_key_not_ready",
         `The next key has been published for less than the pre-publication window; verifiers may not know it yet (retry later, or force)`,
-        409,
         { "Retry-After": String(ready - draft.now) },
       );
     }

@@ -16,7 +16,7 @@ import type { Hono } from "hono";
 import { buildApp } from "../app.js";
 import { createIssuerContext } from "../bootstrap.js";
 import type { IssuerContext } from "../context.js";
-import { StoreUnavailable, TokenmintError } from "../errors.js";
+import { InternalError, StoreUnavailable, TokenmintError } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
 import { createJsonLogger, type Logger } from "../logger.js";
 import type { StoreEpoch } from "../store/types.js";
@@ -160,7 +160,7 @@ function startFailure(error: unknown, logger: Logger): Response {
     error: error instanceof Error ? error.name : "Error",
     message: error instanceof Error ? error.message : String(error),
   });
-  return problemResponse(new TokenmintError("internal_error", "Internal error", 500));
+  return problemResponse(new InternalError());
 }
 
 const runtimes = new Map<string, WorkerRuntime>();
