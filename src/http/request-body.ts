@@ -1,22 +1,16 @@
 /**
  * Reading request bodies: the content type is checked, the size is bounded (by the body-limit
- * middleware), and JSON is validated with a zod schema whose first problems name the fields.
+ * middleware), and JSON is validated with a zod schema; a failure names each field in plain words
+ * (see `field-problems.ts`).
  * @module
  */
 import type { Context } from "hono";
 import type { z } from "zod";
 import { InvalidRequest, UnsupportedMediaType } from "../errors.js";
+import { fieldProblems, plainMessage, summarize } from "./field-problems.js";
 
 function mediaType(c: Context): string {
   return (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-}
-
-/** Formats zod issues as "path: message; …" (never echoing values). */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
-    .join("; ");
 }
 
 /**
@@ -37,12 +31,13 @@ export async function readJsonValue(c: Context): Promise<unknown> {
 /**
  * Validates a value with `schema`.
  *
- * @throws {InvalidRequest} `invalid_request`, naming the fields.
+ * @throws {InvalidRequest} `invalid_request`, with `errors` naming each field.
  */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { error: plainMessage });
   if (!parsed.success) {
-    throw new InvalidRequest("invalid_request", describeIssues(parsed.error.issues));
+    const problems = fieldProblems(parsed.error.issues);
+    throw new InvalidRequest("invalid_request", summarize(problems), problems);
   }
   return parsed.data;
 }
@@ -72,7 +67,11 @@ export async function readForm(c: Context): Promise<Record<string, string>> {
   const params = new URLSearchParams(await c.req.text());
   const form: Record<string, string> = {};
   for (const [name, value] of params) {
-    if (name in form) throw new InvalidRequest("invalid_request", `Parameter ${name} is repeated`);
+    if (name in form) {
+      throw new InvalidRequest("invalid_request", `Parameter ${name} is repeated`, [
+        { path: name, message: "must be given once" },
+      ]);
+    }
     form[name] = value;
   }
   return form;

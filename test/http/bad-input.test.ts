@@ -8,6 +8,8 @@ interface Case {
   name: string;
   status: number;
   code: string;
+  /** The fields a validation failure names (none for other failures). */
+  errors?: { path: string; message: string }[];
   body?: string;
   contentType?: string;
   authorization?: string | null;
@@ -15,17 +17,25 @@ interface Case {
 
 const cases: Case[] = [
   { name: "malformed JSON", status: 400, code: "invalid_json", body: '{"subject":' },
-  { name: "a JSON array", status: 400, code: "invalid_request", body: "[]" },
+  {
+    name: "a JSON array",
+    status: 400,
+    code: "invalid_request",
+    errors: [{ path: "body", message: "must be an object" }],
+    body: "[]",
+  },
   {
     name: "an unknown field",
     status: 400,
     code: "invalid_request",
+    errors: [{ path: "admin", message: "unknown field" }],
     body: json({ ...valid, admin: true }),
   },
   {
     name: "an empty scope",
     status: 400,
     code: "invalid_request",
+    errors: [{ path: "scope", message: "must not be empty" }],
     body: json({ ...valid, scope: [] }),
   },
   {
@@ -50,18 +60,21 @@ const cases: Case[] = [
     name: "a missing subject",
     status: 400,
     code: "invalid_request",
+    errors: [{ path: "subject", message: "required" }],
     body: json({ name: "x", scope: ["api"] }),
   },
   {
     name: "a subject with braces",
     status: 400,
     code: "invalid_request",
+    errors: [{ path: "subject", message: "1 to 256 printable characters, no spaces or braces" }],
     body: json({ ...valid, subject: "{a}" }),
   },
   {
     name: "an empty name",
     status: 400,
     code: "invalid_request",
+    errors: [{ path: "name", message: "must not be empty" }],
     body: json({ ...valid, name: "  " }),
   },
   {
@@ -86,6 +99,7 @@ const cases: Case[] = [
     name: "both expires_in and expires_at",
     status: 400,
     code: "invalid_request",
+    errors: [{ path: "expires_at", message: "give expires_in or expires_at, not both" }],
     body: json({ ...valid, expires_in: 3600, expires_at: "2027-01-01T00:00:00Z" }),
   },
   {
@@ -98,6 +112,7 @@ const cases: Case[] = [
     name: "a bad date",
     status: 400,
     code: "invalid_request",
+    errors: [{ path: "expires_at", message: "must be an RFC 3339 date-time" }],
     body: json({ ...valid, expires_at: "tomorrow" }),
   },
   {
@@ -183,6 +198,14 @@ describe("bad input to POST /v1/tokens", () => {
     expect(problem).toMatchObject({ status: testCase.status, code: testCase.code });
     expect(typeof problem.detail).toBe("string");
     expect(typeof problem.title).toBe("string");
+    if (testCase.errors) {
+      expect(problem.errors).toEqual(testCase.errors);
+      expect(problem.detail).toBe(
+        testCase.errors.map(({ path, message }) => `${path}: ${message}`).join("; "),
+      );
+    } else {
+      expect(problem).not.toHaveProperty("errors");
+    }
     if (testCase.status === 401) expect(response.headers.get("www-authenticate")).toBeTruthy();
 
     expect(await issuer.store.listTokens("alice")).toEqual([]);
@@ -202,6 +225,31 @@ describe("bad input to POST /v1/tokens", () => {
     const problem = (await response.json()) as { detail: string };
     expect(problem.detail).toContain("subject");
     expect(problem.detail).not.toContain("secret value");
+  });
+
+  it("lists every invalid field in plain words, never zod's own text", async () => {
+    const issuer = await createTestIssuer();
+    const response = await issuer.request("/v1/tokens", {
+      method: "POST",
+      headers: { authorization: issuer.clientAuth, "content-type": "application/json" },
+      body: json({ name: "x", scope: ["a".repeat(65), 3], admin: 1, expires_at: "tomorrow" }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      type: "https://tokenmint.dev/problems/invalid_request",
+      title: "Bad Request",
+      status: 400,
+      code: "invalid_request",
+      detail:
+        "subject: required; scope[0]: must be at most 64 characters; scope[1]: must be a string; expires_at: must be an RFC 3339 date-time; admin: unknown field",
+      errors: [
+        { path: "subject", message: "required" },
+        { path: "scope[0]", message: "must be at most 64 characters" },
+        { path: "scope[1]", message: "must be a string" },
+        { path: "expires_at", message: "must be an RFC 3339 date-time" },
+        { path: "admin", message: "unknown field" },
+      ],
+    });
   });
 
   it("answers unknown endpoints with a problem+json 404", async () => {
