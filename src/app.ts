@@ -11,10 +11,10 @@
  */
 import { Hono } from "hono";
 import type { IssuerContext } from "./context.js";
-import { NotFound } from "./errors.js";
 import { limitRequestBodies } from "./http/body-limit.js";
+import { operationsOf } from "./http/define-route.js";
 import { metricsRoutes } from "./http/metrics.js";
-import { createErrorHandler, problemResponse } from "./http/problem.js";
+import { createErrorHandler } from "./http/problem.js";
 import { standardHeaders } from "./http/response-headers.js";
 import { docsRoutes } from "./http/routes/docs.js";
 import { keyRoutes } from "./http/routes/keys.js";
@@ -23,6 +23,7 @@ import { orgRoutes } from "./http/routes/org-routes.js";
 import { publicRoutes } from "./http/routes/public.js";
 import { tokenRoutes } from "./http/routes/tokens.js";
 import { usageAndAuditRoutes } from "./http/routes/usage-and-audit.js";
+import { answerUnmatched } from "./http/unknown-routes.js";
 import { instrumentIssuer } from "./metrics/issuer-metrics.js";
 import { observeRequests } from "./metrics/request-log.js";
 import { uiRoutes } from "./web/ui-routes.js";
@@ -45,16 +46,18 @@ export function buildApp(issuer: IssuerContext): Hono {
   app.use(standardHeaders());
   app.use(observeRequests(ctx));
   app.use(limitRequestBodies(maxSize));
+  // API route modules declare full paths and their OpenAPI operations (see define-route.ts).
   app.route("/", publicRoutes(ctx));
-  app.route("/v1/tokens", tokenRoutes(ctx));
-  app.route("/v1", oauthRoutes(ctx));
-  app.route("/v1", usageAndAuditRoutes(ctx));
-  app.route("/v1", orgRoutes(ctx));
-  app.route("/v1/keys", keyRoutes(ctx));
-  if (ctx.config.docs) app.route("/", docsRoutes(ctx));
+  app.route("/", tokenRoutes(ctx));
+  app.route("/", oauthRoutes(ctx));
+  app.route("/", usageAndAuditRoutes(ctx));
+  app.route("/", orgRoutes(ctx));
+  app.route("/", keyRoutes(ctx));
+  const operations = () => operationsOf(app);
+  if (ctx.config.docs) app.route("/", docsRoutes(ctx, operations));
   if (ctx.config.ui.enabled) app.route("/ui", uiRoutes(ctx));
   if (ctx.config.metrics.enabled) app.route("/", metricsRoutes(ctx));
-  app.notFound(() => problemResponse(new NotFound("No such endpoint")));
+  app.notFound(answerUnmatched(app));
   app.onError(createErrorHandler(ctx.logger));
   return app;
 }

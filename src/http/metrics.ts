@@ -10,6 +10,26 @@ import type { IssuerContext } from "../context.js";
 import { Unauthenticated } from "../errors.js";
 import { metricsOf } from "../metrics/issuer-metrics.js";
 import { PROMETHEUS_TEXT } from "../metrics/registry.js";
+import type { Operation } from "../openapi/operation.js";
+import { AUTHENTICATED, problems } from "../openapi/problems.js";
+import { defineRoute } from "./define-route.js";
+
+const GET_METRICS: Operation = {
+  method: "get",
+  path: "/metrics",
+  operationId: "getMetrics",
+  tag: "operations",
+  summary: "Prometheus metrics (only with TOKENMINT_METRICS=true)",
+  description: "With TOKENMINT_METRICS_TOKEN set, a scrape presents it as a bearer secret.",
+  security: ["metrics", "none"],
+  responses: {
+    200: {
+      description: "Text exposition format 0.0.4",
+      contentType: "text/plain; version=0.0.4",
+    },
+    ...problems(AUTHENTICATED),
+  },
+};
 
 /** Builds the `/metrics` route for an instrumented context. */
 export function metricsRoutes(ctx: IssuerContext) {
@@ -17,7 +37,7 @@ export function metricsRoutes(ctx: IssuerContext) {
   const secret = ctx.config.metrics.token;
   const metrics = metricsOf(ctx);
 
-  routes.get("/metrics", async (c) => {
+  defineRoute(routes, GET_METRICS, async (c) => {
     if (secret !== undefined) {
       const presented = /^Bearer (\S{1,512})$/i.exec(c.req.header("authorization") ?? "")?.[1];
       if (!constantTimeEqual(secret, presented ?? "")) {

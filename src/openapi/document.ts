@@ -1,23 +1,18 @@
 /**
- * Builds the OpenAPI 3.1 document from the route table and the zod schemas, with zod 4's own
- * `z.toJSONSchema` (JSON Schema 2020-12, the dialect of OpenAPI 3.1). What JSON Schema cannot say
- * (a `.refine`, such as "at most one of `expires_in` and `expires_at`") is in each operation's
- * description; the issuer enforces it either way.
+ * Renders the OpenAPI 3.1 document from the operations the route modules declare, with zod 4's
+ * own `z.toJSONSchema` (JSON Schema 2020-12, the dialect of OpenAPI 3.1). What JSON Schema cannot
+ * say (a `.refine`, such as "at most one of `expires_in` and `expires_at`") is in each
+ * operation's description; the issuer enforces it either way.
  *
  * @example
  * ```ts
- * const document = buildOpenApiDocument({ issuer: "https://tokens.example.com", scopes: ["read_api"] });
+ * const document = buildOpenApiDocument(operations, { issuer: "https://tokens.example.com", scopes: ["read_api"] });
  * ```
  * @module
  */
 import { z } from "zod";
-import { OPERATIONS, type Operation, type Security } from "./routes.js";
-import {
-  REQUEST_SCHEMAS,
-  RESPONSE_SCHEMAS,
-  type RequestSchemaName,
-  type ResponseSchemaName,
-} from "./schemas.js";
+import type { NamedSchema, Operation, OperationResponse, Security } from "./operation.js";
+import { ProblemSchema } from "./responses.js";
 
 /** A JSON Schema object as zod renders it. */
 type JsonSchema = Record<string, unknown>;
@@ -31,12 +26,22 @@ export interface DocumentOptions {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
+/** Adds `named` to `into`, refusing two different schemas under one name. */
+function collect(into: Map<string, z.ZodType>, named: NamedSchema | undefined): void {
+  if (!named) return;
+  const known = into.get(named.name);
+  if (known !== undefined && known !== named.schema) {
+    throw new Error(`Two different schemas are named ${named.name}`);
+  }
+  into.set(named.name, named.schema);
+}
+
 function renderSchemas(
-  schemas: Readonly<Record<string, z.ZodType>>,
+  schemas: ReadonlyMap<string, z.ZodType>,
   io: "input" | "output",
 ): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  for (const [id, schema] of schemas) registry.add(schema, { id });
   const rendered = z.toJSONSchema(registry, {
     io,
     uri: (id) => `#/components/schemas/${id}`,
@@ -66,7 +71,7 @@ function parametersOf(operation: Operation, requests: Record<string, JsonSchema>
     schema: { type: "string" },
   }));
   if (operation.query) {
-    const query = requests[operation.query] as {
+    const query = requests[operation.query.name] as {
       properties?: Record<string, JsonSchema>;
       required?: string[];
     };
@@ -91,11 +96,27 @@ function parametersOf(operation: Operation, requests: Record<string, JsonSchema>
   return parameters;
 }
 
+function responseObject(response: OperationResponse) {
+  const { description, schema, contentType, example, examples } = response;
+  if (!schema && !contentType) return { description };
+  return {
+    description,
+    content: {
+      [contentType ?? "application/json"]: {
+        ...(schema ? { schema: ref(schema.name) } : {}),
+        ...(example === undefined ? {} : { example }),
+        ...(examples === undefined ? {} : { examples }),
+      },
+    },
+  };
+}
+
 function operationObject(operation: Operation, requests: Record<string, JsonSchema>) {
   const admin = operation.security.includes("admin")
     ? " Needs an admin service client (`TOKENMINT_ADMIN_CLIENTS`)."
     : "";
   const parameters = parametersOf(operation, requests);
+  const { body } = operation;
   return {
     operationId: operation.operationId,
     tags: [operation.tag],
@@ -105,49 +126,57 @@ function operationObject(operation: Operation, requests: Record<string, JsonSche
       : {}),
     security: operation.security.map((kind) => SECURITY_REQUIREMENTS[kind]),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(operation.body
+    ...(body
       ? {
           requestBody: {
-            required: operation.body.required,
+            required: body.required,
             content: {
-              [operation.body.contentType]: {
-                schema: ref(operation.body.schema),
-                ...(operation.body.example === undefined
-                  ? {}
-                  : { example: operation.body.example }),
+              [body.contentType]: {
+                schema: ref(body.schema.name),
+                ...(body.example === undefined ? {} : { example: body.example }),
               },
             },
           },
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries(operation.responses).map(([status, answer]) => [
+      Object.entries(operation.responses).map(([status, response]) => [
         status,
-        {
-          description: answer.description,
-          ...(answer.schema || answer.contentType
-            ? {
-                content: {
-                  [answer.contentType ?? "application/json"]: {
-                    ...(answer.schema ? { schema: ref(answer.schema) } : {}),
-                    ...(answer.example === undefined ? {} : { example: answer.example }),
-                  },
-                },
-              }
-            : {}),
-        },
+        responseObject(response),
       ]),
     ),
   };
 }
 
-/** The OpenAPI 3.1 document of the issuer. */
-export function buildOpenApiDocument(options: DocumentOptions) {
-  const requests = renderSchemas(REQUEST_SCHEMAS, "input");
-  const responses = renderSchemas(RESPONSE_SCHEMAS, "output");
+/**
+ * The OpenAPI 3.1 document of the issuer, from its declared operations.
+ *
+ * @throws {Error} when two operations share a method and path or an `operationId`, or two schemas
+ * a name.
+ */
+export function buildOpenApiDocument(operations: readonly Operation[], options: DocumentOptions) {
+  const requestSchemas = new Map<string, z.ZodType>();
+  const answerSchemas = new Map<string, z.ZodType>();
+  collect(answerSchemas, ProblemSchema);
+  for (const operation of operations) {
+    collect(requestSchemas, operation.body?.schema);
+    collect(requestSchemas, operation.query);
+    for (const response of Object.values(operation.responses)) {
+      collect(answerSchemas, response.schema);
+    }
+  }
+  const requests = renderSchemas(requestSchemas, "input");
+  const answers = renderSchemas(answerSchemas, "output");
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const operation of OPERATIONS) {
+  const operationIds = new Set<string>();
+  for (const operation of operations) {
     const item = paths[operation.path] ?? {};
+    if (operation.method in item || operationIds.has(operation.operationId)) {
+      throw new Error(
+        `${operation.operationId} (${operation.method} ${operation.path}) is declared twice`,
+      );
+    }
+    operationIds.add(operation.operationId);
     item[operation.method] = operationObject(operation, requests);
     paths[operation.path] = item;
   }
@@ -157,7 +186,7 @@ export function buildOpenApiDocument(options: DocumentOptions) {
       title: "tokenmint",
       version: options.version ?? "0.1.0",
       summary: "Personal access tokens as signed JWTs",
-      description: `Mints personal access tokens, publishes the JWKS and Token Status Lists, answers introspection. Errors are \`application/problem+json\` (RFC 9457) with a stable \`code\`. Known scopes: ${options.scopes.map((scope) => `\`${scope}\``).join(", ")}.`,
+      description: `Mints personal access tokens, publishes the JWKS and Token Status Lists, answers introspection. Errors are \`application/problem+json\` (RFC 9457) with a stable \`code\` (the \`Problem\` schema lists them all) and, when a request failed validation, \`errors\`: one \`{path, message}\` per field. A known path called with another method answers 405 with \`Allow\`. Known scopes: ${options.scopes.map((scope) => `\`${scope}\``).join(", ")}.`,
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     servers: [{ url: options.issuer }],
@@ -171,7 +200,7 @@ export function buildOpenApiDocument(options: DocumentOptions) {
     ],
     paths,
     components: {
-      schemas: { ...requests, ...responses },
+      schemas: { ...requests, ...answers },
       securitySchemes: {
         serviceClient: {
           type: "http",
@@ -196,9 +225,3 @@ export function buildOpenApiDocument(options: DocumentOptions) {
 
 /** The document type. */
 export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;
-
-/** Names of every schema the document renders (for tests). */
-export const SCHEMA_NAMES = [
-  ...(Object.keys(REQUEST_SCHEMAS) as RequestSchemaName[]),
-  ...(Object.keys(RESPONSE_SCHEMAS) as ResponseSchemaName[]),
-];

@@ -1,24 +1,38 @@
 /**
- * Zod schemas of what the issuer answers, for the OpenAPI document. Request schemas are the ones
- * the handlers validate with (imported, never restated); these describe answers, and the tests
- * parse real answers with them so the document cannot drift from the code.
+ * Zod schemas of what the issuer answers, named for the OpenAPI document. Request schemas are the
+ * ones the handlers validate with and live beside them; these describe answers, and the tests parse
+ * real answers with them so the document cannot drift from the code.
  * @module
  */
 import { z } from "zod";
+import { ISSUER_ERROR_CODES } from "../errors.js";
+import { named } from "./operation.js";
 
 const isoTime = z.iso.datetime({ offset: true });
 
-/** `application/problem+json` (RFC 9457). */
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  code: z.string().describe("Stable machine-readable error code"),
-  detail: z.string(),
-});
+/** `application/problem+json` (RFC 9457), with the issuer's closed set of codes. */
+export const ProblemSchema = named(
+  "Problem",
+  z.object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.enum(ISSUER_ERROR_CODES).describe("Stable machine-readable error code"),
+    detail: z.string(),
+    errors: z
+      .array(
+        z.object({
+          path: z.string().describe("The field: `name`, `scope[2]`, `events[0].at`, or `body`"),
+          message: z.string().describe("What is wrong, in plain words"),
+        }),
+      )
+      .optional()
+      .describe("Each invalid field, when the request failed validation"),
+  }),
+);
 
 /** A token as listed and shown: never the token itself. */
-export const tokenViewSchema = z.object({
+const tokenViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string().nullable(),
@@ -38,22 +52,22 @@ export const tokenViewSchema = z.object({
 });
 
 /** A freshly minted token: the secret is in this answer only. */
-export const issuedTokenSchema = tokenViewSchema.extend({
+const issuedTokenSchema = tokenViewSchema.extend({
   token: z.string().describe("The token: shown once, stored nowhere"),
 });
 
 /** The answer to a rotation: the new token and the id of the one it replaced. */
-export const rotatedTokenSchema = issuedTokenSchema.extend({ rotated_from: z.string() });
+const rotatedTokenSchema = issuedTokenSchema.extend({ rotated_from: z.string() });
 
 /** `PATCH` answers: either updated in place, or rotated. */
-export const updatedTokenSchema = z.union([
+const updatedTokenSchema = z.union([
   tokenViewSchema.extend({ rotated: z.literal(false) }),
   rotatedTokenSchema.extend({ rotated: z.literal(true) }),
 ]);
 
-export const tokenListSchema = z.object({ tokens: z.array(tokenViewSchema) });
+const tokenListSchema = z.object({ tokens: z.array(tokenViewSchema) });
 
-export const introspectionSchema = z.union([
+const introspectionSchema = z.union([
   z.object({ active: z.literal(false) }),
   z.looseObject({
     active: z.literal(true),
@@ -77,9 +91,9 @@ export const introspectionSchema = z.union([
   }),
 ]);
 
-export const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) });
+const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) });
 
-export const metadataSchema = z.looseObject({
+const metadataSchema = z.looseObject({
   issuer: z.string(),
   jwks_uri: z.string(),
   introspection_endpoint: z.string(),
@@ -90,30 +104,30 @@ export const metadataSchema = z.looseObject({
   tokenmint_token_prefix: z.string(),
 });
 
-export const routesMapSchema = z.object({
+const routesMapSchema = z.object({
   version: z.number().int(),
   default_cell: z.string().nullable(),
   cells: z.record(z.string(), z.string()),
 });
 
-export const orgMovedSchema = z.object({
+const orgMovedSchema = z.object({
   org: z.string(),
   cell: z.string(),
   version: z.number().int(),
 });
 
-export const auditPageSchema = z.object({
+const auditPageSchema = z.object({
   events: z.array(
     z.looseObject({ id: z.string(), type: z.string(), actor: z.string(), time: isoTime }),
   ),
   next_cursor: z.string().nullable(),
 });
 
-export const usageAcceptedSchema = z.object({ accepted: z.number().int() });
-export const massRevokedSchema = z.object({ revoked: z.number().int() });
-export const healthSchema = z.object({ status: z.string() });
+const usageAcceptedSchema = z.object({ accepted: z.number().int() });
+const massRevokedSchema = z.object({ revoked: z.number().int() });
+const healthSchema = z.object({ status: z.string() });
 
-export const keyringViewSchema = z.object({
+const keyringViewSchema = z.object({
   keys: z.array(
     z.object({
       kid: z.string(),
@@ -137,8 +151,22 @@ export const keyringViewSchema = z.object({
   }),
 });
 
-/** The RFC 7009 / RFC 7662 form: `token=…`. */
-export const tokenFormSchema = z.strictObject({
-  token: z.string().min(1),
-  token_type_hint: z.string().optional(),
-});
+/** Every answer schema under its component name. */
+export const Answers = {
+  Token: named("Token", tokenViewSchema),
+  IssuedToken: named("IssuedToken", issuedTokenSchema),
+  RotatedToken: named("RotatedToken", rotatedTokenSchema),
+  UpdatedToken: named("UpdatedToken", updatedTokenSchema),
+  TokenList: named("TokenList", tokenListSchema),
+  Introspection: named("Introspection", introspectionSchema),
+  Jwks: named("Jwks", jwksSchema),
+  ServerMetadata: named("ServerMetadata", metadataSchema),
+  RoutesMap: named("RoutesMap", routesMapSchema),
+  OrgMoved: named("OrgMoved", orgMovedSchema),
+  AuditPage: named("AuditPage", auditPageSchema),
+  UsageAccepted: named("UsageAccepted", usageAcceptedSchema),
+  MassRevoked: named("MassRevoked", massRevokedSchema),
+  Health: named("Health", healthSchema),
+  Keyring: named("Keyring", keyringViewSchema),
+  Problem: ProblemSchema,
+} as const;

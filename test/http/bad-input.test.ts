@@ -252,6 +252,71 @@ describe("bad input to POST /v1/tokens", () => {
     });
   });
 
+  it("names the fields of forms, queries and nested bodies too", async () => {
+    const issuer = await createTestIssuer();
+    const auth = { authorization: issuer.clientAuth };
+    const errorsOf = async (path: string, init?: RequestInit) => {
+      const response = await issuer.request(path, init);
+      expect(response.status).toBe(400);
+      return ((await response.json()) as { errors: unknown }).errors;
+    };
+    expect(
+      await errorsOf("/v1/introspect", {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/x-www-form-urlencoded" },
+        body: "token_type_hint=access_token",
+      }),
+    ).toEqual([{ path: "token", message: "required" }]);
+    expect(await errorsOf("/v1/audit?limit=abc&bogus=1", { headers: auth })).toEqual([
+      { path: "limit", message: "must be a number" },
+      { path: "bogus", message: "unknown field" },
+    ]);
+    expect(
+      await errorsOf("/v1/usage", {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: json({ events: [{ jti: "a", at: "x", ip: "nope" }] }),
+      }),
+    ).toEqual([
+      { path: "events[0].at", message: "must be an RFC 3339 date-time" },
+      { path: "events[0].ip", message: "must be an IPv4 address or an IPv6 address" },
+    ]);
+    expect(await errorsOf("/v1/tokens", { headers: auth })).toEqual([
+      { path: "subject", message: "required" },
+    ]);
+  });
+
+  it("answers a known path with another method 405, naming the methods in Allow", async () => {
+    const issuer = await createTestIssuer();
+    const cases = [
+      ["PUT", "/v1/tokens", "GET, HEAD, POST"],
+      ["DELETE", "/v1/keys/rotate", "POST"],
+      ["POST", "/healthz", "GET, HEAD"],
+      ["GET", "/v1/revoke", "POST"],
+      ["PUT", "/v1/tokens/some-id", "DELETE, GET, HEAD, PATCH"],
+    ] as const;
+    for (const [method, path, allow] of cases) {
+      const response = await issuer.request(path, {
+        method,
+        headers: { authorization: issuer.clientAuth },
+      });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get("allow")).toBe(allow);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(await response.json()).toEqual({
+        type: "https://tokenmint.dev/problems/method_not_allowed",
+        title: "Method Not Allowed",
+        status: 405,
+        code: "method_not_allowed",
+        detail: `${method} is not allowed here; use ${allow}`,
+      });
+    }
+    const unknown = await issuer.request("/v1/nothing", { method: "PUT" });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("allow")).toBeNull();
+  });
+
   it("answers unknown endpoints with a problem+json 404", async () => {
     const issuer = await createTestIssuer();
     const response = await issuer.request("/v1/nothing");

@@ -1,16 +1,19 @@
 /**
  * The OpenAPI document: valid OpenAPI 3.1 (checked with @readme/openapi-parser), every route the
- * app registers is in it, every example validates against the zod schema it illustrates, and
- * real answers of the issuer parse with the answer schemas the document names.
+ * app registers is declared with its operation, every example validates against the zod schema
+ * it illustrates, every error answer is documented with the closed set of codes, and real answers
+ * of the issuer parse with the answer schemas the document names.
  */
 import { createHash } from "node:crypto";
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { ISSUER_ERROR_CODES } from "../../src/errors.js";
+import { operationsOf } from "../../src/http/define-route.js";
 import { API_REFERENCE_ETAG, API_REFERENCE_SCRIPT } from "../../src/http/routes/docs.js";
 import type { OpenApiDocument } from "../../src/openapi/document.js";
-import { OPERATIONS } from "../../src/openapi/routes.js";
-import { REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from "../../src/openapi/schemas.js";
+import type { Operation } from "../../src/openapi/operation.js";
+import { Answers } from "../../src/openapi/responses.js";
 import { mintRequestSchema } from "../../src/tokens/mint-request.js";
 import { bearer, createTestIssuer, form, type TestIssuer } from "../helpers/issuer.js";
 
@@ -24,9 +27,16 @@ function toOpenApiPath(path: string): string {
 describe("the OpenAPI document", () => {
   let issuer: TestIssuer;
   let document: OpenApiDocument;
+  let operations: Operation[];
+  const operation = (id: string): Operation => {
+    const found = operations.find((candidate) => candidate.operationId === id);
+    if (!found) throw new Error(`no operation ${id}`);
+    return found;
+  };
 
   beforeAll(async () => {
     issuer = await createTestIssuer({ env: { TOKENMINT_METRICS: "true" } });
+    operations = operationsOf(issuer.app);
     const response = await issuer.request("/openapi.json");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json");
@@ -43,7 +53,7 @@ describe("the OpenAPI document", () => {
     expect(result.valid, result.valid ? "" : compileErrors(result)).toBe(true);
   });
 
-  it("documents every route the app serves, and nothing else", () => {
+  it("declares an operation for every route the app serves, and documents nothing else", () => {
     const served = new Set(
       issuer.app.routes
         // CORS preflight answers (OPTIONS on the public documents) are not API operations.
@@ -81,32 +91,101 @@ describe("the OpenAPI document", () => {
 
   it("has only examples that validate against their zod schemas", () => {
     let checked = 0;
-    for (const operation of OPERATIONS) {
-      if (operation.body?.example !== undefined) {
-        const parsed = REQUEST_SCHEMAS[operation.body.schema].safeParse(operation.body.example);
-        expect(parsed.success, `${operation.operationId}: ${parsed.error?.message}`).toBe(true);
+    for (const { operationId, body, responses } of operations) {
+      if (body?.example !== undefined) {
+        const parsed = body.schema.schema.safeParse(body.example);
+        expect(parsed.success, `${operationId}: ${parsed.error?.message}`).toBe(true);
         checked += 1;
       }
-      for (const [status, answer] of Object.entries(operation.responses)) {
-        if (answer.example === undefined || !answer.schema) continue;
-        const parsed = RESPONSE_SCHEMAS[answer.schema].safeParse(answer.example);
-        expect(parsed.success, `${operation.operationId} ${status}`).toBe(true);
-        checked += 1;
+      for (const [status, answer] of Object.entries(responses)) {
+        const examples = [
+          ...(answer.example === undefined ? [] : [answer.example]),
+          ...Object.values(answer.examples ?? {}).map((example) => example.value),
+        ];
+        for (const example of examples) {
+          if (!answer.schema) continue;
+          const parsed = answer.schema.schema.safeParse(example);
+          expect(parsed.success, `${operationId} ${status}: ${parsed.error?.message}`).toBe(true);
+          checked += 1;
+        }
       }
     }
     // And the document carries those same examples.
     const served = JSON.stringify(document);
-    for (const operation of OPERATIONS) {
-      if (operation.body?.example !== undefined) {
-        expect(served).toContain(JSON.stringify(operation.body.example));
+    for (const { body } of operations) {
+      if (body?.example !== undefined) expect(served).toContain(JSON.stringify(body.example));
+    }
+    expect(checked).toBeGreaterThanOrEqual(100);
+  });
+
+  it("lists the issuer's closed set of error codes in the Problem schema", () => {
+    const problem = document.components.schemas.Problem as {
+      properties: { code: { enum: string[] }; errors: { type: string } };
+      required: string[];
+    };
+    expect(problem.properties.code.enum).toEqual([...ISSUER_ERROR_CODES]);
+    expect(problem.properties.errors.type).toBe("array");
+    expect(problem.required).toEqual(["type", "title", "status", "code", "detail"]);
+  });
+
+  it("documents the error answers of every operation, each code with an example", () => {
+    type Content = { schema?: { $ref: string }; examples?: Record<string, { value: unknown }> };
+    type Answer = { content?: Record<string, Content> };
+    const undocumented: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(item) as [
+        string,
+        {
+          responses: Record<string, Answer>;
+          security: object[];
+          requestBody?: object;
+          parameters?: { in: string }[];
+        },
+      ][]) {
+        const where = `${method} ${path}`;
+        const needs = [
+          ...(op.requestBody || op.parameters?.some((p) => p.in === "query") ? ["400"] : []),
+          ...(op.requestBody ? ["413", "415"] : []),
+          ...(op.security.some((s) => Object.keys(s).length > 0) ? ["401"] : []),
+        ];
+        for (const status of needs)
+          if (!op.responses[status]) undocumented.push(`${where} ${status}`);
+        for (const [status, answer] of Object.entries(op.responses)) {
+          if (Number(status) < 400) continue;
+          const content = answer.content?.["application/problem+json"];
+          expect(content?.schema, `${where} ${status}`).toEqual({
+            $ref: "#/components/schemas/Problem",
+          });
+          const examples = Object.entries(content?.examples ?? {});
+          expect(examples.length, `${where} ${status}`).toBeGreaterThan(0);
+          for (const [code, { value }] of examples) {
+            expect(value, `${where} ${status} ${code}`).toMatchObject({
+              status: Number(status),
+              code,
+            });
+          }
+        }
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(12);
+    expect(undocumented).toEqual([]);
+    // Operations that read the store say so, and revocation-class writes name store_not_durable.
+    expect(Object.keys(operation("mintToken").responses)).toEqual([
+      "201",
+      "400",
+      "401",
+      "403",
+      "409",
+      "413",
+      "415",
+      "429",
+      "503",
+    ]);
+    expect(JSON.stringify(operation("revokeToken").responses[503])).toContain("store_not_durable");
   });
 
   it("describes what the issuer really answers", async () => {
-    const parse = (name: keyof typeof RESPONSE_SCHEMAS, value: unknown) => {
-      const parsed = (RESPONSE_SCHEMAS[name] as z.ZodType).safeParse(value);
+    const parse = (name: keyof typeof Answers, value: unknown) => {
+      const parsed = (Answers[name].schema as z.ZodType).safeParse(value);
       expect(parsed.success, `${name}: ${parsed.error?.message}`).toBe(true);
     };
     const minted = await issuer.mint({ org: "acme", permissions: { read_api: ["gid://x/1"] } });
@@ -157,15 +236,13 @@ describe("the OpenAPI document", () => {
         headers: { authorization: issuer.clientAuth, "content-type": "application/json" },
         body: JSON.stringify(body),
       });
-    expect(REQUEST_SCHEMAS.KeyRotateRequest.safeParse({ bogus: true }).success).toBe(false);
+    const rotate = operation("rotateKeys").body?.schema.schema as z.ZodType;
+    const revoke = operation("revokeKey").body?.schema.schema as z.ZodType;
+    expect(rotate.safeParse({ bogus: true }).success).toBe(false);
     expect((await post("/v1/keys/rotate", { bogus: true })).status).toBe(400);
-    expect(REQUEST_SCHEMAS.KeyRevokeRequest.safeParse({ reason: "x".repeat(201) }).success).toBe(
-      false,
-    );
+    expect(revoke.safeParse({ reason: "x".repeat(201) }).success).toBe(false);
     expect((await post("/v1/keys/some-kid/revoke", { reason: "x".repeat(201) })).status).toBe(400);
-    expect(REQUEST_SCHEMAS.KeyRotateRequest.safeParse({ force: true, reason: "r" }).success).toBe(
-      true,
-    );
+    expect(rotate.safeParse({ force: true, reason: "r" }).success).toBe(true);
     expect((await post("/v1/keys/rotate", { force: true, reason: "r" })).status).toBe(200);
   });
 

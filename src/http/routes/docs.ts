@@ -1,6 +1,6 @@
 /**
- * `GET /openapi.json` (the OpenAPI 3.1 document, built once from the route table and the zod
- * schemas) and `GET /docs`, an interactive reference rendered in the browser by Scalar's
+ * `GET /openapi.json` (the OpenAPI 3.1 document, built once from the operations the app's routes
+ * declare, see `define-route.ts`) and `GET /docs`, an interactive reference rendered in the browser by Scalar's
  * `@scalar/api-reference`. Its standalone browser build is embedded at install time
  * (`scripts/embed-api-reference.ts`, into `src/generated/`) and served by the issuer itself at
  * `GET /docs/api-reference.js`, the same module on Node and Workers: the page works offline and
@@ -14,6 +14,8 @@ import { cors } from "hono/cors";
 import type { IssuerContext } from "../../context.js";
 import { digest } from "../../generated/api-reference-meta.js";
 import { buildOpenApiDocument } from "../../openapi/document.js";
+import type { Operation } from "../../openapi/operation.js";
+import { defineRoute } from "../define-route.js";
 
 /** Where the page loads the reference script from (relative: works behind a path prefix). */
 export const API_REFERENCE_SCRIPT = `docs/api-reference.js?v=${digest.slice(0, 16)}`;
@@ -77,20 +79,59 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
     .some((candidate) => candidate === "*" || candidate === etag);
 }
 
-/** Builds the documentation routes. */
-export function docsRoutes(ctx: IssuerContext) {
+const GET_OPENAPI: Operation = {
+  method: "get",
+  path: "/openapi.json",
+  operationId: "getOpenApi",
+  tag: "operations",
+  summary: "This document",
+  security: ["none"],
+  responses: { 200: { description: "OpenAPI 3.1", contentType: "application/json" } },
+};
+
+const GET_DOCS: Operation = {
+  method: "get",
+  path: "/docs",
+  operationId: "getDocs",
+  tag: "operations",
+  summary: "The interactive API reference (HTML)",
+  security: ["none"],
+  responses: { 200: { description: "HTML", contentType: "text/html" } },
+};
+
+const GET_DOCS_SCRIPT: Operation = {
+  method: "get",
+  path: "/docs/api-reference.js",
+  operationId: "getDocsScript",
+  tag: "operations",
+  summary: "The API reference's script (Scalar's standalone build, served by the issuer)",
+  description:
+    "Cached for a year under a strong ETag (its SHA-256); `/docs` links it with a `v` query that changes with the content.",
+  security: ["none"],
+  responses: {
+    200: { description: "JavaScript", contentType: "text/javascript; charset=utf-8" },
+    304: { description: "Not modified: If-None-Match named the current ETag" },
+  },
+};
+
+/**
+ * Builds the documentation routes. `operations` lists what the finished app serves; it is read
+ * on the first request for the document, once every route is registered.
+ */
+export function docsRoutes(ctx: IssuerContext, operations: () => readonly Operation[]) {
   const routes = new Hono();
   let document: string | undefined;
 
-  routes.get("/openapi.json", cors({ origin: "*", allowMethods: ["GET", "HEAD"] }), (c) => {
+  const anyOrigin = cors({ origin: "*", allowMethods: ["GET", "HEAD"] });
+  defineRoute(routes, GET_OPENAPI, [anyOrigin], (c) => {
     document ??= JSON.stringify(
-      buildOpenApiDocument({ issuer: ctx.config.issuer, scopes: ctx.config.scopes }),
+      buildOpenApiDocument(operations(), { issuer: ctx.config.issuer, scopes: ctx.config.scopes }),
     );
     c.header("Cache-Control", "public, max-age=300");
     return c.body(document, 200, { "Content-Type": "application/json" });
   });
 
-  routes.get("/docs", (c) => {
+  defineRoute(routes, GET_DOCS, (c) => {
     c.header("Content-Security-Policy", DOCS_CSP);
     c.header("X-Frame-Options", "DENY");
     c.header("Cross-Origin-Resource-Policy", "same-origin");
@@ -98,7 +139,7 @@ export function docsRoutes(ctx: IssuerContext) {
     return c.html(DOCS_HTML);
   });
 
-  routes.get("/docs/api-reference.js", async (c) => {
+  defineRoute(routes, GET_DOCS_SCRIPT, async (c) => {
     c.header("ETag", API_REFERENCE_ETAG);
     c.header("Cache-Control", IMMUTABLE);
     c.header("Cross-Origin-Resource-Policy", "same-origin");

@@ -15,7 +15,11 @@ import type { IssuerContext } from "../../context.js";
 import { Forbidden, NotFound } from "../../errors.js";
 import { describeKeyring } from "../../keys/key-view.js";
 import { revokeSigningKey, rotateKeysNow } from "../../keys/rotation.js";
+import { named, type Operation } from "../../openapi/operation.js";
+import { ADMIN, DURABLE_WRITE, JSON_BODY, problems, STORE } from "../../openapi/problems.js";
+import { Answers } from "../../openapi/responses.js";
 import { type AuthVariables, authenticate, type Caller } from "../authenticate.js";
+import { defineRoute, pathParam } from "../define-route.js";
 import { parseWith, readJsonValue } from "../request-body.js";
 
 /** `POST /v1/keys/rotate`. */
@@ -45,19 +49,103 @@ async function optionalJson<T extends z.ZodType>(
   return parseWith(schema, empty ? {} : await readJsonValue(c));
 }
 
-/** Builds the key routes (mounted under `/v1/keys`). */
+const KEYRING_EXAMPLE = {
+  keys: [
+    {
+      kid: "k2",
+      alg: "ES256",
+      state: "active",
+      published: true,
+      created_at: "2026-11-01T00:00:00.000Z",
+      activated_at: "2026-11-02T00:00:00.000Z",
+      retired_at: null,
+      revoked_at: null,
+      latest_exp: "2026-12-23T12:00:00.000Z",
+      signed_non_expiring: false,
+      unpublish_at: null,
+      kek: "kek-1",
+    },
+  ],
+  rotation: {
+    period_seconds: 7776000,
+    prepublication_seconds: 86400,
+    next_rotation_at: "2027-01-31T00:00:00.000Z",
+  },
+};
+
+const LIST_KEYS: Operation = {
+  method: "get",
+  path: "/v1/keys",
+  operationId: "listKeys",
+  tag: "keys",
+  summary: "Signing keys: states and times (never private material)",
+  security: ["admin"],
+  responses: {
+    200: { description: "The keyring", schema: Answers.Keyring, example: KEYRING_EXAMPLE },
+    ...problems(ADMIN, STORE),
+  },
+};
+
+const ROTATE_KEYS: Operation = {
+  method: "post",
+  path: "/v1/keys/rotate",
+  operationId: "rotateKeys",
+  tag: "keys",
+  summary: "The published next key signs from now on",
+  description: "`force` skips the pre-publication check (verifiers may not know the key yet).",
+  security: ["admin"],
+  body: {
+    schema: named("KeyRotateRequest", keyRotateRequestSchema),
+    contentType: "application/json",
+    required: false,
+    example: { reason: "quarterly rotation" },
+  },
+  responses: {
+    200: {
+      description: "The keyring afterwards",
+      schema: Answers.Keyring,
+      example: KEYRING_EXAMPLE,
+    },
+    ...problems(JSON_BODY, ADMIN, { 409: ["next_key_not_ready", "no_next_key"] }, STORE),
+  },
+};
+
+const REVOKE_KEY: Operation = {
+  method: "post",
+  path: "/v1/keys/{kid}/revoke",
+  operationId: "revokeKey",
+  tag: "keys",
+  summary: "Revoke a signing key: it leaves the JWKS at once, every token it signed dies",
+  security: ["admin"],
+  body: {
+    schema: named("KeyRevokeRequest", keyRevokeRequestSchema),
+    contentType: "application/json",
+    required: false,
+    example: { reason: "compromised" },
+  },
+  responses: {
+    200: {
+      description: "The keyring afterwards",
+      schema: Answers.Keyring,
+      example: KEYRING_EXAMPLE,
+    },
+    ...problems(JSON_BODY, ADMIN, { 404: ["not_found"] }, DURABLE_WRITE),
+  },
+};
+
+/** Builds the key routes (mounted at `/`). */
 export function keyRoutes(ctx: IssuerContext) {
   const routes = new Hono<{ Variables: AuthVariables }>();
-  routes.use("*", authenticate(ctx, { clients: true }));
-  routes.use("*", async (c, next) => {
+  routes.use("/v1/keys/*", authenticate(ctx, { clients: true }));
+  routes.use("/v1/keys/*", async (c, next) => {
     adminActor(c.get("caller"));
     c.header("Cache-Control", "no-store");
     await next();
   });
 
-  routes.get("/", async (c) => c.json(await describeKeyring(ctx)));
+  defineRoute(routes, LIST_KEYS, async (c) => c.json(await describeKeyring(ctx)));
 
-  routes.post("/rotate", async (c) => {
+  defineRoute(routes, ROTATE_KEYS, async (c) => {
     const actor = adminActor(c.get("caller"));
     const { force, reason } = await optionalJson(c, keyRotateRequestSchema);
     await rotateKeysNow(ctx, actor, {
@@ -67,9 +155,9 @@ export function keyRoutes(ctx: IssuerContext) {
     return c.json(await describeKeyring(ctx));
   });
 
-  routes.post("/:kid/revoke", async (c) => {
+  defineRoute(routes, REVOKE_KEY, async (c) => {
     const actor = adminActor(c.get("caller"));
-    const kid = c.req.param("kid");
+    const kid = pathParam(c, "kid");
     if (!KID.test(kid)) throw new NotFound("No such signing key");
     const { reason } = await optionalJson(c, keyRevokeRequestSchema);
     await revokeSigningKey(ctx, kid, actor, reason ?? "api");

@@ -7,19 +7,74 @@
 import { TokenVerificationFailed } from "@tokenmint/verifier";
 import { verifyAccessTokenJwt } from "@tokenmint/verifier/jwt";
 import { Hono } from "hono";
+import { z } from "zod";
 import type { IssuerContext } from "../../context.js";
-import { InvalidRequest } from "../../errors.js";
+import { named, type Operation } from "../../openapi/operation.js";
+import {
+  AUTHENTICATED,
+  DURABLE_WRITE,
+  FORM_BODY,
+  problems,
+  STORE,
+} from "../../openapi/problems.js";
+import { Answers } from "../../openapi/responses.js";
 import { inspectToken } from "../../tokens/inspect-token.js";
 import { claimsFor } from "../../tokens/issue-token.js";
 import { ensureRevoked } from "../../tokens/token-state.js";
 import { type AuthVariables, authenticate } from "../authenticate.js";
+import { defineRoute } from "../define-route.js";
 import { plainResponse } from "../plain-response.js";
-import { readForm } from "../request-body.js";
+import { parseWith, readForm } from "../request-body.js";
+import { TOKEN_EXAMPLE } from "./token-access.js";
 
-function tokenParameter(form: Record<string, string>): string {
-  const token = form.token;
-  if (!token) throw new InvalidRequest("invalid_request", "The token parameter is required");
-  return token;
+/** The RFC 7009 / RFC 7662 form: `token=…` (other parameters are ignored, as both RFCs allow). */
+export const tokenFormSchema = z.object({
+  token: z.string().min(1),
+  token_type_hint: z.string().optional(),
+});
+
+const TOKEN_FORM = {
+  schema: named("TokenForm", tokenFormSchema),
+  contentType: "application/x-www-form-urlencoded",
+  required: true,
+  example: { token: TOKEN_EXAMPLE },
+} as const;
+
+const REVOKE_OAUTH: Operation = {
+  method: "post",
+  path: "/v1/revoke",
+  operationId: "revokeOAuth",
+  tag: "oauth",
+  summary: "RFC 7009 revocation (also the public leaked-token report path)",
+  description: "Presenting a token is enough to revoke it. Unknown and invalid tokens answer 200.",
+  security: ["none"],
+  body: TOKEN_FORM,
+  responses: {
+    200: { description: "Revoked, or nothing to revoke" },
+    ...problems(FORM_BODY, DURABLE_WRITE),
+  },
+};
+
+const INTROSPECT: Operation = {
+  method: "post",
+  path: "/v1/introspect",
+  operationId: "introspect",
+  tag: "oauth",
+  summary: "RFC 7662 introspection, exact and online",
+  security: ["client"],
+  body: TOKEN_FORM,
+  responses: {
+    200: {
+      description: "The token's claims when active",
+      schema: Answers.Introspection,
+      example: { active: false },
+    },
+    ...problems(FORM_BODY, AUTHENTICATED, STORE),
+  },
+};
+
+async function tokenParameter(c: Parameters<typeof readForm>[0]): Promise<string> {
+  return parseWith(tokenFormSchema, await readForm(c)).token;
 }
 
 /** An RFC 7662 answer (never cached; problem answers carry `no-store` too). */
@@ -34,8 +89,8 @@ function introspection(answer: Record<string, unknown>): Response {
 export function oauthRoutes(ctx: IssuerContext) {
   const routes = new Hono<{ Variables: AuthVariables }>();
 
-  routes.post("/introspect", authenticate(ctx, { clients: true }), async (c) => {
-    const token = tokenParameter(await readForm(c));
+  defineRoute(routes, INTROSPECT, [authenticate(ctx, { clients: true })], async (c) => {
+    const token = await tokenParameter(c);
     try {
       const { stored } = await inspectToken(ctx, token, { record: true });
       const claims = claimsFor(stored.record, ctx.config.issuer);
@@ -48,8 +103,8 @@ export function oauthRoutes(ctx: IssuerContext) {
     }
   });
 
-  routes.post("/revoke", async (c) => {
-    const token = tokenParameter(await readForm(c));
+  defineRoute(routes, REVOKE_OAUTH, async (c) => {
+    const token = await tokenParameter(c);
     c.header("Cache-Control", "no-store");
     let jti: string;
     try {

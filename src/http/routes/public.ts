@@ -8,7 +8,11 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { IssuerContext } from "../../context.js";
+import { answer, type Operation } from "../../openapi/operation.js";
+import { problems, STORE } from "../../openapi/problems.js";
+import { Answers } from "../../openapi/responses.js";
 import { signStatusListToken } from "../../status/sign-status-list.js";
+import { defineRoute, pathParam } from "../define-route.js";
 import { plainResponse } from "../plain-response.js";
 
 /** Cache lifetime of the JWKS in seconds (a `next` key is published at least this long before it signs). */
@@ -21,6 +25,71 @@ async function etagOf(body: string): Promise<string> {
     .join("");
   return `"${hex}"`;
 }
+
+const GET_JWKS: Operation = {
+  method: "get",
+  path: "/.well-known/jwks.json",
+  operationId: "getJwks",
+  tag: "public",
+  summary: "The public signing keys",
+  description: "`application/jwk-set+json` with `Cache-Control` and `ETag`; CORS open.",
+  security: ["none"],
+  responses: {
+    200: answer("The JWKS", Answers.Jwks, { contentType: "application/jwk-set+json" }),
+    304: answer("Not modified (`If-None-Match`)"),
+    ...problems(STORE),
+  },
+};
+
+const GET_METADATA: Operation = {
+  method: "get",
+  path: "/.well-known/oauth-authorization-server",
+  operationId: "getServerMetadata",
+  tag: "public",
+  summary: "RFC 8414 authorization server metadata",
+  security: ["none"],
+  responses: { 200: answer("The metadata", Answers.ServerMetadata), ...problems(STORE) },
+};
+
+const GET_STATUS_LIST: Operation = {
+  method: "get",
+  path: "/v1/status-lists/{id}",
+  operationId: "getStatusList",
+  tag: "public",
+  summary: "A Token Status List token",
+  description:
+    "A signed JWT (`application/statuslist+jwt`) with a compressed 2-bit list and a `ttl`.",
+  security: ["none"],
+  responses: {
+    200: answer("The status list token", undefined, {
+      contentType: "application/statuslist+jwt",
+    }),
+    ...problems({ 404: ["not_found"] }, STORE),
+  },
+};
+
+const GET_HEALTH: Operation = {
+  method: "get",
+  path: "/healthz",
+  operationId: "getHealth",
+  tag: "operations",
+  summary: "Liveness",
+  security: ["none"],
+  responses: { 200: answer("Alive", Answers.Health, { example: { status: "ok" } }) },
+};
+
+const GET_READINESS: Operation = {
+  method: "get",
+  path: "/readyz",
+  operationId: "getReadiness",
+  tag: "operations",
+  summary: "Readiness (the state store answers and its epoch is the one opened)",
+  security: ["none"],
+  responses: {
+    200: answer("Ready", Answers.Health, { example: { status: "ready" } }),
+    ...problems(STORE),
+  },
+};
 
 /** Builds the public routes. */
 export function publicRoutes(ctx: IssuerContext) {
@@ -56,7 +125,7 @@ export function publicRoutes(ctx: IssuerContext) {
     const headers = { ...notModifiedHeaders, "Content-Type": "application/jwk-set+json" };
     return { body, etag, headers, notModifiedHeaders };
   }
-  routes.get("/.well-known/jwks.json", async (c) => {
+  defineRoute(routes, GET_JWKS, async (c) => {
     const jwks = await ctx.keyring.jwks();
     let page = rendered.get(jwks);
     if (!page) {
@@ -69,7 +138,7 @@ export function publicRoutes(ctx: IssuerContext) {
     return plainResponse(page.body, 200, page.headers);
   });
 
-  routes.get("/.well-known/oauth-authorization-server", async () => {
+  defineRoute(routes, GET_METADATA, async () => {
     const metadata = {
       issuer,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
@@ -95,14 +164,14 @@ export function publicRoutes(ctx: IssuerContext) {
     "Cache-Control": `public, max-age=${ctx.config.statusList.ttlSeconds}`,
     "Content-Type": "application/statuslist+jwt",
   };
-  routes.get("/v1/status-lists/:id", async (c) => {
-    const jwt = await signStatusListToken(ctx, c.req.param("id"));
+  defineRoute(routes, GET_STATUS_LIST, async (c) => {
+    const jwt = await signStatusListToken(ctx, pathParam(c, "id"));
     return plainResponse(jwt, 200, statusListHeaders);
   });
 
-  routes.get("/healthz", (c) => c.json({ status: "ok" }));
+  defineRoute(routes, GET_HEALTH, (c) => c.json({ status: "ok" }));
 
-  routes.get("/readyz", async (c) => {
+  defineRoute(routes, GET_READINESS, async (c) => {
     await ctx.store.ping();
     c.header("Cache-Control", "no-store");
     return c.json({ status: "ready" });

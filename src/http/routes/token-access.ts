@@ -61,3 +61,31 @@ export async function findManagedToken(
   }
   return stored;
 }
+
+/** An example token string for the document (not a valid signature). */
+export const TOKEN_EXAMPLE =
+  "tmpat_eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiYXQrand0In0.e30.c2ln";
+
+/** An example mint answer (the tests validate it against `IssuedToken`). */
+export const ISSUED_EXAMPLE = {
+  id: "VY0lq2mC8n1Jx7d3sQ4t5w",
+  token: TOKEN_EXAMPLE,
+  name: "ci deploy",
+  description: "deploys from CI",
+  subject: "alice",
+  scope: ["read_api", "read_project"],
+  permissions: { read_project: ["gid://gitlab/Project/42"] },
+  org: "acme",
+  cell: "eu-1",
+  audience: ["https://api.example.com"],
+  client_id: "platform",
+  family: "VY0lq2mC8n1Jx7d3sQ4t5w",
+  state: "active",
+  created_at: "2026-11-23T12:00:00.000Z",
+  expires_at: "2026-11-23T13:00:00.000Z",
+  last_used_at: null,
+  last_used_ips: [],
+};
+
+/** An example token as listed and shown (the tests validate it against `Token`). */
+export const TOKEN_VIEW_EXAMPLE = (({ token: _secret, ...view }) => view)(ISSUED_EXAMPLE);

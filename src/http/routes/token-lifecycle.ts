@@ -7,6 +7,16 @@ import { Hono } from "hono";
 import { recordAudit } from "../../audit/record-audit.js";
 import type { IssuerContext } from "../../context.js";
 import { Conflict, Forbidden } from "../../errors.js";
+import { named, type Operation } from "../../openapi/operation.js";
+import {
+  AUTHENTICATED,
+  DURABLE_WRITE,
+  ISSUING,
+  JSON_BODY,
+  MANAGED_TOKEN,
+  problems,
+} from "../../openapi/problems.js";
+import { Answers } from "../../openapi/responses.js";
 import type { StoredToken, TokenState } from "../../store/types.js";
 import {
   massRevocationSchema,
@@ -17,13 +27,16 @@ import { rotateToken } from "../../tokens/rotate-token.js";
 import { changeTokenState, revokeIndex } from "../../tokens/token-state.js";
 import { tokenView } from "../../tokens/token-view.js";
 import { type AuthVariables, type Caller, requireManagement } from "../authenticate.js";
+import { defineRoute, pathParam } from "../define-route.js";
 import { readJson } from "../request-body.js";
 import {
   actorOf,
   findManagedToken,
+  ISSUED_EXAMPLE,
   issuedBody,
   mintActorOf,
   requireWithinCaller,
+  TOKEN_VIEW_EXAMPLE,
 } from "./token-access.js";
 
 /** Reads an optional JSON body: an empty body counts as `{}`. */
@@ -59,6 +72,156 @@ async function move(
   await changeTokenState(ctx, stored, to, { actor: actorOf(caller), reason: "api" });
 }
 
+const ROTATED_EXAMPLE = { rotated_from: "Qm9hdGVkLXRva2VuLWlkMQ", ...ISSUED_EXAMPLE };
+const ROTATE_BODY = {
+  schema: named("RotateRequest", rotateRequestSchema),
+  contentType: "application/json",
+  required: false,
+  example: { expires_in: 2592000 },
+} as const;
+const ROTATION_CONFLICTS = { 409: ["rotation_conflict", "token_not_active"] } as const;
+
+const REVOKE_ALL: Operation = {
+  method: "post",
+  path: "/v1/tokens/revoke-all",
+  operationId: "revokeAll",
+  tag: "tokens",
+  summary: "Mass revocation by subject, org or family",
+  description: "Exactly one of `subject`, `org` or `family`.",
+  security: ["client"],
+  body: {
+    schema: named("MassRevocationRequest", massRevocationSchema),
+    contentType: "application/json",
+    required: true,
+    example: { org: "acme", reason: "offboarding" },
+  },
+  responses: {
+    200: {
+      description: "How many were revoked",
+      schema: Answers.MassRevoked,
+      example: { revoked: 3 },
+    },
+    ...problems(JSON_BODY, AUTHENTICATED, { 403: ["client_required"] }, DURABLE_WRITE),
+  },
+};
+
+const ROTATE_SELF: Operation = {
+  method: "post",
+  path: "/v1/tokens/self/rotate",
+  operationId: "rotateSelf",
+  tag: "tokens",
+  summary: "Rotate the presented token",
+  security: ["user"],
+  body: ROTATE_BODY,
+  responses: {
+    201: {
+      description: "The new token (shown once)",
+      schema: Answers.RotatedToken,
+      example: ROTATED_EXAMPLE,
+    },
+    ...problems(
+      JSON_BODY,
+      ISSUING,
+      AUTHENTICATED,
+      { 403: ["token_required", "wider_than_caller"] },
+      ROTATION_CONFLICTS,
+      DURABLE_WRITE,
+    ),
+  },
+};
+
+const UPDATE_TOKEN: Operation = {
+  method: "patch",
+  path: "/v1/tokens/{id}",
+  operationId: "updateToken",
+  tag: "tokens",
+  summary: "Rename or describe a token; other changes rotate it",
+  description:
+    "`name` and `description` change in place (200). `scope`, `permissions`, `audience`, `expires_in` or `expires_at` cannot change a signed token: it rotates (201, the new token shown once). At least one field; at most one of `expires_in` and `expires_at`.",
+  security: ["client", "user"],
+  body: {
+    schema: named("UpdateRequest", updateRequestSchema),
+    contentType: "application/json",
+    required: true,
+    example: { name: "ci deploy (eu)", description: null },
+  },
+  responses: {
+    200: {
+      description: "Updated in place",
+      schema: Answers.UpdatedToken,
+      example: { rotated: false, ...TOKEN_VIEW_EXAMPLE, name: "ci deploy (eu)", description: null },
+    },
+    201: {
+      description: "Rotated",
+      schema: Answers.UpdatedToken,
+      example: { rotated: true, ...ROTATED_EXAMPLE },
+    },
+    ...problems(
+      JSON_BODY,
+      ISSUING,
+      MANAGED_TOKEN,
+      { 403: ["wider_than_caller"] },
+      ROTATION_CONFLICTS,
+      DURABLE_WRITE,
+    ),
+  },
+};
+
+const ROTATE_TOKEN: Operation = {
+  method: "post",
+  path: "/v1/tokens/{id}/rotate",
+  operationId: "rotateToken",
+  tag: "tokens",
+  summary: "Rotate a token: a new one in the same family; the old one dies",
+  security: ["client", "user"],
+  body: ROTATE_BODY,
+  responses: {
+    201: {
+      description: "The new token (shown once)",
+      schema: Answers.RotatedToken,
+      example: ROTATED_EXAMPLE,
+    },
+    ...problems(
+      JSON_BODY,
+      ISSUING,
+      MANAGED_TOKEN,
+      { 403: ["wider_than_caller"] },
+      ROTATION_CONFLICTS,
+      DURABLE_WRITE,
+    ),
+  },
+};
+
+const SUSPEND_TOKEN: Operation = {
+  method: "post",
+  path: "/v1/tokens/{id}/suspend",
+  operationId: "suspendToken",
+  tag: "tokens",
+  summary: "Suspend a token (status 2)",
+  security: ["client", "user"],
+  responses: {
+    200: {
+      description: "Suspended",
+      schema: Answers.Token,
+      example: { ...TOKEN_VIEW_EXAMPLE, state: "suspended" },
+    },
+    ...problems(MANAGED_TOKEN, { 409: ["invalid_state"] }, DURABLE_WRITE),
+  },
+};
+
+const RESUME_TOKEN: Operation = {
+  method: "post",
+  path: "/v1/tokens/{id}/resume",
+  operationId: "resumeToken",
+  tag: "tokens",
+  summary: "Resume a suspended token",
+  security: ["client", "user"],
+  responses: {
+    200: { description: "Active again", schema: Answers.Token, example: TOKEN_VIEW_EXAMPLE },
+    ...problems(MANAGED_TOKEN, { 403: ["wider_than_caller"], 409: ["invalid_state"] }),
+  },
+};
+
 /**
  * Builds the lifecycle routes; mounted by {@link tokenRoutes} behind its authentication (so a
  * request is authenticated once).
@@ -66,7 +229,7 @@ async function move(
 export function tokenLifecycleRoutes(ctx: IssuerContext) {
   const routes = new Hono<{ Variables: AuthVariables }>();
 
-  routes.post("/revoke-all", async (c) => {
+  defineRoute(routes, REVOKE_ALL, async (c) => {
     const caller = c.get("caller");
     if (caller.kind !== "client") {
       throw new Forbidden("client_required", "Mass revocation is for service clients");
@@ -85,7 +248,7 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
     return c.json({ revoked });
   });
 
-  routes.post("/self/rotate", async (c) => {
+  defineRoute(routes, ROTATE_SELF, async (c) => {
     const caller = c.get("caller");
     if (caller.kind !== "user")
       throw new Forbidden("token_required", "Present the token to rotate");
@@ -94,19 +257,19 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
     return c.json(await rotateAnswer(ctx, caller, caller.stored, changes), 201);
   });
 
-  routes.post("/:id/rotate", async (c) => {
+  defineRoute(routes, ROTATE_TOKEN, async (c) => {
     const caller = c.get("caller");
     requireManagement(caller);
-    const old = await findManagedToken(ctx, caller, c.req.param("id"));
+    const old = await findManagedToken(ctx, caller, pathParam(c, "id"));
     const changes = await optionalBody(c, () => readJson(c, rotateRequestSchema));
     c.header("Cache-Control", "no-store");
     return c.json(await rotateAnswer(ctx, caller, old, changes), 201);
   });
 
-  routes.patch("/:id", async (c) => {
+  defineRoute(routes, UPDATE_TOKEN, async (c) => {
     const caller = c.get("caller");
     requireManagement(caller);
-    const stored = await findManagedToken(ctx, caller, c.req.param("id"));
+    const stored = await findManagedToken(ctx, caller, pathParam(c, "id"));
     const body = await readJson(c, updateRequestSchema);
     requireWithinCaller(caller, stored, "update");
     const { name, description, ...changes } = body;
@@ -132,18 +295,18 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
     return c.json({ rotated: false, ...tokenView(updated) });
   });
 
-  routes.post("/:id/suspend", async (c) => {
+  defineRoute(routes, SUSPEND_TOKEN, async (c) => {
     const caller = c.get("caller");
     requireManagement(caller);
-    const stored = await findManagedToken(ctx, caller, c.req.param("id"));
+    const stored = await findManagedToken(ctx, caller, pathParam(c, "id"));
     await move(ctx, caller, stored, "active", "suspended");
     return c.json(tokenView({ ...stored, state: "suspended" }));
   });
 
-  routes.post("/:id/resume", async (c) => {
+  defineRoute(routes, RESUME_TOKEN, async (c) => {
     const caller = c.get("caller");
     requireManagement(caller);
-    const stored = await findManagedToken(ctx, caller, c.req.param("id"));
+    const stored = await findManagedToken(ctx, caller, pathParam(c, "id"));
     requireWithinCaller(caller, stored, "resume");
     await move(ctx, caller, stored, "suspended", "active");
     return c.json(tokenView({ ...stored, state: "active" }));

@@ -7,22 +7,154 @@
 import { Hono } from "hono";
 import type { IssuerContext } from "../../context.js";
 import { Forbidden, InvalidRequest, NotFound } from "../../errors.js";
+import { named, type Operation } from "../../openapi/operation.js";
+import {
+  AUTHENTICATED,
+  DURABLE_WRITE,
+  ISSUING,
+  JSON_BODY,
+  MANAGED_TOKEN,
+  problems,
+  STORE,
+} from "../../openapi/problems.js";
+import { Answers } from "../../openapi/responses.js";
 import { issueToken } from "../../tokens/issue-token.js";
 import { IDENTIFIER, mintRequestSchema } from "../../tokens/mint-request.js";
 import { changeTokenState, ensureRevoked } from "../../tokens/token-state.js";
 import { tokenView } from "../../tokens/token-view.js";
 import { type AuthVariables, authenticate, requireManagement } from "../authenticate.js";
+import { defineRoute, pathParam } from "../define-route.js";
 import { parseWith, readJsonValue } from "../request-body.js";
-import { actorOf, findManagedToken, issuedBody, mintActorOf } from "./token-access.js";
+import {
+  actorOf,
+  findManagedToken,
+  ISSUED_EXAMPLE,
+  issuedBody,
+  mintActorOf,
+  TOKEN_VIEW_EXAMPLE,
+} from "./token-access.js";
 import { tokenLifecycleRoutes } from "./token-lifecycle.js";
+
+const MINT_TOKEN: Operation = {
+  method: "post",
+  path: "/v1/tokens",
+  operationId: "mintToken",
+  tag: "tokens",
+  summary: "Mint a token",
+  description:
+    "Service clients mint for any `subject`; a user with `manage_tokens` mints for themselves, never wider than the presented token (org, audience, narrowings and a clamped expiry are inherited when left out). At most one of `expires_in` and `expires_at`. The token is in this answer only.",
+  security: ["client", "user"],
+  body: {
+    schema: named("MintRequest", mintRequestSchema),
+    contentType: "application/json",
+    required: true,
+    example: {
+      subject: "alice",
+      name: "ci deploy",
+      description: "deploys from CI",
+      scope: ["read_api", "read_project"],
+      permissions: { read_project: ["gid://gitlab/Project/42"] },
+      org: "acme",
+      audience: ["https://api.example.com"],
+      expires_in: 3600,
+    },
+  },
+  responses: {
+    201: { description: "Minted", schema: Answers.IssuedToken, example: ISSUED_EXAMPLE },
+    ...problems(
+      JSON_BODY,
+      ISSUING,
+      AUTHENTICATED,
+      { 403: ["insufficient_scope", "wider_than_parent"], 409: ["token_limit_reached"] },
+      STORE,
+    ),
+  },
+};
+
+const LIST_TOKENS: Operation = {
+  method: "get",
+  path: "/v1/tokens",
+  operationId: "listTokens",
+  tag: "tokens",
+  summary: "List tokens, newest first",
+  security: ["client", "user"],
+  extraQuery: { subject: "Service clients: whose tokens (users always see their own)" },
+  responses: {
+    200: {
+      description: "The tokens (never the secrets)",
+      schema: Answers.TokenList,
+      example: { tokens: [TOKEN_VIEW_EXAMPLE] },
+    },
+    ...problems(
+      { 400: ["invalid_request"] },
+      AUTHENTICATED,
+      { 403: ["insufficient_scope"] },
+      STORE,
+    ),
+  },
+};
+
+const SELF = problems(AUTHENTICATED, { 404: ["not_found"] }, STORE);
+
+const SHOW_SELF: Operation = {
+  method: "get",
+  path: "/v1/tokens/self",
+  operationId: "showSelf",
+  tag: "tokens",
+  summary: "Show the presented token",
+  security: ["user"],
+  responses: {
+    200: { description: "The token", schema: Answers.Token, example: TOKEN_VIEW_EXAMPLE },
+    ...SELF,
+  },
+};
+
+const REVOKE_SELF: Operation = {
+  method: "delete",
+  path: "/v1/tokens/self",
+  operationId: "revokeSelf",
+  tag: "tokens",
+  summary: "Revoke the presented token",
+  security: ["user"],
+  responses: {
+    204: { description: "Revoked" },
+    ...problems(AUTHENTICATED, { 404: ["not_found"] }, DURABLE_WRITE),
+  },
+};
+
+const SHOW_TOKEN: Operation = {
+  method: "get",
+  path: "/v1/tokens/{id}",
+  operationId: "showToken",
+  tag: "tokens",
+  summary: "Show a token",
+  security: ["client", "user"],
+  responses: {
+    200: { description: "The token", schema: Answers.Token, example: TOKEN_VIEW_EXAMPLE },
+    ...problems(MANAGED_TOKEN),
+  },
+};
+
+const REVOKE_TOKEN: Operation = {
+  method: "delete",
+  path: "/v1/tokens/{id}",
+  operationId: "revokeToken",
+  tag: "tokens",
+  summary: "Revoke a token",
+  security: ["client", "user"],
+  responses: {
+    204: { description: "Revoked (also when it already was)" },
+    ...problems(MANAGED_TOKEN, DURABLE_WRITE),
+  },
+};
 
 /** Builds the `/v1/tokens` routes. */
 export function tokenRoutes(ctx: IssuerContext) {
   const routes = new Hono<{ Variables: AuthVariables }>();
-  routes.use(authenticate(ctx));
+  routes.use("/v1/tokens/*", authenticate(ctx));
   routes.route("/", tokenLifecycleRoutes(ctx));
 
-  routes.post("/", async (c) => {
+  defineRoute(routes, MINT_TOKEN, async (c) => {
     const caller = c.get("caller");
     requireManagement(caller);
     const body = await readJsonValue(c);
@@ -38,7 +170,7 @@ export function tokenRoutes(ctx: IssuerContext) {
     return c.json(issuedBody(issued), 201);
   });
 
-  routes.get("/", async (c) => {
+  defineRoute(routes, LIST_TOKENS, async (c) => {
     const caller = c.get("caller");
     requireManagement(caller);
     let subject: string;
@@ -46,7 +178,9 @@ export function tokenRoutes(ctx: IssuerContext) {
     else {
       const requested = c.req.query("subject");
       if (!requested || !IDENTIFIER.test(requested)) {
-        throw new InvalidRequest("invalid_request", "Service clients list by ?subject=");
+        throw new InvalidRequest("invalid_request", "Service clients list by ?subject=", [
+          { path: "subject", message: requested ? "has an invalid format" : "required" },
+        ]);
       }
       subject = requested;
     }
@@ -54,13 +188,13 @@ export function tokenRoutes(ctx: IssuerContext) {
     return c.json({ tokens: tokens.map(tokenView) });
   });
 
-  routes.get("/self", async (c) => {
+  defineRoute(routes, SHOW_SELF, async (c) => {
     const caller = c.get("caller");
     if (caller.kind !== "user") throw new NotFound("A service client has no self token");
     return c.json(tokenView(caller.stored));
   });
 
-  routes.delete("/self", async (c) => {
+  defineRoute(routes, REVOKE_SELF, async (c) => {
     const caller = c.get("caller");
     if (caller.kind !== "user") throw new NotFound("A service client has no self token");
     await changeTokenState(ctx, caller.stored, "revoked", {
@@ -70,16 +204,16 @@ export function tokenRoutes(ctx: IssuerContext) {
     return c.body(null, 204);
   });
 
-  routes.get("/:id", async (c) => {
+  defineRoute(routes, SHOW_TOKEN, async (c) => {
     const caller = c.get("caller");
     requireManagement(caller);
-    return c.json(tokenView(await findManagedToken(ctx, caller, c.req.param("id"))));
+    return c.json(tokenView(await findManagedToken(ctx, caller, pathParam(c, "id"))));
   });
 
-  routes.delete("/:id", async (c) => {
+  defineRoute(routes, REVOKE_TOKEN, async (c) => {
     const caller = c.get("caller");
     requireManagement(caller);
-    const stored = await findManagedToken(ctx, caller, c.req.param("id"));
+    const stored = await findManagedToken(ctx, caller, pathParam(c, "id"));
     await ensureRevoked(ctx, stored, { actor: actorOf(caller), reason: "api" });
     return c.body(null, 204);
   });

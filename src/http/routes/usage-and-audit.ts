@@ -8,11 +8,15 @@ import { z } from "zod";
 import { epochSeconds } from "../../clock.js";
 import type { IssuerContext } from "../../context.js";
 import { Forbidden } from "../../errors.js";
+import { named, type Operation } from "../../openapi/operation.js";
+import { AUTHENTICATED, JSON_BODY, problems, STORE } from "../../openapi/problems.js";
+import { Answers } from "../../openapi/responses.js";
 import type { AuditEntry } from "../../store/types.js";
 import { usageReportSchema } from "../../tokens/lifecycle-requests.js";
 import { IDENTIFIER } from "../../tokens/mint-request.js";
 import { isoTime } from "../../tokens/token-view.js";
 import { type AuthVariables, authenticate } from "../authenticate.js";
+import { defineRoute } from "../define-route.js";
 import { parseWith, readJson } from "../request-body.js";
 
 /** The query of `GET /v1/audit`. */
@@ -42,12 +46,63 @@ function matches(entry: AuditEntry, query: z.infer<typeof auditQuerySchema>): bo
   );
 }
 
-/** Builds the usage and audit routes (mounted under `/v1`). */
+const REPORT_USAGE: Operation = {
+  method: "post",
+  path: "/v1/usage",
+  operationId: "reportUsage",
+  tag: "operations",
+  summary: "Downstream services report batched token use",
+  security: ["client"],
+  body: {
+    schema: named("UsageReport", usageReportSchema),
+    contentType: "application/json",
+    required: true,
+    example: {
+      events: [{ jti: "VY0lq2mC8n1Jx7d3sQ4t5w", at: "2026-11-23T12:05:00Z", ip: "203.0.113.7" }],
+    },
+  },
+  responses: {
+    200: { description: "Accepted", schema: Answers.UsageAccepted, example: { accepted: 1 } },
+    ...problems(JSON_BODY, AUTHENTICATED, STORE),
+  },
+};
+
+const READ_AUDIT: Operation = {
+  method: "get",
+  path: "/v1/audit",
+  operationId: "readAudit",
+  tag: "operations",
+  summary: "The audit stream, filtered and paginated (newest first)",
+  security: ["client"],
+  query: named("AuditQuery", auditQuerySchema),
+  responses: {
+    200: {
+      description: "One page",
+      schema: Answers.AuditPage,
+      example: {
+        events: [
+          {
+            id: "1795435200000-0",
+            type: "token.minted",
+            actor: "client:platform",
+            time: "2026-11-23T12:00:00.000Z",
+            jti: "VY0lq2mC8n1Jx7d3sQ4t5w",
+            sub: "alice",
+          },
+        ],
+        next_cursor: null,
+      },
+    },
+    ...problems({ 400: ["invalid_request"] }, AUTHENTICATED, { 403: ["client_required"] }, STORE),
+  },
+};
+
+/** Builds the usage and audit routes (mounted at `/`). */
 export function usageAndAuditRoutes(ctx: IssuerContext) {
   const routes = new Hono<{ Variables: AuthVariables }>();
   const clientsOnly = authenticate(ctx, { clients: true });
 
-  routes.post("/usage", clientsOnly, async (c) => {
+  defineRoute(routes, REPORT_USAGE, [clientsOnly], async (c) => {
     const { events } = await readJson(c, usageReportSchema);
     const now = epochSeconds(ctx.clock);
     // Reports from the future are clamped to now; each token keeps its latest use.
@@ -61,7 +116,7 @@ export function usageAndAuditRoutes(ctx: IssuerContext) {
     return c.json({ accepted: events.length });
   });
 
-  routes.get("/audit", clientsOnly, async (c) => {
+  defineRoute(routes, READ_AUDIT, [clientsOnly], async (c) => {
     const caller = c.get("caller");
     if (caller.kind !== "client") throw new Forbidden("client_required", "For service clients");
     const query = parseWith(auditQuerySchema, c.req.query());
