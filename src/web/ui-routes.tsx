@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /**
  * The token-management page at `/ui`: sign in with a `manage_tokens` token (see `session.ts`),
- * create a token and see it once, list, rotate (the new token shown once), revoke after a
+ * create a token and see it once, list (active or all), rotate and revoke, each after a
  * confirmation. Every action calls the same domain functions as the API (`issueToken`,
  * `rotateToken`, `changeTokenState`, `findManagedToken`), as the signed-in token's self-service.
  *
@@ -15,23 +15,33 @@ import { TokenVerificationFailed } from "@tokenmint/verifier";
 import { type Context, Hono } from "hono";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { Forbidden, TokenmintError } from "../errors.js";
 import { MANAGE_TOKENS, requireManagement } from "../http/authenticate.js";
-import { parseWith } from "../http/request-body.js";
 import { actorOf, findManagedToken, mintActorOf } from "../http/routes/token-access.js";
+import type { TokenRecord } from "../store/types.js";
 import { inspectToken } from "../tokens/inspect-token.js";
 import { issueToken } from "../tokens/issue-token.js";
-import { mintRequestSchema } from "../tokens/mint-request.js";
 import { lifetimeFor } from "../tokens/policy.js";
 import { rotateToken } from "../tokens/rotate-token.js";
 import { changeTokenState } from "../tokens/token-state.js";
 import { isoTime, tokenView } from "../tokens/token-view.js";
 import {
+  type CreateFormValues,
+  checkMintRequest,
+  createFormValues,
+  expiryBounds,
+  expiryFromDate,
+  type FieldErrors,
+  fieldOfRefusal,
+  isOrg,
+} from "./create-form.js";
+import { DashboardPage, type TokenFilter } from "./dashboard-page.js";
+import {
   ConfirmRevokePage,
-  DashboardPage,
-  LIFETIMES,
+  ConfirmRotatePage,
   NewTokenPage,
   type PageContext,
   SignInPage,
@@ -41,45 +51,45 @@ import { type SignedIn, sessionCookies } from "./session.js";
 type UiEnv = { Variables: { secureHeadersNonce?: string } };
 type Form = Record<string, string | File | (string | File)[]>;
 
-const UNTIL_PARENT = "parent";
-
-function text(form: Form, name: string): string | undefined {
-  const value = form[name];
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
-
-function list(form: Form, name: string): string[] {
-  const value = form[name];
-  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return values.filter((item): item is string => typeof item === "string");
+/** What the signed-in page shows besides the list: a notice, an error, the form as typed. */
+interface Notes {
+  readonly error?: string;
+  readonly status?: string;
+  readonly values?: CreateFormValues;
+  readonly errors?: FieldErrors;
 }
 
 /** The mint request a create form asks for, as the signed-in token's narrower child. */
-function mintRequestFrom(form: Form, signed: SignedIn): unknown {
-  const parent = signed.caller.stored.record;
-  const scope = list(form, "scope");
-  const expiry = text(form, "expires_in");
+function mintRequestFrom(
+  values: CreateFormValues,
+  parent: TokenRecord,
+  expiresAt: string | undefined,
+): unknown {
   const permissions = parent.permissions
     ? Object.fromEntries(
         Object.entries(parent.permissions)
-          .filter(([permission]) => scope.includes(permission))
+          .filter(([permission]) => values.scope.includes(permission))
           .map(([permission, ids]) => [permission, [...ids]]),
       )
     : undefined;
-  const description = text(form, "description");
-  const org = parent.org ?? text(form, "org");
+  const description = values.description.trim() === "" ? undefined : values.description.trim();
+  const org = parent.org ?? (values.org === "" ? undefined : values.org);
   return {
     subject: parent.sub,
-    name: text(form, "name") ?? "",
+    name: values.name,
     ...(description === undefined ? {} : { description }),
-    scope,
+    scope: [...values.scope],
     ...(permissions && Object.keys(permissions).length > 0 ? { permissions } : {}),
     ...(org === undefined ? {} : { org }),
     audience: [...parent.aud],
-    ...(expiry === UNTIL_PARENT && parent.exp !== null
-      ? { expires_at: isoTime(parent.exp) }
-      : { expires_in: Number(expiry) }),
+    ...(expiresAt === undefined ? {} : { expires_at: expiresAt }),
   };
+}
+
+/** The org whose lifetime policy bounds the new token: the parent's, else a well-formed typed one. */
+function orgOf(parent: TokenRecord, values: CreateFormValues | undefined): string | undefined {
+  if (parent.org !== undefined) return parent.org;
+  return values !== undefined && isOrg(values.org) ? values.org : undefined;
 }
 
 /** Builds the `/ui` routes. */
@@ -124,30 +134,29 @@ export function uiRoutes(ctx: IssuerContext) {
   async function dashboard(
     c: Context<UiEnv>,
     signed: SignedIn,
-    notes: { error?: string; status?: string } = {},
-    status: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 503 = 200,
+    notes: Notes = {},
+    status: ContentfulStatusCode = 200,
   ) {
     const parent = signed.caller.stored.record;
     const now = epochSeconds(ctx.clock);
-    const policy = lifetimeFor(ctx.config, parent.org);
-    const lifetimes = LIFETIMES.filter(
-      (lifetime) =>
-        lifetime.seconds >= policy.minSeconds &&
-        lifetime.seconds <= policy.maxSeconds &&
-        (parent.exp === null || now + lifetime.seconds <= parent.exp),
-    );
-    const offered =
-      parent.exp === null
-        ? lifetimes
-        : [...lifetimes, { seconds: -1, label: `until ${isoTime(parent.exp).slice(0, 16)} UTC` }];
-    const tokens = (await ctx.store.listTokens(parent.sub)).map(tokenView);
+    const policy = lifetimeFor(ctx.config, orgOf(parent, notes.values));
+    const show: TokenFilter = c.req.query("show") === "all" ? "all" : "active";
+    // Newest first, as people look for the token they just made.
+    const tokens = (await ctx.store.listTokens(parent.sub))
+      .map(tokenView)
+      .sort((a, b) => b.created_at.localeCompare(a.created_at));
     return c.html(
       <DashboardPage
         page={pageOf(c, signed)}
         tokens={tokens}
-        scopes={parent.scope}
+        now={now}
+        show={show}
+        scopes={parent.scope.map((name) => ({
+          name,
+          description: ctx.config.scopeDescriptions.get(name),
+        }))}
         org={parent.org ?? null}
-        lifetimes={offered}
+        expiry={expiryBounds(policy, parent.exp, now)}
         sessionTokenId={parent.id}
         {...notes}
       />,
@@ -170,7 +179,7 @@ export function uiRoutes(ctx: IssuerContext) {
         return await run(c, signed, form);
       } catch (error) {
         if (!(error instanceof TokenmintError) || error.status >= 500) throw error;
-        return dashboard(c, signed, { error: error.message }, error.status as 400);
+        return dashboard(c, signed, { error: error.message }, error.status as ContentfulStatusCode);
       }
     };
   }
@@ -184,7 +193,7 @@ export function uiRoutes(ctx: IssuerContext) {
 
   routes.post("/sign-in", async (c) => {
     const form = (await c.req.parseBody()) as Form;
-    const token = text(form, "token") ?? "";
+    const token = typeof form.token === "string" ? form.token.trim() : "";
     const refuse = (error: string, status: 401 | 403) =>
       c.html(<SignInPage page={pageOf(c)} error={error} />, status);
     let inspected: Awaited<ReturnType<typeof inspectToken>>;
@@ -221,10 +230,31 @@ export function uiRoutes(ctx: IssuerContext) {
   routes.post(
     "/tokens",
     action(async (c, signed, form) => {
-      const request = parseWith(mintRequestSchema, mintRequestFrom(form, signed));
-      const issued = await issueToken(ctx, request, mintActorOf(signed.caller), {
-        reason: "self_service",
-      });
+      const values = createFormValues(form);
+      const parent = signed.caller.stored.record;
+      const policy = lifetimeFor(ctx.config, orgOf(parent, values));
+      const bounds = expiryBounds(policy, parent.exp, epochSeconds(ctx.clock));
+      const expiry = expiryFromDate(values.expires_on, bounds);
+      const expiresAt = "expires_at" in expiry ? expiry.expires_at : undefined;
+      const checked = checkMintRequest(mintRequestFrom(values, parent, expiresAt));
+      if ("errors" in checked || "error" in expiry) {
+        const errors: FieldErrors = {
+          ...("errors" in checked ? checked.errors : {}),
+          ...("error" in expiry ? { expires_on: expiry.error } : {}),
+        };
+        return dashboard(c, signed, { values, errors }, 400);
+      }
+      let issued: Awaited<ReturnType<typeof issueToken>>;
+      try {
+        issued = await issueToken(ctx, checked.request, mintActorOf(signed.caller), {
+          reason: "self_service",
+        });
+      } catch (error) {
+        if (!(error instanceof TokenmintError) || error.status >= 500) throw error;
+        // The domain refused: its reason goes next to the field it concerns, the form kept.
+        const errors: FieldErrors = { [fieldOfRefusal(error.code)]: error.message };
+        return dashboard(c, signed, { values, errors }, error.status as ContentfulStatusCode);
+      }
       return c.html(
         <NewTokenPage
           page={pageOf(c, signed)}
@@ -235,10 +265,48 @@ export function uiRoutes(ctx: IssuerContext) {
     }),
   );
 
+  routes.get("/tokens/:id/rotate", async (c) => {
+    const signed = await sessions.resume(c);
+    if (!signed) return c.redirect("/ui", 303);
+    try {
+      const stored = await findManagedToken(ctx, signed.caller, c.req.param("id") ?? "");
+      if (stored.state !== "active") {
+        return dashboard(
+          c,
+          signed,
+          { error: `The token is ${stored.state} and cannot be rotated.` },
+          409,
+        );
+      }
+      const { record } = stored;
+      // The successor keeps the lifetime this token was issued with, counted from now.
+      const newExpiry =
+        record.exp === null
+          ? null
+          : isoTime(epochSeconds(ctx.clock) + (record.exp - record.created));
+      return c.html(
+        <ConfirmRotatePage
+          page={pageOf(c, signed)}
+          view={tokenView(stored)}
+          self={record.id === signed.session.jti}
+          newExpiry={newExpiry}
+        />,
+      );
+    } catch (error) {
+      if (!(error instanceof TokenmintError) || error.status >= 500) throw error;
+      return dashboard(c, signed, { error: error.message }, 404);
+    }
+  });
+
   routes.post(
     "/tokens/:id/rotate",
-    action(async (c, signed) => {
-      const old = await findManagedToken(ctx, signed.caller, c.req.param("id") ?? "");
+    action(async (c, signed, form) => {
+      const id = c.req.param("id") ?? "";
+      // Only the confirmation page's form rotates: a post from anywhere else is asked first.
+      if (form.confirm !== "rotate") {
+        return c.redirect(`/ui/tokens/${encodeURIComponent(id)}/rotate`, 303);
+      }
+      const old = await findManagedToken(ctx, signed.caller, id);
       const issued = await rotateToken(ctx, old, mintActorOf(signed.caller));
       let current = signed;
       if (old.record.id === signed.session.jti) {

@@ -38,6 +38,10 @@ describe("the token-management page", () => {
     return cookie.split(";")[0] as string;
   }
 
+  /** A calendar date (UTC) `days` from the issuer's now, as the date picker sends it. */
+  const dateIn = (days: number) =>
+    new Date(issuer.clock() + days * 86400_000).toISOString().slice(0, 10);
+
   async function csrfOf(cookie: string): Promise<string> {
     const html = await (await page("/ui", { headers: { cookie } })).text();
     return /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
@@ -102,7 +106,7 @@ describe("the token-management page", () => {
     const cookie = await signIn();
     const csrf = await csrfOf(cookie);
     expect(csrf).toMatch(/^[\w-]{43}$/);
-    const create = { name: "laptop", scope: "read_api", expires_in: "86400" };
+    const create = { name: "laptop", scope: "read_api", expires_on: dateIn(1) };
     const missing = await post("/ui/tokens", create, { cookie });
     expect(missing.status).toBe(403);
     const wrong = await post(
@@ -131,6 +135,10 @@ describe("the token-management page", () => {
     const token = /id="new-token" value="([^"]+)"/.exec(await created.text())?.[1] ?? "";
     expect((await issuer.request("/v1/tokens/self", { headers: bearer(token) })).status).toBe(200);
     expect(await listed()).toBe(2);
+    // Shown once: the list never carries the token, nor a prefix standing in for one.
+    const listing = await (await page("/ui?show=all", { headers: { cookie } })).text();
+    expect(listing).not.toContain(token.slice(6, 40));
+    expect(listing).not.toContain("tmpat_");
   });
 
   it("mints only narrower tokens, through the same policy as the API", async () => {
@@ -138,14 +146,16 @@ describe("the token-management page", () => {
     const csrf = await csrfOf(cookie);
     const wider = await post(
       "/ui/tokens",
-      { name: "wider", scope: ["read_api", "write_repository"], expires_in: "86400", csrf },
+      { name: "wider", scope: ["read_api", "write_repository"], expires_on: dateIn(1), csrf },
       { cookie },
     );
     expect(wider.status).toBe(403);
-    expect(await wider.text()).toContain('class="error"');
+    expect(await wider.text()).toMatch(
+      /id="scope-error">Scope not held by the parent: write_repository</,
+    );
     const noScope = await post(
       "/ui/tokens",
-      { name: "none", expires_in: "86400", csrf },
+      { name: "none", expires_on: dateIn(1), csrf },
       { cookie },
     );
     expect(noScope.status).toBe(400);
@@ -179,7 +189,11 @@ describe("the token-management page", () => {
       200,
     );
 
-    const rotated = await post(`/ui/tokens/${manager.id}/rotate`, { csrf }, { cookie });
+    const rotated = await post(
+      `/ui/tokens/${manager.id}/rotate`,
+      { csrf, confirm: "rotate" },
+      { cookie },
+    );
     expect(rotated.status).toBe(200);
     const next = (rotated.headers.get("set-cookie") ?? "").split(";")[0] as string;
     expect(next).toMatch(/^__Host-tm_ui=/);
