@@ -10,7 +10,7 @@
  */
 import { type Clock, epochSeconds } from "../clock.js";
 import type { Logger } from "../logger.js";
-import type { AuditEvent, Store } from "../store/types.js";
+import type { AuditEvent, AuditStore } from "../store/types.js";
 
 /** The audit event types. */
 export type AuditType =
@@ -37,7 +37,7 @@ export type AuditInput = Omit<AuditEvent, "at" | "type"> & { type: AuditType; at
 export interface AuditContext {
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly store: Pick<Store, "appendAudit">;
+  readonly store: AuditStore;
   readonly config: { readonly auditMaxEvents: number };
 }
 

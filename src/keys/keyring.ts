@@ -7,8 +7,9 @@
  * milliseconds while the feed is connected, and within `refreshMs` in any case.
  *
  * Signing does not rely on that bound: every signature first passes the store's atomic gate
- * ({@link Store.noteKeyUse}), which also records the token's `exp` as the key's latest; a key
- * that another instance retired or revoked fails the gate, and the view is re-read before a retry.
+ * ({@link KeyringStore.noteKeyUse}), which also records the token's `exp` as the key's latest; a
+ * key that another instance retired or revoked fails the gate, and the view is re-read before a
+ * retry.
  *
  * @example
  * ```ts
@@ -32,7 +33,13 @@ import type { JWK } from "jose";
 import { type Clock, epochSeconds } from "../clock.js";
 import type { SigningAlgorithm } from "../config/config.js";
 import { StoreUnavailable } from "../errors.js";
-import type { KeyChangeFeed, KeyState, Store, StoredKey } from "../store/types.js";
+import type {
+  KeyChangeFeed,
+  KeyringStore,
+  KeyState,
+  StoredKey,
+  StoreLifecycle,
+} from "../store/types.js";
 import { generateSigningKey } from "./generate-key.js";
 import { decryptPrivateJwk, type KekRing } from "./kek.js";
 
@@ -57,7 +64,8 @@ export interface JsonWebKeySet {
 
 /** Options of {@link createKeyring}. */
 export interface KeyringOptions {
-  readonly store: Store;
+  /** The keys, and the epoch check every load makes. */
+  readonly store: KeyringStore & Pick<StoreLifecycle, "ping">;
   readonly keks: KekRing;
   readonly algorithm: SigningAlgorithm;
   readonly clock: Clock;

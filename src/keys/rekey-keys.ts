@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import type { Store } from "../store/types.js";
+import type { KeyringStore } from "../store/types.js";
 import { decryptPrivateJwk, encryptPrivateJwk, isUnderNewestKek, type KekRing } from "./kek.js";
 
 /** What a rekey did. */
@@ -32,7 +32,7 @@ const ATTEMPTS = 5;
  * @throws {Error} naming the key whose KEK is not configured (nothing is written then).
  * @throws {StoreUnavailable} when the store cannot be reached.
  */
-export async function rekeyPrivateKeys(store: Store, keks: KekRing): Promise<RekeyResult> {
+export async function rekeyPrivateKeys(store: KeyringStore, keks: KekRing): Promise<RekeyResult> {
   const newest = keks[0];
   if (!newest) throw new Error("No key-encryption key configured");
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -6,6 +6,7 @@
 import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { RateLimited } from "../errors.js";
+import type { RateLimitStore } from "../store/types.js";
 
 const WINDOW_SECONDS = 60;
 
@@ -19,7 +20,7 @@ const WINDOW_SECONDS = 60;
  * ```
  */
 export async function limitMintRate(
-  ctx: IssuerContext,
+  ctx: Pick<IssuerContext, "clock" | "config"> & { readonly store: RateLimitStore },
   subject: string,
   clientId: string,
 ): Promise<void> {

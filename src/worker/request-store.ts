@@ -21,6 +21,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { StoreUnavailable } from "../errors.js";
 import { createRedisStore } from "../store/redis-store.js";
+import { type AnyMethod, STORE_METHODS, wrapMethods } from "../store/store-methods.js";
 import type { Store, StoreEpoch } from "../store/types.js";
 
 /** A store connection opened for one request, with the epoch it found. */
@@ -87,7 +88,7 @@ function currentScope(): RequestScope {
 /**
  * The isolate-wide store facade: every method runs on the current request's connection.
  * `open()` returns that connection's epoch; `close()` does nothing (the scope closes).
- * Written as a Proxy so that it follows the {@link Store} interface as it grows.
+ * Built from {@link STORE_METHODS}, so it has every method of every store role.
  *
  * @example
  * ```ts
@@ -95,26 +96,21 @@ function currentScope(): RequestScope {
  * ```
  */
 export function createScopedStore(): Store {
-  const special: Partial<Record<keyof Store, (...args: never[]) => Promise<unknown>>> = {
+  const special: Partial<Store> = {
     open: async () => (await currentScope().store()).epoch,
     close: async () => {},
   };
-  return new Proxy({} as Store, {
-    get(_target, name) {
-      // Not a thenable, and no symbol-keyed protocol: only the Store's methods are forwarded.
-      if (typeof name !== "string" || name === "then") return undefined;
-      const own = special[name as keyof Store];
-      if (own) return own;
-      return async (...args: unknown[]) => {
-        const { store } = await currentScope().store();
-        const method = (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
-          name
-        ];
-        if (typeof method !== "function") throw new TypeError(`Store has no method ${name}`);
-        return method.apply(store, args);
-      };
-    },
-  });
+  return wrapMethods<Store>(STORE_METHODS, (name) => special[name] ?? forward(name));
+}
+
+/** Method `name` of the current request's store. */
+function forward<K extends keyof Store>(name: K): Store[K] {
+  const onRequestStore = async (...args: unknown[]) => {
+    const { store } = await currentScope().store();
+    return (store[name] as AnyMethod).apply(store, args as never[]);
+  };
+  // Forwarding keeps the parameters and the (promised) result of the method it forwards to.
+  return onRequestStore as unknown as Store[K];
 }
 
 /** Where and how to open a request's Redis connection. */
