@@ -1,6 +1,7 @@
 /**
  * The Lua scripts of the Redis store. Each touches keys of one hash tag only, so every script runs
- * unchanged on a single Redis, Sentinel and Redis Cluster (keys: docs/storage-schema.md).
+ * unchanged on a single Redis, Sentinel and Redis Cluster (keys: docs/storage-schema.md). A token's
+ * record and indexes have theirs in token-scripts.ts.
  * @module
  */
 
@@ -8,7 +9,7 @@
  * Shared tail: gives KEYS[1] the deadline ARGV[n] (Unix seconds; "0" means keep forever) without
  * ever shortening the life it already has. `existed` says whether the key was there before.
  */
-const KEEP_UNTIL = `
+export const KEEP_UNTIL = `
 local function keep_until(key, existed, deadline)
   if deadline == '0' then
     redis.call('PERSIST', key)
@@ -65,72 +66,6 @@ export const COUNT_HIT = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
-`;
-
-/** KEYS[1] token hash; ARGV: deadline, then the record's field/value pairs (see token-hash.ts). */
-export const SAVE_TOKEN = `${KEEP_UNTIL}
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-keep_until(KEYS[1], 0, ARGV[1])
-return 1
-`;
-
-/** KEYS[1] an index zset; ARGV: token id, score (exp or +inf), deadline. */
-export const INDEX_TOKEN = `${KEEP_UNTIL}
-local existed = redis.call('EXISTS', KEYS[1])
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-keep_until(KEYS[1], existed, ARGV[3])
-return 1
-`;
-
-/** KEYS[1] an index set (of subjects); ARGV: member, deadline. */
-export const INDEX_MEMBER = `${KEEP_UNTIL}
-local existed = redis.call('EXISTS', KEYS[1])
-redis.call('SADD', KEYS[1], ARGV[1])
-keep_until(KEYS[1], existed, ARGV[2])
-return 1
-`;
-
-/**
- * KEYS[1] token hash. Its fields and values as one JSON array string (nil when there is none):
- * one reply string is decoded far faster on the client than the two dozen of an `HGETALL`.
- */
-export const READ_TOKEN = `
-local fields = redis.call('HGETALL', KEYS[1])
-if #fields == 0 then return false end
-return cjson.encode(fields)
-`;
-
-/** KEYS[1] token hash; ARGV[1] state. Only changes a record that exists. */
-export const SET_TOKEN_STATE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 's', ARGV[1])
-return 1
-`;
-
-/**
- * KEYS[1] token hash; ARGV: at (seconds), ip or "", then the IP fields (`ip0`…). Keeps the newest
- * distinct IPs, one per field (short values keep the hash compact); a record of the first layout
- * keeps its `ip` JSON (see first-layout.ts).
- */
-export const RECORD_USAGE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local last = tonumber(redis.call('HGET', KEYS[1], 'u') or '0')
-if tonumber(ARGV[1]) > last then redis.call('HSET', KEYS[1], 'u', ARGV[1]) end
-if ARGV[2] == '' then return 1 end
-local fields = { unpack(ARGV, 3) }
-local legacy = redis.call('HGET', KEYS[1], 'ip')
-local ips = legacy and cjson.decode(legacy) or redis.call('HMGET', KEYS[1], unpack(fields))
-local kept = { ARGV[2] }
-for i = 1, #fields do
-  local ip = ips[i]
-  if ip and ip ~= ARGV[2] and #kept < #fields then table.insert(kept, ip) end
-end
-if legacy then
-  redis.call('HSET', KEYS[1], 'ip', cjson.encode(kept))
-  return 1
-end
-for i = 1, #kept do redis.call('HSET', KEYS[1], fields[i], kept[i]) end
-return 1
 `;
 
 /**
@@ -202,56 +137,6 @@ end
 return 1
 `;
 
-/**
- * KEYS[1] subject zset; ARGV: id, score, now, max live, drop-before, deadline. Adds the token
- * unless the subject already has `max live` entries scored after `now` (1 added, 0 refused).
- */
-export const RESERVE_SUBJECT_SLOT = `${KEEP_UNTIL}
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
-if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf') >= tonumber(ARGV[4]) then return 0 end
-local existed = redis.call('EXISTS', KEYS[1])
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-keep_until(KEYS[1], existed, ARGV[6])
-return 1
-`;
-
-/** KEYS[1] token hash; ARGV: to, rotatedTo or "", allowed from-states… (1 moved, 0 not). */
-export const TRANSITION_TOKEN_STATE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local state = redis.call('HGET', KEYS[1], 's') or 'active'
-for i = 3, #ARGV do
-  if state == ARGV[i] then
-    redis.call('HSET', KEYS[1], 's', ARGV[1])
-    if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'n', ARGV[2]) end
-    return 1
-  end
-end
-return 0
-`;
-
-/**
- * KEYS[1] token hash; ARGV[1] details JSON (`name`, `description`, null removes it). Writes the
- * fields of a live record; a record of the first layout keeps its changes merged in `m`
- * (see first-layout.ts).
- */
-export const UPDATE_TOKEN_DETAILS = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local details = cjson.decode(ARGV[1])
-if redis.call('HEXISTS', KEYS[1], 'r') == 1 then
-  local merged = cjson.decode(redis.call('HGET', KEYS[1], 'm') or '{}')
-  for name, value in pairs(details) do merged[name] = value end
-  redis.call('HSET', KEYS[1], 'm', cjson.encode(merged))
-  return 1
-end
-if details.name ~= nil then redis.call('HSET', KEYS[1], 'nm', details.name) end
-if details.description == cjson.null then
-  redis.call('HDEL', KEYS[1], 'ds')
-elseif details.description ~= nil then
-  redis.call('HSET', KEYS[1], 'ds', details.description)
-end
-return 1
-`;
-
 /** KEYS[1] routes hash, KEYS[2] its version counter; ARGV: org, cell. Returns the new version. */
 export const SET_ORG_CELL = `
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -267,31 +152,3 @@ end
 if added > 0 then redis.call('INCR', KEYS[2]) end
 return added
 `;
-
-/** Every script as an ioredis command: name → [number of keys, Lua]. */
-export const SCRIPTS = {
-  tmOpenEpoch: [1, OPEN_EPOCH],
-  tmNextSequence: [1, NEXT_SEQUENCE],
-  tmCheckEpoch: [1, CHECK_EPOCH],
-  tmPrepareList: [1, PREPARE_LIST],
-  tmSetStatus: [1, SET_STATUS],
-  tmSaveToken: [1, SAVE_TOKEN],
-  tmReadToken: [1, READ_TOKEN],
-  tmIndexToken: [1, INDEX_TOKEN],
-  tmIndexMember: [1, INDEX_MEMBER],
-  tmSetTokenState: [1, SET_TOKEN_STATE],
-  tmRecordUsage: [1, RECORD_USAGE],
-  tmAddKey: [3, ADD_KEY],
-  tmUpdateKeys: [3, UPDATE_KEYS],
-  tmReadKeyring: [3, READ_KEYRING],
-  tmNoteKeyUse: [2, NOTE_KEY_USE],
-  tmReserveSubjectSlot: [1, RESERVE_SUBJECT_SLOT],
-  tmTransitionTokenState: [1, TRANSITION_TOKEN_STATE],
-  tmUpdateTokenDetails: [1, UPDATE_TOKEN_DETAILS],
-  tmSetOrgCell: [2, SET_ORG_CELL],
-  tmCountHit: [1, COUNT_HIT],
-  tmSeedOrgCells: [2, SEED_ORG_CELLS],
-} as const;
-
-/** The name of one of {@link SCRIPTS}. */
-export type ScriptName = keyof typeof SCRIPTS;

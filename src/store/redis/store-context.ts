@@ -21,7 +21,7 @@ import {
 } from "../redis-connection.js";
 import { createDurableWrites, type DurableWrites, type ReplicaWait } from "../redis-durability.js";
 import { type RedisKeyNames, redisKeyNames } from "./key-names.js";
-import { SCRIPTS, type ScriptName } from "./scripts.js";
+import { SCRIPTS, type ScriptName } from "./script-commands.js";
 
 /**
  * Options of {@link createRedisStore}: where Redis is (`url`, `clusterNodes`, or `sentinels` +

@@ -1,0 +1,58 @@
+/**
+ * Every Lua script of the Redis store as an ioredis command, with its number of keys; the store
+ * defines them all on its connection.
+ * @module
+ */
+import {
+  ADD_KEY,
+  CHECK_EPOCH,
+  COUNT_HIT,
+  NEXT_SEQUENCE,
+  NOTE_KEY_USE,
+  OPEN_EPOCH,
+  PREPARE_LIST,
+  READ_KEYRING,
+  SEED_ORG_CELLS,
+  SET_ORG_CELL,
+  SET_STATUS,
+  UPDATE_KEYS,
+} from "./scripts.js";
+import {
+  INDEX_MEMBER,
+  INDEX_TOKEN,
+  READ_TOKEN,
+  RECORD_USAGE,
+  RESERVE_SUBJECT_SLOT,
+  SAVE_TOKEN,
+  SET_TOKEN_STATE,
+  TRANSITION_TOKEN_STATE,
+  UPDATE_TOKEN_DETAILS,
+} from "./token-scripts.js";
+
+/** Every script as an ioredis command: name → [number of keys, Lua]. */
+export const SCRIPTS = {
+  tmOpenEpoch: [1, OPEN_EPOCH],
+  tmNextSequence: [1, NEXT_SEQUENCE],
+  tmCheckEpoch: [1, CHECK_EPOCH],
+  tmPrepareList: [1, PREPARE_LIST],
+  tmSetStatus: [1, SET_STATUS],
+  tmSaveToken: [1, SAVE_TOKEN],
+  tmReadToken: [1, READ_TOKEN],
+  tmIndexToken: [1, INDEX_TOKEN],
+  tmIndexMember: [1, INDEX_MEMBER],
+  tmSetTokenState: [1, SET_TOKEN_STATE],
+  tmRecordUsage: [1, RECORD_USAGE],
+  tmAddKey: [3, ADD_KEY],
+  tmUpdateKeys: [3, UPDATE_KEYS],
+  tmReadKeyring: [3, READ_KEYRING],
+  tmNoteKeyUse: [2, NOTE_KEY_USE],
+  tmReserveSubjectSlot: [1, RESERVE_SUBJECT_SLOT],
+  tmTransitionTokenState: [1, TRANSITION_TOKEN_STATE],
+  tmUpdateTokenDetails: [1, UPDATE_TOKEN_DETAILS],
+  tmSetOrgCell: [2, SET_ORG_CELL],
+  tmCountHit: [1, COUNT_HIT],
+  tmSeedOrgCells: [2, SEED_ORG_CELLS],
+} as const;
+
+/** The name of one of {@link SCRIPTS}. */
+export type ScriptName = keyof typeof SCRIPTS;

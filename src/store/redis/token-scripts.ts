@@ -1,0 +1,122 @@
+/**
+ * The Lua scripts of a token's record and indexes (see tokens.ts). Like every script of the store,
+ * each touches keys of one hash tag only.
+ * @module
+ */
+import { KEEP_UNTIL } from "./scripts.js";
+
+/** KEYS[1] token hash; ARGV: deadline, then the record's field/value pairs (see token-hash.ts). */
+export const SAVE_TOKEN = `${KEEP_UNTIL}
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+keep_until(KEYS[1], 0, ARGV[1])
+return 1
+`;
+
+/** KEYS[1] an index zset; ARGV: token id, score (exp or +inf), deadline. */
+export const INDEX_TOKEN = `${KEEP_UNTIL}
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+keep_until(KEYS[1], existed, ARGV[3])
+return 1
+`;
+
+/** KEYS[1] an index set (of subjects); ARGV: member, deadline. */
+export const INDEX_MEMBER = `${KEEP_UNTIL}
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('SADD', KEYS[1], ARGV[1])
+keep_until(KEYS[1], existed, ARGV[2])
+return 1
+`;
+
+/**
+ * KEYS[1] token hash. Its fields and values as one JSON array string (nil when there is none):
+ * one reply string is decoded far faster on the client than the two dozen of an `HGETALL`.
+ */
+export const READ_TOKEN = `
+local fields = redis.call('HGETALL', KEYS[1])
+if #fields == 0 then return false end
+return cjson.encode(fields)
+`;
+
+/** KEYS[1] token hash; ARGV[1] state. Only changes a record that exists. */
+export const SET_TOKEN_STATE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 's', ARGV[1])
+return 1
+`;
+
+/**
+ * KEYS[1] token hash; ARGV: at (seconds), ip or "", then the IP fields (`ip0`…). Keeps the newest
+ * distinct IPs, one per field (short values keep the hash compact); a record of the first layout
+ * keeps its `ip` JSON (see first-layout.ts).
+ */
+export const RECORD_USAGE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local last = tonumber(redis.call('HGET', KEYS[1], 'u') or '0')
+if tonumber(ARGV[1]) > last then redis.call('HSET', KEYS[1], 'u', ARGV[1]) end
+if ARGV[2] == '' then return 1 end
+local fields = { unpack(ARGV, 3) }
+local legacy = redis.call('HGET', KEYS[1], 'ip')
+local ips = legacy and cjson.decode(legacy) or redis.call('HMGET', KEYS[1], unpack(fields))
+local kept = { ARGV[2] }
+for i = 1, #fields do
+  local ip = ips[i]
+  if ip and ip ~= ARGV[2] and #kept < #fields then table.insert(kept, ip) end
+end
+if legacy then
+  redis.call('HSET', KEYS[1], 'ip', cjson.encode(kept))
+  return 1
+end
+for i = 1, #kept do redis.call('HSET', KEYS[1], fields[i], kept[i]) end
+return 1
+`;
+
+/**
+ * KEYS[1] subject zset; ARGV: id, score, now, max live, drop-before, deadline. Adds the token
+ * unless the subject already has `max live` entries scored after `now` (1 added, 0 refused).
+ */
+export const RESERVE_SUBJECT_SLOT = `${KEEP_UNTIL}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
+if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf') >= tonumber(ARGV[4]) then return 0 end
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+keep_until(KEYS[1], existed, ARGV[6])
+return 1
+`;
+
+/** KEYS[1] token hash; ARGV: to, rotatedTo or "", allowed from-states… (1 moved, 0 not). */
+export const TRANSITION_TOKEN_STATE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local state = redis.call('HGET', KEYS[1], 's') or 'active'
+for i = 3, #ARGV do
+  if state == ARGV[i] then
+    redis.call('HSET', KEYS[1], 's', ARGV[1])
+    if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'n', ARGV[2]) end
+    return 1
+  end
+end
+return 0
+`;
+
+/**
+ * KEYS[1] token hash; ARGV[1] details JSON (`name`, `description`, null removes it). Writes the
+ * fields of a live record; a record of the first layout keeps its changes merged in `m`
+ * (see first-layout.ts).
+ */
+export const UPDATE_TOKEN_DETAILS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local details = cjson.decode(ARGV[1])
+if redis.call('HEXISTS', KEYS[1], 'r') == 1 then
+  local merged = cjson.decode(redis.call('HGET', KEYS[1], 'm') or '{}')
+  for name, value in pairs(details) do merged[name] = value end
+  redis.call('HSET', KEYS[1], 'm', cjson.encode(merged))
+  return 1
+end
+if details.name ~= nil then redis.call('HSET', KEYS[1], 'nm', details.name) end
+if details.description == cjson.null then
+  redis.call('HDEL', KEYS[1], 'ds')
+elseif details.description ~= nil then
+  redis.call('HSET', KEYS[1], 'ds', details.description)
+end
+return 1
+`;
