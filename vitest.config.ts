@@ -1,8 +1,8 @@
 import { configDefaults, defineConfig } from "vitest/config";
+import { verifierAliases } from "./vitest.aliases.js";
 
 export default defineConfig({
-  // @tokenmint/verifier from its sources, as tsconfig.json's paths say.
-  resolve: { tsconfigPaths: true },
+  resolve: { alias: verifierAliases },
   test: {
     include: ["test/**/*.test.ts"],
     // test/worker runs inside workerd: `npm run test:worker` (vitest.workers.config.ts).

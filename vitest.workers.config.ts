@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
+import { verifierAliases } from "./vitest.aliases.js";
 
 const wrangler = unstable_readConfig({ config: "wrangler.toml" });
 const compatibilityDate = wrangler.compatibility_date ?? "2026-04-26";
@@ -27,8 +28,7 @@ const CLIENT = { id: "platform", secret: "platform-secret-0123456789" };
 const KEK = randomBytes(32).toString("base64url");
 
 export default defineConfig({
-  // @tokenmint/verifier from its sources, as tsconfig.json's paths say.
-  resolve: { tsconfigPaths: true },
+  resolve: { alias: verifierAliases },
   plugins: [
     cloudflareTest(({ inject }) => {
       const redisUrl = inject("workerRedisUrl");
