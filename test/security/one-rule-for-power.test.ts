@@ -160,7 +160,7 @@ describe("a bearer caller", () => {
     const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
     const html = await (await fetch(`${issuer.url}/ui`, { headers: { cookie } })).text();
     const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-    const rotate = await form(`/ui/tokens/${wide.id}/rotate`, { csrf }, cookie);
+    const rotate = await form(`/ui/tokens/${wide.id}/rotate`, { csrf, confirm: "rotate" }, cookie);
     expect(rotate.status).toBe(403);
     const page = await rotate.text();
     expect(page).toContain("wider than the presented one");
