@@ -1,5 +1,5 @@
 /**
- * The README's CLI section is true: its shell session runs as written (bash, `tokenmint` on the
+ * The CLI page (docs/cli.md) is true: its shell session runs as written (bash, `tokenmint` on the
  * PATH, against the real issuer on Redis), and its command table names every command there is.
  */
 import { spawn } from "node:child_process";
@@ -10,13 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands/index.js";
 import { BIN, type CliIssuer, type Run, startCliIssuer } from "./harness.js";
 
-/** The README's section on the CLI, up to the next second-level heading. */
+/** The manual's page on the CLI. */
 function cliSection(): string {
-  const readme = readFileSync("README.md", "utf8");
-  const start = readme.indexOf("## Command line: `tokenmint`\n");
-  const end = readme.indexOf("\n## ", start + 1);
-  expect(start).toBeGreaterThan(-1);
-  return readme.slice(start, end === -1 ? undefined : end);
+  const page = readFileSync("docs/cli.md", "utf8");
+  expect(page).toContain("# Command line: `tokenmint`\n");
+  return page;
 }
 
 /** Runs a script with bash in strict mode, `tokenmint` on the PATH, and only the given env. */
@@ -39,7 +37,7 @@ function bash(script: string, bin: string, env: Record<string, string>): Promise
   });
 }
 
-describe("the README's CLI section", () => {
+describe("the CLI page", () => {
   let tm: CliIssuer;
   let bin: string;
   beforeAll(async () => {
