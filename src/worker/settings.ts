@@ -56,16 +56,28 @@ export function stringBindings(env: WorkerEnv): Record<string, string> {
  */
 export function readWorkerSettings(env: WorkerEnv): WorkerSettings {
   const strings = stringBindings(env);
-  const config = parseConfig(strings);
   const problems: string[] = [];
-  if (!strings.TOKENMINT_ISSUER) {
-    problems.push("TOKENMINT_ISSUER: required on Workers (the public URL of this Worker)");
+  let config: Config | undefined;
+  try {
+    config = parseConfig(strings);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
   }
-  const redisUrl = config.redis && "url" in config.redis ? config.redis.url : undefined;
-  if (!redisUrl) {
-    problems.push("REDIS_URL: required on Workers (secret); an isolate cannot hold the state");
+  // Without REDIS_URL the schema would take the embedded defaults: name every missing secret.
+  const required: Array<[string, string]> = [
+    ["TOKENMINT_ISSUER", "required on Workers (the public URL of this Worker)"],
+    ["REDIS_URL", "required on Workers (secret); an isolate cannot hold the state"],
+    ["TOKENMINT_KEK", "required on Workers (secret); private keys are stored encrypted"],
+    ["TOKENMINT_CLIENTS", "required on Workers (secret): the service clients"],
+  ];
+  for (const [name, why] of required) {
+    if (!strings[name] && !problems.some((problem) => problem.startsWith(`${name}:`))) {
+      problems.push(`${name}: ${why}`);
+    }
   }
-  if (problems.length > 0 || !redisUrl) throw new ConfigError(problems);
+  const redisUrl = config?.redis && "url" in config.redis ? config.redis.url : undefined;
+  if (problems.length > 0 || !config || !redisUrl) throw new ConfigError(problems);
   return {
     config,
     redisUrl,
