@@ -159,6 +159,37 @@ describe("the documentation's code examples", () => {
     expect(notShell.map((b) => `${b.file}:${b.line}`)).toEqual([]);
   });
 
+  it("in TypeScript type-check under the project's strict settings", async () => {
+    const typed = join(SCRATCH, "typed");
+    mkdirSync(typed, { recursive: true });
+    const files = all
+      .filter((block) => block.lang === "ts")
+      .map((block, n) => {
+        const file = join(typed, `example-${n}.ts`);
+        writeFileSync(file, block.code);
+        return file;
+      });
+    const root = resolve(".");
+    writeFileSync(
+      join(typed, "tsconfig.json"),
+      JSON.stringify({
+        extends: join(root, "tsconfig.json"),
+        compilerOptions: {
+          paths: {
+            "@tokenmint/verifier": [join(root, "packages/verifier/src/index.ts")],
+            "tokenmint/verifier": [join(root, "src/verifier.ts")],
+            "tokenmint/router": [join(root, "src/router/index.ts")],
+          },
+        },
+        files,
+      }),
+    );
+    const result = await run(join(root, "node_modules/.bin/tsc"), ["-p", typed], {
+      PATH: process.env.PATH ?? "",
+    });
+    expect(result.code, result.out).toBe(0);
+  }, 60_000);
+
   for (const block of all.filter((b) => !b.info.startsWith("not-run"))) {
     it(`${block.file}:${block.line} (${block.lang}) runs as written`, async () => {
       const values = await fixture();
