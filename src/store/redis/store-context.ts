@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import type { ChainableCommander } from "ioredis";
+import { type ChainableCommander, Cluster } from "ioredis";
 import { StoreUnavailable, TokenmintError } from "../../errors.js";
 import type { StoreEpoch } from "../records.js";
 import {
@@ -130,6 +130,15 @@ export function createRedisStoreContext(options: RedisStoreOptions): RedisStoreC
         return await operation();
       } catch (error) {
         if (error instanceof TokenmintError) throw error;
+        // A redirection that reached us means the slot map is stale (a failover): refresh it now,
+        // so the retry after this 503 goes to the new primary.
+        if (
+          redis instanceof Cluster &&
+          error instanceof Error &&
+          /^(MOVED|ASK|CLUSTERDOWN)\b/.test(error.message)
+        ) {
+          redis.refreshSlotsCache();
+        }
         const lost = error instanceof Error && error.message.includes("EPOCH_LOST");
         throw new StoreUnavailable(
           lost ? "The store's data was lost (epoch changed); refusing to continue" : undefined,
