@@ -8,8 +8,8 @@
  * On Node (@hono/node-server) they are set on Node's `ServerResponse` before the handler runs, and
  * Node merges them into the answer's own headers when it writes them; setting them on the
  * `Response` afterwards would make @hono/node-server build a full WHATWG `Response` and `Headers`
- * (with per-header validation) for every answer, which cost the issuer about a third of its
- * throughput on cheap endpoints. Elsewhere (Workers) they are added to the `Response`.
+ * (with per-header validation) for every answer, the costliest part of a cheap request.
+ * Elsewhere (Workers) they are added to the `Response`.
  *
  * @example
  * ```ts

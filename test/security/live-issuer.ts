@@ -11,7 +11,7 @@ import { type RunningIssuer, startServer } from "../../src/node/start-server.js"
 import { uniquePrefix } from "../helpers/issuer.js";
 
 export const PREFIX = "tmpat_";
-const CLIENT_AUTH = `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`;
+export const CLIENT_AUTH = `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`;
 export const AUDIENCES = ["https://api.test", "https://registry.test"];
 
 /** A JSON answer: status and body. */

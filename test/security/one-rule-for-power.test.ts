@@ -232,42 +232,33 @@ describe("the lifetime policy", () => {
     });
     try {
       for (const org of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
-        const answer = await strict.call(
-          "POST",
-          "/v1/tokens",
-          `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`,
-          { subject: "u", name: "n", scope: ["read_api"], org, expires_at: "9999-12-31T00:00:00Z" },
-        );
+        const answer = await strict.call("POST", "/v1/tokens", CLIENT_AUTH, {
+          subject: "u",
+          name: "n",
+          scope: ["read_api"],
+          org,
+          expires_at: "9999-12-31T00:00:00Z",
+        });
         expect(answer.status).toBe(400);
         expect(answer.body).toMatchObject({
           code: "invalid_expiry",
           detail: "The lifetime must be between 5m and 30d",
         });
       }
-      const acme = await strict.call(
-        "POST",
-        "/v1/tokens",
-        `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`,
-        {
-          subject: "u",
-          name: "n",
-          scope: ["read_api"],
-          org: "acme",
-          expires_in: 8 * 86400,
-        },
-      );
+      const acme = await strict.call("POST", "/v1/tokens", CLIENT_AUTH, {
+        subject: "u",
+        name: "n",
+        scope: ["read_api"],
+        org: "acme",
+        expires_in: 8 * 86400,
+      });
       expect(acme.body.detail).toBe("The lifetime must be between 5m and 7d");
-      const past = await strict.call(
-        "POST",
-        "/v1/tokens",
-        `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`,
-        {
-          subject: "u",
-          name: "n",
-          scope: ["read_api"],
-          expires_at: "2001-01-01T00:00:00Z",
-        },
-      );
+      const past = await strict.call("POST", "/v1/tokens", CLIENT_AUTH, {
+        subject: "u",
+        name: "n",
+        scope: ["read_api"],
+        expires_at: "2001-01-01T00:00:00Z",
+      });
       expect(past.body).toMatchObject({
         code: "invalid_expiry",
         detail: "expires_at is in the past",
@@ -284,41 +275,27 @@ describe("the token size limit", () => {
 
   it("refuses a token past the limit before writing anything; one just within it works everywhere", async () => {
     const sub = nextSubject();
-    const tooMany = await issuer.call(
-      "POST",
-      "/v1/tokens",
-      `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`,
-      {
-        subject: sub,
-        name: "big",
-        scope: ["read_project", "manage_tokens"],
-        permissions: { read_project: ids(240) },
-      },
-    );
+    const tooMany = await issuer.call("POST", "/v1/tokens", CLIENT_AUTH, {
+      subject: sub,
+      name: "big",
+      scope: ["read_project", "manage_tokens"],
+      permissions: { read_project: ids(240) },
+    });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.code).toBe("token_too_large");
     expect(tooMany.body.detail).toMatch(/up to \d+ characters long; the limit is 8192/);
-    const list = await issuer.call(
-      "GET",
-      `/v1/tokens?subject=${sub}`,
-      `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`,
-    );
+    const list = await issuer.call("GET", `/v1/tokens?subject=${sub}`, CLIENT_AUTH);
     expect(list.body.tokens).toEqual([]);
 
     // The largest count that fits: every Bearer path accepts that token.
     let fits = 0;
     for (let n = 240; n > 0; n -= 1) {
-      const answer = await issuer.call(
-        "POST",
-        "/v1/tokens",
-        `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`,
-        {
-          subject: sub,
-          name: "big",
-          scope: ["read_project", "manage_tokens"],
-          permissions: { read_project: ids(n) },
-        },
-      );
+      const answer = await issuer.call("POST", "/v1/tokens", CLIENT_AUTH, {
+        subject: sub,
+        name: "big",
+        scope: ["read_project", "manage_tokens"],
+        permissions: { read_project: ids(n) },
+      });
       if (answer.status === 201) {
         fits = n;
         const token = answer.body.token as string;
@@ -436,11 +413,7 @@ describe("the rule as a property", () => {
             expires_in: 86400,
           }),
         ];
-        await issuer.call(
-          "POST",
-          `/v1/tokens/${siblings[1]?.id}/suspend`,
-          `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`,
-        );
+        await issuer.call("POST", `/v1/tokens/${siblings[1]?.id}/suspend`, CLIENT_AUTH);
         const held = [start];
         const ids = () => [...held.map((t) => t.id), ...siblings.map((t) => t.id)];
         for (const op of ops) {

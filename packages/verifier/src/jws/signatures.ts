@@ -5,8 +5,8 @@
  * - {@link webCryptoSignatures}: WebCrypto (`crypto.subtle`), keys imported by jose. Runs
  *   everywhere, Cloudflare Workers included; on Node every check is a round trip through the libuv
  *   thread pool.
- * - {@link nodeSignatures}: `node:crypto`'s one-shot `verify`, synchronous, on `KeyObject`s. About
- *   twice as many verifications per second on one Node thread (see the README's benchmarks).
+ * - {@link nodeSignatures}: `node:crypto`'s one-shot `verify`, synchronous, on `KeyObject`s: no
+ *   thread-pool round trip, so far more verifications per second on one Node thread.
  *
  * {@link defaultSignatures} picks the Node one where `process.getBuiltinModule("node:crypto")`
  * exists (Node ≥ 20.16, or another runtime that offers it) and the runtime is not a Worker, the

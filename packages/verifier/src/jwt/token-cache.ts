@@ -1,8 +1,8 @@
 /**
  * A bounded cache of verified tokens; when full, the entry verified longest ago makes room (a
- * token still in use is then verified once more: cheaper than reordering on every hit). An entry is found by the token's signature segment (the last,
- * shortest unique part: hashing it costs a third of hashing the whole token, which every request
- * brings as a new string) and counts only when the whole presented string equals the one that was
+ * token still in use is then verified once more: cheaper than reordering on every hit). An entry
+ * is found by the token's signature segment (the last, shortest unique part, cheaper to hash than
+ * the whole token, which every request brings as a new string) and counts only when the whole presented string equals the one that was
  * verified. A hit therefore proves the same bytes already passed every check: a different token
  * that merely claims the same `jti` (an unsigned forgery, say) or reuses a signature is not a hit.
  * The full comparison runs only after a signature matched, and header and payload are not secret,

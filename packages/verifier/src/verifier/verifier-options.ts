@@ -73,7 +73,7 @@ export interface VerifierOptions {
   readonly now?: () => number;
   /**
    * Who checks signatures: `"auto"` (default) uses `node:crypto`'s synchronous `verify` where the
-   * runtime has it (Node, about twice the verifications per second) and WebCrypto elsewhere
+   * runtime has it (Node: synchronous, no thread-pool round trip) and WebCrypto elsewhere
    * (Workers); `"webcrypto"` forces WebCrypto.
    */
   readonly crypto?: "auto" | "webcrypto";
