@@ -21,4 +21,13 @@ export * from "./errors.js";
 export { createJsonLogger, type Logger, silentLogger } from "./logger.js";
 export { createMemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export { createRedisStore, type RedisStoreOptions } from "./store/redis-store.js";
-export type { Store } from "./store/types.js";
+export type {
+  AuditStore,
+  KeyringStore,
+  OrgRouteStore,
+  RateLimitStore,
+  StatusStore,
+  Store,
+  StoreLifecycle,
+  TokenStore,
+} from "./store/types.js";
