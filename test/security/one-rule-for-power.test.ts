@@ -5,7 +5,14 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUDIENCES, bearer, claimsOf, type LiveIssuer, startLiveIssuer } from "./live-issuer.js";
+import {
+  AUDIENCES,
+  bearer,
+  CLIENT_AUTH,
+  claimsOf,
+  type LiveIssuer,
+  startLiveIssuer,
+} from "./live-issuer.js";
 
 const SCOPES = ["read_api", "read_project", "write_project", "read_registry", "manage_tokens"];
 const RESOURCES = ["p1", "p2", "p3", "p4"];
