@@ -2,17 +2,29 @@
  * Issue 7, part 2: a Hono endpoint behind `requireToken` versus the same endpoint with no
  * authentication, under autocannon (2 workers, 64 connections), the server in its own process;
  * and (issue 10) the same protected request sent through the cell router (a third process) versus
- * directly. All three share the machine's cores with the load generator.
+ * directly. Issue 20: the same endpoint behind an opaque token looked up in Redis by its SHA-256
+ * on every request, against `requireToken` cold (no verified-token cache) and warm. The downstream
+ * server is pinned to its own core, the load generator and Redis to the other; the router is not.
  * @module
  */
+import { createHash, randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { startRedisServer } from "../test/helpers/redis-server.js";
 import { type ChildServer, startChild } from "./child.js";
+import { OTHER_CORES, PINNED, pin, redisPid, SERVER_CORE, unpinSelf } from "./cpu.js";
 import { load } from "./load.js";
 import type { BenchOptions } from "./options.js";
 import { type Row, row } from "./report.js";
 
 /** Runs part 2. */
 export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
-  const child = await startChild("bench/downstream-server.ts", {}, /READY .*\n/);
+  const redisServer = await startRedisServer();
+  const redis = new Redis(redisServer.url);
+  const child = await startChild(
+    "bench/downstream-server.ts",
+    { REDIS_URL: redisServer.url },
+    /READY .*\n/,
+  );
   const { port, jwk, tokens } = JSON.parse(child.banner.slice(6)) as {
     port: number;
     jwk: unknown;
@@ -20,12 +32,24 @@ export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
   };
   let router: ChildServer | undefined;
   try {
+    // As many opaque tokens as signed ones, each stored under its SHA-256 (as GitLab stores PATs).
+    const exp = Math.floor(Date.now() / 1000) + 86400;
+    const opaqueTokens = tokens.map(() => `glpat-${randomBytes(20).toString("base64url")}`);
+    for (const [i, token] of opaqueTokens.entries()) {
+      const digest = createHash("sha256").update(token).digest("hex");
+      const record = { sub: `user-${i}`, scope: ["read_api", "read_project"], exp };
+      await redis.set(`pat:${digest}`, JSON.stringify(record));
+    }
     router = await startChild(
       "bench/router-server.ts",
       { CELL_URL: `http://127.0.0.1:${port}`, JWK: JSON.stringify(jwk) },
       /READY \d+\n/,
     );
     const routerPort = Number(router.banner.slice(6));
+    // Pinned after the router starts, so the router (a child of this process) is not.
+    pin(process.pid, OTHER_CORES);
+    pin(await redisPid(redis), OTHER_CORES);
+    pin(child.process.pid, SERVER_CORE);
     const base = `http://127.0.0.1:${port}`;
     // Both endpoints get byte-identical requests (the open one ignores the header), so the ratio
     // is the cost of authentication, not of sending and parsing a 700-byte header.
@@ -33,9 +57,14 @@ export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
       tokens.map((token) => ({ path, headers: { authorization: `Bearer ${token}` } }));
     const open = withTokens("/open");
     const protectedRequests = withTokens("/protected");
+    const coldRequests = withTokens("/protected-cold");
+    const opaqueRequests = opaqueTokens.map((token) => ({
+      path: "/opaque",
+      headers: { authorization: `Bearer ${token}` },
+    }));
     if (options.warmupSeconds > 0) {
-      await load(base, open, options.warmupSeconds);
-      await load(base, protectedRequests, options.warmupSeconds);
+      for (const requests of [open, protectedRequests, coldRequests, opaqueRequests])
+        await load(base, requests, options.warmupSeconds);
     }
     // Interleaved: open, protected, open; the baseline is the mean of the two open runs.
     const before = await load(base, open, options.loadSeconds);
@@ -46,6 +75,13 @@ export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
       p50: (before.p50 + after.p50) / 2,
       p99: (before.p99 + after.p99) / 2,
     };
+    // Issue 20: opaque lookup, cold, warm, opaque lookup; the baseline is the mean of the two.
+    const opaqueBefore = await load(base, opaqueRequests, options.loadSeconds);
+    const cold = await load(base, coldRequests, options.loadSeconds);
+    const warm = await load(base, protectedRequests, options.loadSeconds);
+    const opaqueAfter = await load(base, opaqueRequests, options.loadSeconds);
+    const opaque = (opaqueBefore.rps + opaqueAfter.rps) / 2;
+    const against = `opaque token + Redis lookup${PINNED ? ", server pinned" : ""}`;
     // Issue 10: the same protected request, directly and through the cell router.
     const direct = await load(base, protectedRequests, options.loadSeconds);
     const routed = await load(
@@ -54,6 +90,12 @@ export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
       options.loadSeconds,
     );
     return [
+      row("downstream.vs-opaque-lookup.cold", cold.rps, opaque, "req/s", against),
+      row("downstream.vs-opaque-lookup.warm", warm.rps, opaque, "req/s", against, {
+        of: "ratio",
+        op: ">=",
+        limit: 1.5,
+      }),
       row("router.added-latency.p50", routed.p50 - direct.p50, direct.p50, "ms", "direct p50"),
       row("router.added-latency.p99", routed.p99 - direct.p99, direct.p99, "ms", "direct p99"),
       row("router.throughput", routed.rps, direct.rps, "req/s", "direct to the cell"),
@@ -73,7 +115,10 @@ export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
       row("downstream.ES256.requireToken-warm.p99", guarded.p99, baseline.p99, "ms", "no auth p99"),
     ];
   } finally {
+    unpinSelf();
     await router?.stop();
     await child.stop();
+    redis.disconnect();
+    await redisServer.stop();
   }
 }

@@ -1,14 +1,27 @@
 /**
- * Issue 7, part 3: the issuer over HTTP with real Redis. Mint, introspect, JWKS and status list
- * requests per second and p50/p99, each measured right after the trivial endpoint (`/healthz`) of
- * the same server, which is its baseline.
+ * The issuer over HTTP with real Redis (issues 7 and 20). In one run, `/healthz` first as the
+ * baseline, then JWKS, status list, introspect, list and mint: the issuer's CPU time per request
+ * (issuer pinned to its own core, load and Redis on the other; `bench/cpu.ts`) and Redis's per
+ * mint, with requests per second and p50/p99 beside them; and the sequential Redis round trips a
+ * mint waits for (`bench/redis-exchanges.ts`).
  * @module
  */
+import { Redis } from "ioredis";
 import { startRedisServer } from "../test/helpers/redis-server.js";
+import {
+  cpuPerRequest,
+  OTHER_CORES,
+  PINNED,
+  pin,
+  redisPid,
+  SERVER_CORE,
+  unpinSelf,
+} from "./cpu.js";
 import { type BenchIssuer, mintBody, mintOverHttp, startIssuer } from "./issuer-process.js";
 import { type LoadRequest, type LoadResult, load } from "./load.js";
 import type { BenchOptions } from "./options.js";
-import { type Row, row, type Target } from "./report.js";
+import { startExchangeCounter } from "./redis-exchanges.js";
+import { type Row, row } from "./report.js";
 
 /** The request shapes of each measured endpoint. */
 export function endpointRequests(issuer: BenchIssuer, tokens: readonly string[]) {
@@ -34,12 +47,22 @@ export function endpointRequests(issuer: BenchIssuer, tokens: readonly string[])
   } as Record<string, LoadRequest[]>;
 }
 
-const TARGETS: Record<string, number> = {
-  mint: 0.5,
-  introspect: 0.6,
+/**
+ * Issue 20's targets: `/healthz` CPU per request ÷ the request's (so 0.5 = twice `/healthz`).
+ * Throughput and latency are reported beside them, without targets.
+ */
+const CPU_TARGETS: Record<string, number> = {
   jwks: 0.9,
   "status list": 0.9,
+  introspect: 0.5,
+  list: 0.5,
+  mint: 0.25,
 };
+/** Redis CPU per mint (µs) and the sequential Redis exchanges a mint waits for. */
+const REDIS_CPU_PER_MINT = 40;
+const EXCHANGES_PER_MINT = 3;
+/** The order of the CPU run: `/healthz` first (the baseline), mint last (it grows the state). */
+const ORDER = ["healthz", "jwks", "status list", "introspect", "list", "mint"] as const;
 
 /** Measures one endpoint right after /healthz; both with the same load settings. */
 export async function versusHealthz(
@@ -57,25 +80,97 @@ export async function versusHealthz(
   return { result, healthz };
 }
 
-/** Runs part 3. */
-export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
-  const redis = await startRedisServer();
-  const issuer = await startIssuer(redis.url, "bench:");
+/**
+ * Sequential Redis round trips per mint, counted by a proxy between a second issuer process and
+ * Redis (`bench/redis-exchanges.ts`), one mint at a time, after a warm-up.
+ */
+export async function exchangesPerMint(redisPort: number, mints: number): Promise<number> {
+  const counter = await startExchangeCounter(redisPort);
+  const issuer = await startIssuer(counter.url, "exchanges:");
   try {
-    const tokens = await mintOverHttp(issuer, 64);
-    const endpoints = endpointRequests(issuer, tokens);
-    const rows: Row[] = [];
-    for (const [name, requests] of Object.entries(endpoints)) {
-      const { result, healthz } = await versusHealthz(issuer.url, requests, options);
-      const slug = name.replace(" ", "-");
-      const target: Target = { of: "ratio", op: ">=", limit: TARGETS[name] ?? 1 };
-      rows.push(row(`issuer.${slug}`, result.rps, healthz.rps, "req/s", "/healthz", target));
-      rows.push(row(`issuer.${slug}.p50`, result.p50, healthz.p50, "ms", "/healthz p50"));
-      rows.push(row(`issuer.${slug}.p99`, result.p99, healthz.p99, "ms", "/healthz p99"));
-    }
-    return rows;
+    await mintOverHttp(issuer, 16, 1);
+    const before = counter.exchanges();
+    await mintOverHttp(issuer, mints, 1);
+    return (counter.exchanges() - before) / mints;
   } finally {
     await issuer.stop();
-    await redis.stop();
+    await counter.close();
+  }
+}
+
+/** Runs the issuer part: CPU per request of each kind, throughput and latency beside it. */
+export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
+  const redisServer = await startRedisServer();
+  const redis = new Redis(redisServer.url);
+  const issuer = await startIssuer(redisServer.url, "bench:");
+  try {
+    pin(process.pid, OTHER_CORES);
+    pin(await redisPid(redis), OTHER_CORES);
+    pin(issuer.pid, SERVER_CORE);
+    const tokens = await mintOverHttp(issuer, 64);
+    const endpoints: Record<string, LoadRequest[]> = {
+      healthz: [{ path: "/healthz" }],
+      ...endpointRequests(issuer, tokens),
+      list: Array.from({ length: 64 }, (_, i) => ({
+        path: `/v1/tokens?subject=user-${i}`,
+        headers: { authorization: issuer.auth },
+      })),
+    };
+    if (options.warmupSeconds > 0) {
+      for (const name of ORDER)
+        await load(issuer.url, endpoints[name] ?? [], options.warmupSeconds);
+    }
+    const measured: Record<string, { result: LoadResult; server: number; redis: number }> = {};
+    for (const name of ORDER) {
+      measured[name] = await cpuPerRequest(issuer.pid, redis, () =>
+        load(issuer.url, endpoints[name] ?? [], options.loadSeconds),
+      );
+    }
+    const healthz = measured.healthz as (typeof measured)[string];
+    const pinned = PINNED ? "issuer pinned" : "not pinned: 1 core";
+    const rows: Row[] = [];
+    for (const name of ORDER.slice(1)) {
+      const m = measured[name] as (typeof measured)[string];
+      const slug = name.replace(" ", "-");
+      // Requests per CPU-second of the issuer (1e6 ÷ µs per request), so ratio = healthz CPU ÷
+      // this request's CPU, as the targets are written.
+      const us = (cpu: number) => `${Math.round(cpu)}`;
+      rows.push(
+        row(
+          `issuer.cpu.${slug}`,
+          1e6 / m.server,
+          1e6 / healthz.server,
+          "req/CPU-s",
+          `/healthz; µs/req ${us(m.server)} vs ${us(healthz.server)}, ${pinned}`,
+          { of: "ratio", op: ">=", limit: CPU_TARGETS[name] ?? 1 },
+        ),
+        row(`issuer.${slug}`, m.result.rps, healthz.result.rps, "req/s", "/healthz"),
+        row(`issuer.${slug}.p50`, m.result.p50, healthz.result.p50, "ms", "/healthz p50"),
+        row(`issuer.${slug}.p99`, m.result.p99, healthz.result.p99, "ms", "/healthz p99"),
+      );
+    }
+    const mint = measured.mint as (typeof measured)[string];
+    rows.push(
+      row("redis.cpu.mint", mint.redis, mint.server, "µs", "issuer CPU per mint", {
+        of: "value",
+        op: "<=",
+        limit: REDIS_CPU_PER_MINT,
+      }),
+    );
+    unpinSelf();
+    const exchanges = await exchangesPerMint(redisServer.port, options.quick ? 50 : 200);
+    rows.push(
+      row("redis.exchanges.mint", exchanges, 1, "round trips", "one pipelined exchange", {
+        of: "value",
+        op: "<=",
+        limit: EXCHANGES_PER_MINT,
+      }),
+    );
+    return rows;
+  } finally {
+    unpinSelf();
+    redis.disconnect();
+    await issuer.stop();
+    await redisServer.stop();
   }
 }

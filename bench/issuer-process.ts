@@ -13,6 +13,8 @@ export interface BenchIssuer {
   /** `Authorization` header of the service client. */
   readonly auth: string;
   readonly prefix: string;
+  /** The server's process id (for pinning it and reading its CPU time). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -42,7 +44,13 @@ export async function startIssuer(redisUrl: string, prefix: string): Promise<Ben
     },
     /listening on .*\n/,
   );
-  return { url, auth: `Basic ${btoa(`${CLIENT_ID}:${secret}`)}`, prefix, stop: () => child.stop() };
+  return {
+    url,
+    auth: `Basic ${btoa(`${CLIENT_ID}:${secret}`)}`,
+    prefix,
+    pid: child.process.pid as number,
+    stop: () => child.stop(),
+  };
 }
 
 /** The body of one benchmark mint: subject `i` of 64, org `i` of 10, two scopes, 30-day default. */

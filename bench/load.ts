@@ -17,6 +17,8 @@ export interface LoadRequest {
 /** The result of one load run. */
 export interface LoadResult {
   readonly rps: number;
+  /** Requests answered (all 2xx: anything else throws). */
+  readonly requests: number;
   readonly p50: number;
   readonly p99: number;
 }
@@ -49,6 +51,7 @@ export async function load(
   }
   return {
     rps: result.requests.total / (result.duration || seconds),
+    requests: result["2xx"],
     p50: result.latency.p50,
     p99: result.latency.p99,
   };

@@ -1,14 +1,25 @@
 /**
  * Issue 7, part 5: mint and introspect throughput over HTTP and Redis memory as the issuer goes
  * from 10 thousand to 1 million issued tokens. Between sizes the state is written by the fast path
- * of `bench/fill.ts`; at each size the real server is measured with autocannon, `/healthz` first.
+ * of `bench/fill.ts`; at each size the real server is measured with autocannon, `/healthz` first,
+ * and (issue 20) the issuer's CPU per mint and per introspection, pinned as in `bench/cpu.ts`.
  * @module
  */
 import { Redis } from "ioredis";
 import { startRedisServer } from "../test/helpers/redis-server.js";
+import {
+  cpuPerRequest,
+  OTHER_CORES,
+  PINNED,
+  pin,
+  redisPid,
+  SERVER_CORE,
+  unpinSelf,
+} from "./cpu.js";
 import { fillTokens, openFillStore } from "./fill.js";
 import { endpointRequests, versusHealthz } from "./issuer-http.js";
 import { mintOverHttp, startIssuer } from "./issuer-process.js";
+import { load } from "./load.js";
 import type { BenchOptions } from "./options.js";
 import { usedMemory } from "./redis-memory.js";
 import { type Row, row } from "./report.js";
@@ -30,10 +41,15 @@ export async function benchScale(
   const issuer = await startIssuer(redisServer.url, prefix);
   const fill = await openFillStore(redisServer.url, prefix);
   try {
+    pin(process.pid, OTHER_CORES);
+    pin(await redisPid(redis), OTHER_CORES);
+    pin(issuer.pid, SERVER_CORE);
     const emptyMemory = await usedMemory(redis);
     const issued = async () => Number((await redis.hget(`${prefix}{meta}`, "seq")) ?? 0);
     const rows: Row[] = [];
-    let first: { mint: number; introspect: number; bytes: number } | undefined;
+    let first:
+      | { mint: number; introspect: number; bytes: number; mintCpu: number; introspectCpu: number }
+      | undefined;
     for (const size of options.scaleSizes) {
       const missing = size - (await issued());
       const started = performance.now();
@@ -47,13 +63,40 @@ export async function benchScale(
       const endpoints = endpointRequests(issuer, tokens);
       const mint = await versusHealthz(issuer.url, endpoints.mint ?? [], options);
       const introspect = await versusHealthz(issuer.url, endpoints.introspect ?? [], options);
+      // Issue 20: the issuer's CPU per mint and per introspection (pinned, after the runs above
+      // warmed it up), against the same at the first size.
+      const cpu = async (requests: typeof endpoints.mint) =>
+        (
+          await cpuPerRequest(issuer.pid, undefined, () =>
+            load(issuer.url, requests ?? [], options.loadSeconds),
+          )
+        ).server;
+      const mintCpu = await cpu(endpoints.mint);
+      const introspectCpu = await cpu(endpoints.introspect);
       const relMint = mint.result.rps / mint.healthz.rps;
       const relIntrospect = introspect.result.rps / introspect.healthz.rps;
-      first ??= { mint: relMint, introspect: relIntrospect, bytes };
+      first ??= { mint: relMint, introspect: relIntrospect, bytes, mintCpu, introspectCpu };
       const at = label(size);
       const base = label(options.scaleSizes[0] ?? 0);
       const target = size === options.scaleSizes[0] ? undefined : FLAT;
+      const pinned = PINNED ? ", issuer pinned" : "";
       rows.push(
+        row(
+          `scale.cpu.mint@${at}`,
+          1e6 / mintCpu,
+          1e6 / first.mintCpu,
+          "req/CPU-s",
+          `mint@${base}; µs/req ${Math.round(mintCpu)} vs ${Math.round(first.mintCpu)}${pinned}`,
+          target,
+        ),
+        row(
+          `scale.cpu.introspect@${at}`,
+          1e6 / introspectCpu,
+          1e6 / first.introspectCpu,
+          "req/CPU-s",
+          `introspect@${base}; µs/req ${Math.round(introspectCpu)} vs ${Math.round(first.introspectCpu)}${pinned}`,
+          target,
+        ),
         row(
           `scale.mint@${at}`,
           mint.result.rps,
@@ -61,7 +104,7 @@ export async function benchScale(
           "req/s",
           "/healthz, same moment",
         ),
-        row(`scale.mint@${at}.relative`, relMint, first.mint, "x healthz", `mint@${base}`, target),
+        row(`scale.mint@${at}.relative`, relMint, first.mint, "x healthz", `mint@${base}`),
         row(
           `scale.introspect@${at}`,
           introspect.result.rps,
@@ -75,7 +118,6 @@ export async function benchScale(
           first.introspect,
           "x healthz",
           `introspect@${base}`,
-          target,
         ),
         row(
           `scale.redis-used-memory-per-token@${at}`,
@@ -89,6 +131,7 @@ export async function benchScale(
     }
     return rows;
   } finally {
+    unpinSelf();
     await fill.store.close();
     redis.disconnect();
     await issuer.stop();

@@ -3,8 +3,11 @@
  * for one algorithm, the Redis state figures on the test run's Redis) must produce well-formed
  * rows with finite values. Speed is never asserted here; `npm run bench` measures it.
  */
+import { Redis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
+import { processCpuMicros, redisCpuMicros } from "../../bench/cpu.js";
 import { SMOKE } from "../../bench/options.js";
+import { startExchangeCounter } from "../../bench/redis-exchanges.js";
 import { formatTable, type Row } from "../../bench/report.js";
 import { benchState } from "../../bench/state.js";
 import { benchVerifier } from "../../bench/verifier.js";
@@ -37,5 +40,39 @@ describe("the benchmark harness (smoke run)", () => {
     expectWellFormed(rows);
     expect(rows.map((r) => r.name)).toContain("state.redis-bytes-per-token");
     expect(rows.find((r) => r.name === "state.status-list.bits-per-entry")?.baseline).toBe(2);
+  });
+
+  it("counts sequential Redis round trips: a pipeline or a parallel pair is one", async () => {
+    const counter = await startExchangeCounter(Number(new URL(inject("redisUrl")).port));
+    const a = new Redis(counter.url);
+    const b = new Redis(counter.url);
+    try {
+      await Promise.all([a.ping(), b.ping()]);
+      let before = counter.exchanges();
+      await a.set("bench-smoke:x", "1");
+      await a.get("bench-smoke:x");
+      await a.del("bench-smoke:x");
+      expect(counter.exchanges() - before).toBe(3);
+      before = counter.exchanges();
+      await a.pipeline().set("bench-smoke:x", "1").get("bench-smoke:x").del("bench-smoke:x").exec();
+      expect(counter.exchanges() - before).toBe(1);
+      before = counter.exchanges();
+      await Promise.all([a.ping(), b.ping()]);
+      expect(counter.exchanges() - before).toBe(1);
+    } finally {
+      a.disconnect();
+      b.disconnect();
+      await counter.close();
+    }
+  });
+
+  it("reads a process's CPU time and redis-server's", async () => {
+    const redis = new Redis(inject("redisUrl"));
+    try {
+      expect(processCpuMicros(process.pid)).toBeGreaterThan(0);
+      expect(await redisCpuMicros(redis)).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
