@@ -148,7 +148,8 @@ describe("several issuer instances on one Redis", () => {
 
     offset += 3600_000; // the active key has now signed for the rotation period
     await within(3000, async () => (await keyStates(b))[k2] === "active");
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Enough load on both sides of the promotion, however slow the machine is today.
+    await within(15000, async () => kids.has(k2) && live.length > 30);
     minting = false;
     await load;
 
