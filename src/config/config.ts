@@ -140,41 +140,39 @@ const durationValue = z
     return seconds;
   });
 
-const orgPolicies = z
-  .string()
-  .default("{}")
-  .transform((value, ctx) => {
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "expected a JSON object" });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z.record(
-      z.string().min(1),
-      z.strictObject({
-        min_lifetime: durationValue.optional(),
-        max_lifetime: durationValue.optional(),
-        allow_non_expiring: z.boolean().optional(),
-      }),
-    ),
-  );
+/** A variable holding a JSON object (default `{}`), parsed, then checked by `shape`. */
+function jsonObject<T extends z.ZodType>(shape: T, expected: string) {
+  return z
+    .string()
+    .default("{}")
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: `expected ${expected}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(shape);
+}
+
+const orgPolicies = jsonObject(
+  z.record(
+    z.string().min(1),
+    z.strictObject({
+      min_lifetime: durationValue.optional(),
+      max_lifetime: durationValue.optional(),
+      allow_non_expiring: z.boolean().optional(),
+    }),
+  ),
+  "a JSON object",
+);
 
 // Descriptions of scopes as a JSON object; they add to (and override) the built-in ones.
-const scopeDescriptions = z
-  .string()
-  .default("{}")
-  .transform((value, ctx) => {
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "expected a JSON object of scope: description" });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.record(z.string().min(1), z.string().trim().min(1).max(200)));
+const scopeDescriptions = jsonObject(
+  z.record(z.string().min(1), z.string().trim().min(1).max(200)),
+  "a JSON object of scope: description",
+);
 
 const hostPorts = z
   .string()
