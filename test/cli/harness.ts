@@ -3,7 +3,6 @@
  * key prefix, a free loopback port), the CLI run in-process through `main` (fast, exact streams),
  * and the CLI run as a user runs it (`bin/tokenmint.mjs` in a child process).
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { inject } from "vitest";
@@ -13,17 +12,14 @@ import { silentLogger } from "../../src/logger.js";
 import { type RunningIssuer, startServer } from "../../src/node/start-server.js";
 import { uniquePrefix } from "../helpers/issuer.js";
 import { freePort } from "../helpers/redis-server.js";
+import { type ProcessResult, runProcess } from "../helpers/run-process.js";
 
 export const BIN = join(process.cwd(), "bin/tokenmint.mjs");
 export const ADMIN = { id: "ops", secret: "ops-secret-0123456789abcdef" };
 export const PLAIN = { id: "app", secret: "app-secret-0123456789abcdef" };
 
 /** What a run printed and how it exited. */
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type Run = ProcessResult;
 
 /** How to run the CLI: its environment (replacing the default) and standard input. */
 export interface RunOptions {
@@ -62,22 +58,9 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
 
 /** Runs `bin/tokenmint.mjs` in a child process (only PATH and the given environment). */
 export function spawnCli(args: string[], options: RunOptions = {}): Promise<Run> {
-  return new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? "", ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? "");
+  return runProcess(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? "", ...options.env },
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
   });
 }
 

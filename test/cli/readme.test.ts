@@ -2,12 +2,12 @@
  * The CLI page (docs/cli.md) is true: its shell session runs as written (bash, `tokenmint` on the
  * PATH, against the real issuer on Redis), and its command table names every command there is.
  */
-import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands/index.js";
+import { runProcess } from "../helpers/run-process.js";
 import { BIN, type CliIssuer, type Run, startCliIssuer } from "./harness.js";
 
 /** The manual's page on the CLI. */
@@ -19,21 +19,8 @@ function cliSection(): string {
 
 /** Runs a script with bash in strict mode, `tokenmint` on the PATH, and only the given env. */
 function bash(script: string, bin: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["-euo", "pipefail", "-c", script], {
-      env: { ...env, PATH: `${bin}:${process.env.PATH ?? ""}` },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  return runProcess("bash", ["-euo", "pipefail", "-c", script], {
+    env: { ...env, PATH: `${bin}:${process.env.PATH ?? ""}` },
   });
 }
 

@@ -6,7 +6,6 @@
  * live issuer. A block that cannot run here says why in its info string (`sh not-run: …`). The CLI
  * page's session has its own test (test/cli/readme.test.ts).
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -16,6 +15,7 @@ import { createJsonLogger } from "../../src/logger.js";
 import { type RunningIssuer, startServer } from "../../src/node/start-server.js";
 import { uniquePrefix } from "../helpers/issuer.js";
 import { freePort } from "../helpers/redis-server.js";
+import { runProcess } from "../helpers/run-process.js";
 
 interface Example {
   readonly file: string;
@@ -104,19 +104,10 @@ function pointAtIssuer(code: string): string {
     .replaceAll("http://localhost:8080", url);
 }
 
-function run(command: string, args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; out: string }>((done, fail) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, out }));
-  });
+/** Runs a command with only `env`; stdout and stderr together, for the failure message. */
+async function run(command: string, args: string[], env: Record<string, string>) {
+  const result = await runProcess(command, args, { env });
+  return { code: result.code, out: result.stdout + result.stderr };
 }
 
 beforeAll(async () => {
