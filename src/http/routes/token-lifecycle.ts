@@ -271,15 +271,16 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
     requireManagement(caller);
     const stored = await findManagedToken(ctx, caller, pathParam(c, "id"));
     const body = await readJson(c, updateRequestSchema);
-    requireWithinCaller(caller, stored, "update");
     const { name, description, ...changes } = body;
     const rotates = Object.values(changes).some((value) => value !== undefined);
     if (rotates) {
-      // The successor carries the new name and description: one rotation, checked before any write.
+      // One rotation carrying the new name and description; rotateToken applies the rule for
+      // power and checks everything before any write.
       c.header("Cache-Control", "no-store");
       const rotation = await rotateAnswer(ctx, caller, stored, body);
       return c.json({ rotated: true, ...rotation }, 201);
     }
+    requireWithinCaller(caller, stored, "update");
     await ctx.store.updateTokenDetails(stored.record.id, {
       ...(name === undefined ? {} : { name }),
       ...(description === undefined ? {} : { description }),
