@@ -21,6 +21,7 @@ import { keyRoutes } from "./http/routes/keys.js";
 import { oauthRoutes } from "./http/routes/oauth.js";
 import { orgRoutes } from "./http/routes/org-routes.js";
 import { publicRoutes } from "./http/routes/public.js";
+import { secretScanningRoutes } from "./http/routes/secret-scanning.js";
 import { tokenRoutes } from "./http/routes/tokens.js";
 import { usageAndAuditRoutes } from "./http/routes/usage-and-audit.js";
 import { answerUnmatched } from "./http/unknown-routes.js";
@@ -50,6 +51,7 @@ export function buildApp(issuer: IssuerContext): Hono {
   app.route("/", publicRoutes(ctx));
   app.route("/", tokenRoutes(ctx));
   app.route("/", oauthRoutes(ctx));
+  app.route("/", secretScanningRoutes(ctx));
   app.route("/", usageAndAuditRoutes(ctx));
   app.route("/", orgRoutes(ctx));
   app.route("/", keyRoutes(ctx));

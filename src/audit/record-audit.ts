@@ -22,6 +22,7 @@ export type AuditType =
   | "token.updated"
   | "token.reuse_detected"
   | "token.expiring"
+  | "token.leaked"
   | "tokens.mass_revoked"
   | "org.moved"
   | "key.generated"

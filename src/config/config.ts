@@ -12,6 +12,7 @@
 import { z } from "zod";
 import { parseDurationSeconds } from "./duration.js";
 import { type HostPort, parseHostPorts, type RedisAuth, type RedisTarget } from "./redis-target.js";
+import { type ScannerKey, secretScanningKeys } from "./secret-scanning-keys.js";
 import {
   maxConnections,
   type ServerLimits,
@@ -291,6 +292,8 @@ const environmentSchema = z.object({
   TOKENMINT_MINT_RATE_PER_SUBJECT: z.coerce.number().int().min(1).max(1000000).default(60),
   TOKENMINT_MINT_RATE_PER_CLIENT: z.coerce.number().int().min(1).max(1000000).default(6000),
   TOKENMINT_EXPIRY_NOTICES: noticeOffsets,
+  TOKENMINT_REVOKE_UNUSED_AFTER: duration("0"),
+  TOKENMINT_SECRET_SCANNING_KEYS: secretScanningKeys,
   TOKENMINT_AUDIT_MAX_EVENTS: z.coerce.number().int().min(100).max(100000000).default(100000),
   TOKENMINT_KEY_ROTATION_PERIOD: duration("30d"),
   TOKENMINT_KEY_PREPUBLICATION: duration("1h"),
@@ -371,6 +374,13 @@ export interface Config {
   readonly mintRate: { readonly perSubject: number; readonly perClient: number };
   /** Seconds before expiry at which a `token.expiring` event is produced, largest first. */
   readonly expiryNotices: readonly number[];
+  /**
+   * Seconds without use (counted from creation for a token never used) after which a token is
+   * revoked with reason `unused`; null when off (`TOKENMINT_REVOKE_UNUSED_AFTER`).
+   */
+  readonly revokeUnusedAfter: number | null;
+  /** The secret scanner's public keys (`TOKENMINT_SECRET_SCANNING_KEYS`); empty: none accepted. */
+  readonly secretScanningKeys: readonly ScannerKey[];
   readonly auditMaxEvents: number;
   readonly retentionSeconds: number;
   readonly orgCells: Readonly<Record<string, string>>;
@@ -566,6 +576,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       perClient: e.TOKENMINT_MINT_RATE_PER_CLIENT,
     },
     expiryNotices: e.TOKENMINT_EXPIRY_NOTICES,
+    revokeUnusedAfter: e.TOKENMINT_REVOKE_UNUSED_AFTER > 0 ? e.TOKENMINT_REVOKE_UNUSED_AFTER : null,
+    secretScanningKeys: e.TOKENMINT_SECRET_SCANNING_KEYS,
     auditMaxEvents: e.TOKENMINT_AUDIT_MAX_EVENTS,
     retentionSeconds: e.TOKENMINT_RETENTION,
     orgCells: e.TOKENMINT_ORG_CELLS,

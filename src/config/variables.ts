@@ -166,6 +166,16 @@ export const ISSUER_VARIABLES: Readonly<Record<IssuerVariable, VariableDoc>> = {
     default: "7d,1d",
     meaning: "when before expiry a `token.expiring` event is produced",
   },
+  TOKENMINT_REVOKE_UNUSED_AFTER: {
+    default: "0",
+    meaning:
+      "revoke tokens not used for this long (a token never used counts from its creation), e.g. `365d`, with `token.expiring` notices at the `TOKENMINT_EXPIRY_NOTICES` offsets before; `0` turns it off",
+  },
+  TOKENMINT_SECRET_SCANNING_KEYS: {
+    none: "no scanner: `POST /v1/secret-scanning` answers 401",
+    meaning:
+      'the secret scanner\'s public keys as GitHub publishes them: `{"public_keys":[{"key_identifier","key","is_current"}]}` (ECDSA P-256, PEM)',
+  },
   TOKENMINT_AUDIT_MAX_EVENTS: { default: "100000", meaning: "length of the capped audit stream" },
   TOKENMINT_KEY_ROTATION_PERIOD: {
     default: "30d",

@@ -22,6 +22,8 @@ export interface StateChange {
   readonly reason: string;
   /** Leave the per-token audit event out (a mass revocation records one event for all). */
   readonly quiet?: boolean;
+  /** More to say in the audit event (never a token). */
+  readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 const STATUS_FOR_STATE = {
@@ -64,7 +66,7 @@ export async function changeTokenState(
     sub: stored.record.sub,
     ...(stored.record.org === undefined ? {} : { org: stored.record.org }),
     reason: change.reason,
-    detail: { previous: stored.state },
+    detail: { ...change.detail, previous: stored.state },
   });
 }
 
