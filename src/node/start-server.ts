@@ -17,6 +17,7 @@ import type { IssuerContext } from "../context.js";
 import { runScheduledKeyRotation } from "../keys/rotation.js";
 import type { Logger } from "../logger.js";
 import { sweepExpiryNotices } from "../tokens/expiry-notices.js";
+import { sweepUnusedTokens } from "../tokens/unused-tokens.js";
 import { createNodeStore } from "./create-node-store.js";
 import { capConnections, nodeServerOptions } from "./server-limits.js";
 
@@ -99,11 +100,17 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
     capConnections(started, config.server);
     started.once("error", reject);
   });
-  // Expiry notices: every instance sweeps; the store's atomic claims make each notice unique.
+  // Expiry notices and unused-token cleanup: every instance sweeps; the store's atomic claims
+  // make each notice and each revocation happen once.
   const sweeper = setInterval(() => {
-    sweepExpiryNotices(context).catch((error: unknown) =>
-      logger.warn("expiry_notices.failed", { message: (error as Error).message }),
-    );
+    sweepExpiryNotices(context)
+      .catch((error: unknown) =>
+        logger.warn("expiry_notices.failed", { message: (error as Error).message }),
+      )
+      .then(() => sweepUnusedTokens(context))
+      .catch((error: unknown) =>
+        logger.warn("unused_tokens.failed", { message: (error as Error).message }),
+      );
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
   // Key maintenance: every instance ticks; the keyring compare-and-set lets one apply each change.

@@ -11,6 +11,7 @@
  * @module
  */
 import { type Clock, systemClock } from "../clock.js";
+import { createMemoryActivityIndex } from "./memory/activity-index.js";
 import { createMemoryAuditStore } from "./memory/audit.js";
 import { createExpiry } from "./memory/expiring.js";
 import { createMemoryKeyringStore, type MemoryKeyringOptions } from "./memory/keyring.js";
@@ -43,6 +44,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     ...createMemoryKeyringStore(options),
     ...createMemoryStatusStore(opened, expiry),
     ...createMemoryTokenStore(expiry),
+    ...createMemoryActivityIndex(expiry),
     ...createMemoryRateLimitStore(expiry),
     ...createMemoryAuditStore(clock),
     ...createMemoryOrgRouteStore(),

@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import { createRedisActivityIndex } from "./redis/activity-index.js";
 import { createRedisAuditStore } from "./redis/audit.js";
 import { createRedisKeyringStore } from "./redis/keyring.js";
 import { createRedisLifecycle } from "./redis/lifecycle.js";
@@ -40,6 +41,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     ...createRedisKeyringStore(shared),
     ...createRedisStatusStore(shared),
     ...createRedisTokenStore(shared),
+    ...createRedisActivityIndex(shared),
     ...createRedisRateLimitStore(shared),
     ...createRedisAuditStore(shared),
     ...createRedisOrgRouteStore(shared),

@@ -16,6 +16,7 @@ export type StoreRole =
   | "keyring"
   | "status"
   | "tokens"
+  | "activity"
   | "rate-limits"
   | "audit"
   | "org-routes";
@@ -46,6 +47,9 @@ export const STORE_METHODS = {
   transitionTokenState: "tokens",
   recordUsage: "tokens",
   updateTokenDetails: "tokens",
+  noteActivity: "activity",
+  listIdleEntries: "activity",
+  dropIdleEntry: "activity",
   claimOnce: "rate-limits",
   countHit: "rate-limits",
   appendAudit: "audit",

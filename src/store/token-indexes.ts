@@ -1,6 +1,7 @@
 /**
- * Index arithmetic both stores share: scores, retention deadlines and the per-day expiry buckets
- * (tokens are bucketed by the UTC day of their `exp`, so no single key holds every token).
+ * Index arithmetic both stores share: scores, retention deadlines, the per-day expiry buckets
+ * (tokens are bucketed by the UTC day of their `exp`, so no single key holds every token) and the
+ * per-day activity buckets of unused-token cleanup (by the UTC day of the last use or creation).
  * @module
  */
 import type { StoredToken, TokenRecord } from "./types.js";
@@ -37,6 +38,14 @@ export function expiryDays(from: number, to: number): number[] {
 /** When (seconds) the expiry bucket holding `exp` may be dropped. */
 export function expiryIndexDeadline(exp: number): number {
   return (expiryDay(exp) + 1) * DAY + EXPIRY_BUCKET_GRACE;
+}
+
+/**
+ * When (seconds) the activity bucket holding `at` may be dropped: a token last active that day
+ * is revoked as unused `unusedAfter` seconds later, and late sweeps get the same grace.
+ */
+export function idleIndexDeadline(at: number, unusedAfter: number): number {
+  return (expiryDay(at) + 1) * DAY + unusedAfter + EXPIRY_BUCKET_GRACE;
 }
 
 /** Sort order for listings: newest first, then by id. */

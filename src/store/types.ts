@@ -147,6 +147,26 @@ export interface TokenStore {
   updateTokenDetails(id: string, details: TokenDetails): Promise<void>;
 }
 
+/** A token's entry in the activity index: when it was last used, or created if never used. */
+export interface IdleEntry {
+  readonly id: string;
+  readonly at: number;
+}
+
+/**
+ * The activity index of unused-token cleanup: per UTC day, each token last active (used, or
+ * created) that day and when. A token active again gets a newer entry; the older one stays until
+ * the sweep drops it, so readers check the record.
+ */
+export interface ActivityIndexStore {
+  /** Notes activity of a token at `at` (keeps the latest per day); kept until `keepUntil` (s). */
+  noteActivity(id: string, at: number, keepUntil: number): Promise<void>;
+  /** The entries whose activity lies in `(from, to]` (seconds since the epoch). */
+  listIdleEntries(from: number, to: number): Promise<IdleEntry[]>;
+  /** Drops an entry, unless the token was noted active again since (its time is no longer `at`). */
+  dropIdleEntry(entry: IdleEntry): Promise<void>;
+}
+
 /** Shared counters: fixed-window rate limits and one-time claims, the same on every instance. */
 export interface RateLimitStore {
   /** True exactly once per `name` within `ttlSeconds` (an atomic claim). */
@@ -183,6 +203,7 @@ export type Store = StoreLifecycle &
   KeyringStore &
   StatusStore &
   TokenStore &
+  ActivityIndexStore &
   RateLimitStore &
   AuditStore &
   OrgRouteStore;

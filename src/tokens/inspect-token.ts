@@ -29,6 +29,7 @@ import { measureChecks } from "../metrics/issuer-metrics.js";
 import { statusListUri } from "../status/status-list-uri.js";
 import { type StoredToken, TokenStatus } from "../store/types.js";
 import { detectReuse } from "./rotate-token.js";
+import { recordTokenUse } from "./token-use.js";
 
 /** A token that passed every check, with its record. */
 export interface InspectedToken {
@@ -104,7 +105,7 @@ async function inspectTokenExactly(
 
   const now = epochSeconds(ctx.clock);
   if (use.record !== false && now - (stored.lastUsedAt ?? 0) >= USAGE_WRITE_INTERVAL_SECONDS) {
-    await store.recordUsage(claims.jti, now, use.ip);
+    await recordTokenUse(ctx, claims.jti, now, use.ip);
   }
   return { claims, stored };
 }

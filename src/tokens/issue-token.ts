@@ -25,6 +25,7 @@ import { limitMintRate } from "./rate-limit.js";
 import { inheritFromParent } from "./self-service.js";
 import { checkChildOfParent, checkSuccessor } from "./token-power.js";
 import { checkTokenSize } from "./token-size.js";
+import { noteTokenActivity } from "./token-use.js";
 
 /** Who asks for the token. */
 export interface MintActor {
@@ -169,6 +170,8 @@ export async function issueToken(
   const [jwt] = await Promise.all([
     signJwt(signing, ACCESS_TOKEN_TYPE, { ...claims, aud: [...record.aud] }),
     store.saveToken(record, config.retentionSeconds),
+    // A token never used counts as unused from its creation.
+    noteTokenActivity(ctx, id, record.created),
   ]);
   await recordAudit(ctx, {
     type: "token.minted",

@@ -1,7 +1,8 @@
 /**
- * The cron trigger (`[triggers] crons` in `wrangler.toml`): scheduled key maintenance. It opens
- * the issuer context in its own request scope and runs {@link rotateSigningKeysHook}, the same
- * scheduled key rotation the Node server runs every minute.
+ * The cron trigger (`[triggers] crons` in `wrangler.toml`): scheduled key maintenance, then the
+ * sweep of expiry notices and unused-token cleanup. It opens the issuer context in its own request
+ * scope and runs {@link rotateSigningKeysHook}, the same scheduled key rotation the Node server
+ * runs every minute, and the same sweeps (their claims make each notice and revocation unique).
  * A failure rejects, so the run shows as failed in the Worker's cron metrics and logs.
  *
  * @example
@@ -14,6 +15,8 @@
  */
 import type { IssuerContext } from "../context.js";
 import { runScheduledKeyRotation } from "../keys/rotation.js";
+import { sweepExpiryNotices } from "../tokens/expiry-notices.js";
+import { sweepUnusedTokens } from "../tokens/unused-tokens.js";
 import type { WorkerRuntime } from "./runtime.js";
 
 /**
@@ -41,10 +44,15 @@ export async function runScheduledMaintenance(
     await runtime.withContext(ctx, async (issuer) => {
       await rotateSigningKeysHook(issuer);
       const { kid } = await issuer.keyring.signingKey();
+      const expiryNotices = await sweepExpiryNotices(issuer);
+      const unused = await sweepUnusedTokens(issuer);
       logger.info("keys.maintenance", {
         cron: controller.cron,
         scheduled_at: new Date(controller.scheduledTime).toISOString(),
         active_kid: kid,
+        expiry_notices: expiryNotices,
+        unused_notices: unused.notices,
+        unused_revoked: unused.revoked,
         ms: Date.now() - started,
       });
     });

@@ -176,6 +176,33 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     await store.close();
   });
 
+  it("keeps the latest activity per token and day, lists it by time, and drops only unchanged entries", async () => {
+    const { store } = await openStore();
+    const keep = NOW + 86400 * 30;
+    await store.noteActivity("a", NOW + 10, keep);
+    await store.noteActivity("a", NOW + 5, keep);
+    await store.noteActivity("b", NOW + 20, keep);
+    await store.noteActivity("a", NOW + 86400 * 2, keep);
+    const sorted = (from: number, to: number) =>
+      store.listIdleEntries(from, to).then((entries) => entries.sort((x, y) => x.at - y.at));
+    expect(await sorted(NOW, NOW + 100)).toEqual([
+      { id: "a", at: NOW + 10 },
+      { id: "b", at: NOW + 20 },
+    ]);
+    expect(await sorted(NOW + 10, NOW + 86400 * 3)).toEqual([
+      { id: "b", at: NOW + 20 },
+      { id: "a", at: NOW + 86400 * 2 },
+    ]);
+    await store.noteActivity("b", NOW + 30, keep);
+    await store.dropIdleEntry({ id: "b", at: NOW + 20 });
+    await store.dropIdleEntry({ id: "a", at: NOW + 10 });
+    expect(await sorted(NOW, NOW + 86400 * 3)).toEqual([
+      { id: "b", at: NOW + 30 },
+      { id: "a", at: NOW + 86400 * 2 },
+    ]);
+    await store.close();
+  });
+
   it("moves a token's state only from the expected states (compare-and-set)", async () => {
     const { store } = await openStore();
     await store.saveToken(record("t"), 60);

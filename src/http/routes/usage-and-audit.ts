@@ -14,6 +14,7 @@ import { Answers } from "../../openapi/responses.js";
 import type { AuditEntry } from "../../store/types.js";
 import { usageReportSchema } from "../../tokens/lifecycle-requests.js";
 import { IDENTIFIER } from "../../tokens/mint-request.js";
+import { recordTokenUse } from "../../tokens/token-use.js";
 import { isoTime } from "../../tokens/token-view.js";
 import { type AuthVariables, authenticate } from "../authenticate.js";
 import { defineRoute } from "../define-route.js";
@@ -110,7 +111,7 @@ export function usageAndAuditRoutes(ctx: IssuerContext) {
       events.map((event) => {
         const at =
           typeof event.at === "number" ? event.at : Math.floor(Date.parse(event.at) / 1000);
-        return ctx.store.recordUsage(event.jti, Math.min(at, now), event.ip);
+        return recordTokenUse(ctx, event.jti, Math.min(at, now), event.ip);
       }),
     );
     return c.json({ accepted: events.length });

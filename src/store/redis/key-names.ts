@@ -22,6 +22,7 @@ export interface RedisKeyNames {
   readonly family: (fam: string) => string;
   readonly orgSubjects: (org: string) => string;
   readonly expirySubjects: (day: number) => string;
+  readonly idle: (day: number) => string;
   readonly once: (name: string) => string;
   readonly hits: (name: string, window: number) => string;
   readonly audit: string;
@@ -51,6 +52,7 @@ export function redisKeyNames(prefix: string): RedisKeyNames {
     family: (fam) => `${prefix}fam:{${fam}}`,
     orgSubjects: (org) => `${prefix}orgsub:{${org}}`,
     expirySubjects: (day) => `${prefix}expsub:{${day}}`,
+    idle: (day) => `${prefix}idle:{${day}}`,
     once: (name) => `${prefix}once:{${name}}`,
     hits: (name, window) => `${prefix}rl:{${name}}:${window}`,
     audit: `${prefix}{audit}`,

@@ -18,8 +18,10 @@ import {
   UPDATE_KEYS,
 } from "./scripts.js";
 import {
+  DROP_IDLE_ENTRY,
   INDEX_MEMBER,
   INDEX_TOKEN,
+  NOTE_ACTIVITY,
   READ_TOKEN,
   RECORD_USAGE,
   RESERVE_SUBJECT_SLOT,
@@ -42,6 +44,8 @@ export const SCRIPTS = {
   tmIndexMember: [1, INDEX_MEMBER],
   tmSetTokenState: [1, SET_TOKEN_STATE],
   tmRecordUsage: [1, RECORD_USAGE],
+  tmNoteActivity: [1, NOTE_ACTIVITY],
+  tmDropIdleEntry: [1, DROP_IDLE_ENTRY],
   tmAddKey: [3, ADD_KEY],
   tmUpdateKeys: [3, UPDATE_KEYS],
   tmReadKeyring: [3, READ_KEYRING],

@@ -120,3 +120,21 @@ elseif details.description ~= nil then
 end
 return 1
 `;
+
+/** KEYS[1] an activity bucket; ARGV: token id, at, deadline. Keeps the latest `at` per token. */
+export const NOTE_ACTIVITY = `${KEEP_UNTIL}
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
+keep_until(KEYS[1], existed, ARGV[3])
+return 1
+`;
+
+/** KEYS[1] an activity bucket; ARGV: token id, at. Removes the entry only while it is still `at`. */
+export const DROP_IDLE_ENTRY = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+`;
