@@ -74,6 +74,10 @@ describe.each(STORE_KINDS)("POST /v1/secret-scanning on the %s store", (kind) =>
     const issuer = await issuerWithScanner();
     const minted = await issuer.mint({ org: "acme" });
     expect(await introspect(issuer, minted.token)).toBe(true);
+    // The expression docs/api.md gives for registering the prefix finds the whole token.
+    const pattern =
+      /\btmpat_eyJhbGciOi[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{40,}/;
+    expect(pattern.exec(`TOKEN=${minted.token}\n`)?.[0]).toBe(minted.token);
     const url = "https://github.com/octo/repo/blob/abc/.env";
     const response = await report(issuer, [
       { token: minted.token, type: "tokenmint_pat", url, source: "content" },
