@@ -46,6 +46,8 @@ export interface StartOptions {
   readonly logger: Logger;
   readonly keysDirectory?: string;
   readonly clock?: Clock;
+  /** Expiry-notice and unused-token sweep interval in ms (default one minute; tests shorten it). */
+  readonly sweepMs?: number;
   /** Key maintenance interval in ms (default {@link KEY_MAINTENANCE_MS}; tests shorten it). */
   readonly keyMaintenanceMs?: number;
   /** Keyring polling bound in ms (default 5000). */
@@ -111,7 +113,7 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
       .catch((error: unknown) =>
         logger.warn("unused_tokens.failed", { message: (error as Error).message }),
       );
-  }, EXPIRY_SWEEP_MS);
+  }, options.sweepMs ?? EXPIRY_SWEEP_MS);
   sweeper.unref();
   // Key maintenance: every instance ticks; the keyring compare-and-set lets one apply each change.
   const maintenance = setInterval(() => {
