@@ -4,7 +4,7 @@
  * bindings. Each auxiliary Worker is a separate isolate with its own bindings, over the test
  * run's real Redis. `npm run test:worker`.
  */
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
@@ -26,6 +26,17 @@ export const TEST_ISSUER_URL = "https://issuer.test";
 const CLIENT = { id: "platform", secret: "platform-secret-0123456789" };
 /** One KEK for every isolate of the run (they share the Redis keyring). */
 const KEK = randomBytes(32).toString("base64url");
+/** A secret scanner's key: its public half configured, its private half for the test to sign. */
+const SCANNER = generateKeyPairSync("ec", { namedCurve: "P-256" });
+const SCANNER_KEYS = JSON.stringify({
+  public_keys: [
+    {
+      key_identifier: "workerd-scanner",
+      key: SCANNER.publicKey.export({ type: "spki", format: "pem" }).toString(),
+      is_current: true,
+    },
+  ],
+});
 
 export default defineConfig({
   resolve: { alias: verifierAliases },
@@ -43,6 +54,7 @@ export default defineConfig({
         TOKENMINT_AUDIENCE: "https://api.test",
         TOKENMINT_STATUS_LIST_SIZE: "64",
         TOKENMINT_SERVER_TIMING: "true",
+        TOKENMINT_SECRET_SCANNING_KEYS: SCANNER_KEYS,
       };
       const issuer = (name: string, bindings: Record<string, string>) => ({
         name,
@@ -60,6 +72,7 @@ export default defineConfig({
             ISSUER_URL: TEST_ISSUER_URL,
             CLIENT_ID: CLIENT.id,
             CLIENT_SECRET: CLIENT.secret,
+            SCANNER_PRIVATE_JWK: JSON.stringify(SCANNER.privateKey.export({ format: "jwk" })),
           },
           serviceBindings: {
             ISSUER: "tokenmint",

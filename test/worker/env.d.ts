@@ -14,5 +14,7 @@ declare namespace Cloudflare {
     readonly ISSUER_URL: string;
     readonly CLIENT_ID: string;
     readonly CLIENT_SECRET: string;
+    /** The private JWK of the secret scanner key the issuers are configured with. */
+    readonly SCANNER_PRIVATE_JWK: string;
   }
 }
