@@ -53,6 +53,8 @@ const KNOWN_REASONS = new Set([
   "web_ui",
   "mint",
   "self_service",
+  "leaked",
+  "unused",
 ]);
 
 function boundedReason(reason: string): string {
