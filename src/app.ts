@@ -21,7 +21,11 @@ import { keyRoutes } from "./http/routes/keys.js";
 import { oauthRoutes } from "./http/routes/oauth.js";
 import { orgRoutes } from "./http/routes/org-routes.js";
 import { publicRoutes } from "./http/routes/public.js";
-import { secretScanningRoutes } from "./http/routes/secret-scanning.js";
+import {
+  SECRET_SCANNING,
+  SECRET_SCANNING_MAX_BYTES,
+  secretScanningRoutes,
+} from "./http/routes/secret-scanning.js";
 import { tokenRoutes } from "./http/routes/tokens.js";
 import { usageAndAuditRoutes } from "./http/routes/usage-and-audit.js";
 import { answerUnmatched } from "./http/unknown-routes.js";
@@ -46,7 +50,11 @@ export function buildApp(issuer: IssuerContext): Hono {
   // the docs) keep them.
   app.use(standardHeaders());
   app.use(observeRequests(ctx));
-  app.use(limitRequestBodies(maxSize));
+  app.use(
+    limitRequestBodies(maxSize, {
+      [SECRET_SCANNING.path]: Math.max(maxSize, SECRET_SCANNING_MAX_BYTES),
+    }),
+  );
   // API route modules declare full paths and their OpenAPI operations (see define-route.ts).
   app.route("/", publicRoutes(ctx));
   app.route("/", tokenRoutes(ctx));

@@ -1,5 +1,6 @@
 /**
- * The request body cap (413 `payload_too_large` past `maxBytes`). A request without a body
+ * The request body cap (413 `payload_too_large` past `maxBytes`, or past a path's own cap where
+ * one is given: a secret scanner's batch of tokens may be larger than any API call). A request without a body
  * (GET, HEAD, OPTIONS) passes untouched, and one with a `Content-Length` (and no
  * `Transfer-Encoding`) is judged by that header alone; only a streamed body goes through hono's
  * `bodyLimit`, which counts the bytes. (hono's middleware asks every request for its body stream,
@@ -23,10 +24,21 @@ const DIGITS = /^\d{1,15}$/;
  *
  * @example
  * ```ts
- * app.use(limitRequestBodies(config.maxBodyBytes));
+ * app.use(limitRequestBodies(config.maxBodyBytes, { "/v1/secret-scanning": 262144 }));
  * ```
  */
-export function limitRequestBodies(maxBytes: number): MiddlewareHandler {
+export function limitRequestBodies(
+  defaultMaxBytes: number,
+  perPath: Readonly<Record<string, number>> = {},
+): MiddlewareHandler {
+  const byPath = new Map(Object.entries(perPath).map(([path, max]) => [path, limitTo(max)]));
+  const fallback = limitTo(defaultMaxBytes);
+  return function limitRequestBody(c, next) {
+    return (byPath.get(c.req.path) ?? fallback)(c, next);
+  };
+}
+
+function limitTo(maxBytes: number): MiddlewareHandler {
   const tooLarge = () => {
     throw new PayloadTooLarge(maxBytes);
   };

@@ -203,9 +203,24 @@ describe.each(STORE_KINDS)("POST /v1/secret-scanning on the %s store", (kind) =>
       const problem = (await response.json()) as { code: string };
       expect(["invalid_request", "invalid_json"]).toContain(problem.code);
     }
-    const tooLarge = "x".repeat(issuer.config.maxBodyBytes + 1);
+    // A batch larger than other API bodies is taken; past the report's own cap, 413.
+    const minted = await issuer.mint();
+    const batch = JSON.stringify(
+      Array.from({ length: 40 }, () => ({ token: minted.token, type: "tokenmint_pat" })),
+    );
+    expect(batch.length).toBeGreaterThan(issuer.config.maxBodyBytes);
+    const taken = await issuer.request("/v1/secret-scanning", signedRequest(batch));
+    expect(taken.status).toBe(200);
+    expect((await taken.json()) as Feedback[]).toHaveLength(40);
+    const tooLarge = "x".repeat(256 * 1024 + 1);
     const response = await issuer.request("/v1/secret-scanning", signedRequest(tooLarge));
     expect(response.status).toBe(413);
+    const elsewhere = await issuer.request("/v1/usage", {
+      method: "POST",
+      headers: { authorization: issuer.clientAuth, "content-type": "application/json" },
+      body: batch,
+    });
+    expect(elsewhere.status).toBe(413);
   });
 });
 

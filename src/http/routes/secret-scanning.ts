@@ -20,7 +20,13 @@ import { parseWith } from "../request-body.js";
 import { TOKEN_EXAMPLE } from "./token-access.js";
 
 /** The most tokens one report may carry (the body size cap bounds it too). */
-export const MAX_REPORTED_TOKENS = 100;
+export const MAX_REPORTED_TOKENS = 1000;
+
+/**
+ * The body cap of a report (or `TOKENMINT_MAX_BODY_BYTES` when that is larger): a scanner may
+ * batch tokens, and a report refused for its size would never get through.
+ */
+export const SECRET_SCANNING_MAX_BYTES = 256 * 1024;
 
 /** The scanner's message: the tokens it found and where. */
 export const leakReportSchema = z
@@ -35,7 +41,8 @@ export const leakReportSchema = z
   .min(1)
   .max(MAX_REPORTED_TOKENS);
 
-const SECRET_SCANNING: Operation = {
+/** The operation (its path also keys the body cap in app.ts). */
+export const SECRET_SCANNING: Operation = {
   method: "post",
   path: "/v1/secret-scanning",
   operationId: "reportLeakedTokens",
