@@ -43,6 +43,7 @@ export const ISSUER_ERROR_CODES = [
   // 409
   "invalid_state",
   "token_not_active",
+  "token_not_pending",
   "rotation_conflict",
   "token_limit_reached",
   "no_next_key",

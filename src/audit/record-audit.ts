@@ -19,6 +19,8 @@ export type AuditType =
   | "token.revoked"
   | "token.suspended"
   | "token.resumed"
+  | "token.approved"
+  | "token.denied"
   | "token.updated"
   | "token.reuse_detected"
   | "token.expiring"

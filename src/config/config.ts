@@ -164,6 +164,7 @@ const orgPolicies = jsonObject(
       min_lifetime: durationValue.optional(),
       max_lifetime: durationValue.optional(),
       allow_non_expiring: z.boolean().optional(),
+      require_approval: z.boolean().optional(),
     }),
   ),
   "a JSON object",
@@ -369,6 +370,8 @@ export interface Config {
   readonly lifetime: LifetimePolicy;
   /** Per-organization overrides of the lifetime policy. */
   readonly orgLifetimes: ReadonlyMap<string, LifetimePolicy>;
+  /** Organizations whose new tokens wait for approval (`"require_approval": true`). */
+  readonly approvalOrgs: ReadonlySet<string>;
   readonly maxTokensPerSubject: number;
   /** Mints (and rotations) allowed per minute, per subject and per service client. */
   readonly mintRate: { readonly perSubject: number; readonly perClient: number };
@@ -521,7 +524,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   };
   // A Map: an org named `constructor` or `__proto__` must not find Object.prototype's members.
   const orgLifetimes = new Map<string, LifetimePolicy>();
+  const approvalOrgs = new Set<string>();
   for (const [org, policy] of Object.entries(e.TOKENMINT_ORG_POLICIES)) {
+    if (policy.require_approval === true) approvalOrgs.add(org);
     const minSeconds = policy.min_lifetime ?? lifetime.minSeconds;
     const maxSeconds = policy.max_lifetime ?? lifetime.maxSeconds;
     if (minSeconds < 60 || minSeconds > maxSeconds) {
@@ -570,6 +575,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     ),
     lifetime,
     orgLifetimes,
+    approvalOrgs,
     maxTokensPerSubject: e.TOKENMINT_MAX_TOKENS_PER_SUBJECT,
     mintRate: {
       perSubject: e.TOKENMINT_MINT_RATE_PER_SUBJECT,

@@ -148,7 +148,7 @@ export const ISSUER_VARIABLES: Readonly<Record<IssuerVariable, VariableDoc>> = {
   TOKENMINT_ORG_POLICIES: {
     default: "{}",
     meaning:
-      'per-organization lifetime policy, JSON: `{"acme":{"max_lifetime":"90d","min_lifetime":"1h","allow_non_expiring":false}}`',
+      'per-organization policy, JSON: `{"acme":{"max_lifetime":"90d","min_lifetime":"1h","allow_non_expiring":false,"require_approval":true}}`; with `require_approval` a new token of the org is `pending` until a service client approves it',
   },
   TOKENMINT_MAX_TOKENS_PER_SUBJECT: {
     default: "300",

@@ -55,6 +55,8 @@ const KNOWN_REASONS = new Set([
   "self_service",
   "leaked",
   "unused",
+  "approved",
+  "denied",
 ]);
 
 function boundedReason(reason: string): string {
@@ -72,7 +74,7 @@ function createIssuerMetrics(ctx: IssuerContext): IssuerMetrics {
     ),
     stateChanges: registry.counter(
       "tokenmint_token_state_changes_total",
-      "Token state changes (revoked, rotated, suspended, active), by reason.",
+      "Token state changes (revoked, rotated, suspended, active, pending), by reason: pending counts tokens minted into the approval queue, approved and denied its decisions.",
       ["state", "reason"],
     ),
     checks: registry.counter(

@@ -56,6 +56,7 @@ export const PROBLEM_EXAMPLES: Readonly<Record<IssuerErrorCode, Example>> = {
   method_not_allowed: { detail: "PUT is not allowed here; use GET, HEAD, POST" },
   invalid_state: { detail: "The token is revoked, not active" },
   token_not_active: { detail: "The token is revoked and cannot be rotated" },
+  token_not_pending: { detail: "The token is active, not pending" },
   rotation_conflict: { detail: "The token was rotated or revoked concurrently" },
   token_limit_reached: { detail: "The subject already has 100 live tokens; revoke some first" },
   no_next_key: { detail: "No next key is published yet; retry in a minute" },

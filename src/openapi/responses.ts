@@ -44,7 +44,18 @@ const tokenViewSchema = z.object({
   audience: z.array(z.string()),
   client_id: z.string(),
   family: z.string(),
-  state: z.enum(["active", "suspended", "revoked", "rotated"]),
+  state: z
+    .enum(["active", "pending", "suspended", "revoked", "rotated"])
+    .describe("`pending`: waits for its organization's approval and does not work until approved"),
+  approval: z
+    .object({
+      status: z.enum(["pending", "approved", "denied"]),
+      decided_at: isoTime.nullable(),
+      decided_by: z.string().nullable().describe("Who decided, e.g. `client:platform`"),
+      reason: z.string().nullable(),
+    })
+    .nullable()
+    .describe("Organization approval: null for a token that never needed one"),
   created_at: isoTime,
   expires_at: isoTime.nullable(),
   last_used_at: isoTime.nullable(),

@@ -14,8 +14,21 @@ export interface StatusRef {
   readonly idx: number;
 }
 
-/** A token's lifecycle state as the issuer records it. */
-export type TokenState = "active" | "revoked" | "suspended" | "rotated";
+/**
+ * A token's lifecycle state as the issuer records it. `pending` waits for its organization's
+ * approval (status bits say suspended); only an approval makes it `active`.
+ */
+export type TokenState = "active" | "pending" | "revoked" | "suspended" | "rotated";
+
+/** How a pending token was decided: approved (now active) or denied (revoked). */
+export interface ApprovalDecision {
+  readonly verdict: "approved" | "denied";
+  /** Seconds since the epoch. */
+  readonly at: number;
+  /** The audit actor who decided, e.g. `client:platform`. */
+  readonly by: string;
+  readonly reason?: string;
+}
 
 /** The immutable facts about a minted token (never the token itself). */
 export interface TokenRecord {
@@ -48,6 +61,8 @@ export interface StoredToken {
   readonly lastUsedIps: readonly string[];
   /** For a rotated-out token: the id of the token that replaced it. */
   readonly rotatedTo: string | null;
+  /** For a token that waited for approval: how it was decided (absent while pending). */
+  readonly decision?: ApprovalDecision;
 }
 
 /** The parts of a token record that can change in place. */

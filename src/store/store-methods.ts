@@ -45,6 +45,7 @@ export const STORE_METHODS = {
   listExpiringIds: "tokens",
   setTokenState: "tokens",
   transitionTokenState: "tokens",
+  decideApproval: "tokens",
   recordUsage: "tokens",
   updateTokenDetails: "tokens",
   noteActivity: "activity",

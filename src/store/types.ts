@@ -6,6 +6,7 @@
  * @module
  */
 import type {
+  ApprovalDecision,
   AuditEntry,
   AuditEvent,
   KeyringChange,
@@ -23,6 +24,7 @@ import type {
 } from "./records.js";
 
 export type {
+  ApprovalDecision,
   AuditEntry,
   AuditEvent,
   KeyChangeFeed,
@@ -108,9 +110,14 @@ export interface TokenStore {
   /**
    * Saves a new token record and its family, org and expiry indexes; kept until `exp` + retention.
    * Call it after {@link TokenStore.reserveSubjectSlot} for the same token: the org and expiry
-   * indexes may find tokens through their subject's index.
+   * indexes may find tokens through their subject's index. The record is written with its
+   * `state` in one step (a pending token's record never reads as active).
    */
-  saveToken(record: TokenRecord, retentionSeconds: number): Promise<void>;
+  saveToken(
+    record: TokenRecord,
+    retentionSeconds: number,
+    state?: "active" | "pending",
+  ): Promise<void>;
   /** A token by id, or null. */
   getToken(id: string): Promise<StoredToken | null>;
   /** The subject's tokens whose record still exists, newest first. */
@@ -141,6 +148,11 @@ export interface TokenStore {
     to: TokenState,
     rotatedTo?: string,
   ): Promise<boolean>;
+  /**
+   * Compare-and-set: decides a `pending` token, atomically with recording the decision: approved
+   * moves it to `active`, denied to `revoked`. Returns false (nothing written) unless it was pending.
+   */
+  decideApproval(id: string, decision: ApprovalDecision): Promise<boolean>;
   /** Records a use: time and client IP (kept as the last few distinct IPs). */
   recordUsage(id: string, at: number, ip: string | undefined): Promise<void>;
   /** Changes a token's name and description in place (null removes the description). */

@@ -20,6 +20,7 @@ import {
   ClaimInvalid,
   TokenRevoked,
   TokenSuspended,
+  TokenVerificationFailed,
 } from "@tokenmint/verifier";
 import { toCanonicalJws } from "@tokenmint/verifier/jws";
 import { createTokenCache, type TokenCache, verifyCanonicalJws } from "@tokenmint/verifier/jwt";
@@ -35,6 +36,13 @@ import { recordTokenUse } from "./token-use.js";
 export interface InspectedToken {
   readonly claims: AccessTokenClaims;
   readonly stored: StoredToken;
+}
+
+/** A pending token: its status says suspended until its organization approves it. */
+export class TokenPendingApproval extends TokenVerificationFailed {
+  constructor() {
+    super("token_suspended", "The token is waiting for its organization's approval");
+  }
 }
 
 const verified = new WeakMap<IssuerContext, TokenCache>();
@@ -100,6 +108,7 @@ async function inspectTokenExactly(
     await detectReuse(ctx, stored, use.purpose ?? "authenticate");
     throw new TokenRevoked();
   }
+  if (stored.state === "pending") throw new TokenPendingApproval();
   if (status === TokenStatus.suspended || stored.state === "suspended") throw new TokenSuspended();
   if (status !== TokenStatus.valid || stored.state !== "active") throw new TokenRevoked();
 

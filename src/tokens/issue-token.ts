@@ -15,10 +15,11 @@ import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { Conflict } from "../errors.js";
 import { signJwt } from "../keys/sign-jwt.js";
-import { noteMinted } from "../metrics/issuer-metrics.js";
+import { noteMinted, noteStateChange } from "../metrics/issuer-metrics.js";
 import { randomId } from "../random.js";
 import { statusListUri } from "../status/status-list-uri.js";
-import type { StoredToken, TokenRecord } from "../store/types.js";
+import { type StoredToken, type TokenRecord, TokenStatus } from "../store/types.js";
+import { startsPending } from "./approval.js";
 import type { MintRequest } from "./mint-request.js";
 import { checkScope, lifetimeFor, resolveAudience, resolveExpiry } from "./policy.js";
 import { limitMintRate } from "./rate-limit.js";
@@ -123,6 +124,15 @@ export async function issueToken(
   };
   if (presented && replaces) checkSuccessor(presented, replaces, draft);
   else if (presented) checkChildOfParent(presented, draft);
+  const state = startsPending(config, {
+    org: request.org,
+    approved: requested.approved,
+    presented,
+    replaces,
+    candidate: draft,
+  })
+    ? "pending"
+    : "active";
   checkTokenSize(
     claimsFor(draft, config.issuer),
     {
@@ -166,10 +176,13 @@ export async function issueToken(
     status,
   };
   const claims = claimsFor(record, config.issuer);
+  // A pending token's status entry says suspended before its record exists, and the record is
+  // written pending in one step: it is never active anywhere until approved.
+  if (state === "pending") await store.setStatus(status, TokenStatus.suspended);
   // The record is saved while the token is signed; nothing is returned unless both succeed.
   const [jwt] = await Promise.all([
     signJwt(signing, ACCESS_TOKEN_TYPE, { ...claims, aud: [...record.aud] }),
-    store.saveToken(record, config.retentionSeconds),
+    store.saveToken(record, config.retentionSeconds, state),
     // A token never used counts as unused from its creation.
     noteTokenActivity(ctx, id, record.created),
   ]);
@@ -180,11 +193,12 @@ export async function issueToken(
     sub: record.sub,
     ...(record.org === undefined ? {} : { org: record.org }),
     reason: options.reason ?? "mint",
-    detail: { family: record.fam, kid: signing.kid },
+    detail: { family: record.fam, kid: signing.kid, state },
   });
   noteMinted(ctx, options.reason ?? "mint");
+  if (state === "pending") noteStateChange(ctx, "pending", options.reason ?? "mint");
   return {
     token: `${config.tokenPrefix}${jwt}`,
-    stored: { record, state: "active", lastUsedAt: null, lastUsedIps: [], rotatedTo: null },
+    stored: { record, state, lastUsedAt: null, lastUsedIps: [], rotatedTo: null },
   };
 }

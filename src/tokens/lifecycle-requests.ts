@@ -26,6 +26,11 @@ export const rotateRequestSchema = z
   .strictObject(expiry)
   .refine(ONE_EXPIRY.check, ONE_EXPIRY.params);
 
+/** `POST /v1/tokens/{id}/approve` and `/deny`: an optional reason, audited and shown with the token. */
+export const approvalRequestSchema = z.strictObject({
+  reason: z.string().trim().min(1).max(200).optional(),
+});
+
 /** `POST /v1/tokens/revoke-all`: exactly one of subject, org or family. */
 export const massRevocationSchema = z
   .strictObject({

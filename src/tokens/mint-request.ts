@@ -54,6 +54,12 @@ export const mintRequestSchema = z
       .optional(),
     audience: z.array(z.string().min(1).max(512)).min(1).max(MINT_LIMITS.audiences).optional(),
     ...EXPIRY_FIELDS,
+    approved: z
+      .boolean()
+      .optional()
+      .describe(
+        "Service clients only: `true` mints an org's token already approved (no pending state)",
+      ),
   })
   .refine(ONE_EXPIRY.check, ONE_EXPIRY.params);
 

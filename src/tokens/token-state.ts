@@ -26,6 +26,9 @@ export interface StateChange {
   readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
+/** The states a change can move a token to (only a mint makes a token pending). */
+export type ReachableState = Exclude<TokenState, "pending">;
+
 const STATUS_FOR_STATE = {
   active: TokenStatus.valid,
   revoked: TokenStatus.revoked,
@@ -51,7 +54,7 @@ const EVENT_FOR_STATE = {
 export async function changeTokenState(
   ctx: IssuerContext,
   stored: StoredToken,
-  state: TokenState,
+  state: ReachableState,
   change: StateChange,
 ): Promise<void> {
   await ctx.store.setStatus(stored.record.status, STATUS_FOR_STATE[state]);

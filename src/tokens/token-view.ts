@@ -9,6 +9,29 @@ export function isoTime(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
 }
 
+/** Where a token stands with its organization's approval; null when it never needed one. */
+export interface ApprovalView {
+  status: "pending" | "approved" | "denied";
+  decided_at: string | null;
+  decided_by: string | null;
+  reason: string | null;
+}
+
+/** The approval part of the view: pending, or the decision recorded. */
+function approvalView(stored: StoredToken): ApprovalView | null {
+  if (stored.state === "pending") {
+    return { status: "pending", decided_at: null, decided_by: null, reason: null };
+  }
+  const { decision } = stored;
+  if (!decision) return null;
+  return {
+    status: decision.verdict,
+    decided_at: isoTime(decision.at),
+    decided_by: decision.by,
+    reason: decision.reason ?? null,
+  };
+}
+
 /** The API view of a stored token. */
 export interface TokenView {
   id: string;
@@ -23,6 +46,7 @@ export interface TokenView {
   client_id: string;
   family: string;
   state: StoredToken["state"];
+  approval: ApprovalView | null;
   created_at: string;
   expires_at: string | null;
   last_used_at: string | null;
@@ -52,6 +76,7 @@ export function tokenView(stored: StoredToken): TokenView {
     client_id: record.client_id,
     family: record.fam,
     state: stored.state,
+    approval: approvalView(stored),
     created_at: isoTime(record.created),
     expires_at: record.exp === null ? null : isoTime(record.exp),
     last_used_at: stored.lastUsedAt === null ? null : isoTime(stored.lastUsedAt),

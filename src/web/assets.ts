@@ -71,7 +71,7 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .tag { display: inline-block; background: var(--code); border-radius: 4px; padding: 0 .35rem;
   margin: 0 .2rem .2rem 0; font-size: .8rem; }
 .state { font-size: .8rem; font-weight: 600; } .state-active { color: var(--ok); }
-.state-revoked, .state-rotated, .state-suspended { color: var(--muted); }
+.state-revoked, .state-rotated, .state-suspended, .state-pending { color: var(--muted); }
 .muted { color: var(--muted); } .desc { color: var(--muted); font-size: .85rem; }
 .notice { border: 1px solid var(--warn-line); background: var(--warn-bg); border-radius: 8px;
   padding: .8rem 1rem; margin-bottom: 1rem; }

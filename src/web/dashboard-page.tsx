@@ -15,7 +15,9 @@ export interface ScopeChoice {
   readonly description: string | undefined;
 }
 
-/** Which tokens the list shows: those still usable (active or suspended), or every one kept. */
+/**
+ * Which tokens the list shows: those not ended (active, pending or suspended), or every one kept.
+ */
 export type TokenFilter = "active" | "all";
 
 /** Everything the signed-in page shows. */
@@ -210,6 +212,22 @@ function CreateForm(props: DashboardProps) {
   );
 }
 
+/** Why a token waiting for approval does not work yet, or how its approval was decided. */
+function ApprovalNote(props: { token: TokenView }) {
+  const { approval, org } = props.token;
+  if (approval === null) return null;
+  const reason = approval.reason === null ? "" : `: ${approval.reason}`;
+  return (
+    <div class="desc approval" data-approval={approval.status}>
+      {approval.status === "pending"
+        ? `Waiting for approval by the owners of ${org ?? "its organization"}; it does not work until approved.`
+        : approval.status === "approved"
+          ? `Approved by ${approval.decided_by ?? "an owner"}${reason}.`
+          : `Denied by ${approval.decided_by ?? "an owner"}${reason}.`}
+    </div>
+  );
+}
+
 function TokenRow(props: { token: TokenView; now: number; sessionTokenId: string }) {
   const { token } = props;
   const state = shownState(token, props.now);
@@ -242,6 +260,7 @@ function TokenRow(props: { token: TokenView; now: number; sessionTokenId: string
       </td>
       <td data-label="State">
         <span class={`state state-${state}`}>{state}</span>
+        <ApprovalNote token={token} />
       </td>
       <td class="actions">
         {state === "active" ? (
@@ -249,7 +268,7 @@ function TokenRow(props: { token: TokenView; now: number; sessionTokenId: string
             Rotate…
           </a>
         ) : null}{" "}
-        {state === "active" || state === "suspended" ? (
+        {state === "active" || state === "suspended" || state === "pending" ? (
           <a class="button danger" href={`/ui/tokens/${token.id}/revoke`}>
             Revoke…
           </a>

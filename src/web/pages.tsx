@@ -58,6 +58,12 @@ export function NewTokenPage(props: {
           Copy <strong>{view.name}</strong> now: it is shown only this once and stored nowhere.
           {props.rotatedFrom ? " The old token no longer works." : ""}
         </p>
+        {view.state === "pending" ? (
+          <p class="notice" id="pending-banner">
+            This token is <strong>pending</strong>: the owners of {view.org ?? "its organization"}{" "}
+            must approve it before it works. Until then every service refuses it as suspended.
+          </p>
+        ) : null}
         <div class="secret">
           <input type="text" id="new-token" value={props.token} readonly aria-label="New token" />
           <button type="button" data-copy="new-token" id="copy-button">

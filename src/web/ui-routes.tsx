@@ -22,7 +22,7 @@ import { Forbidden, TokenmintError } from "../errors.js";
 import { MANAGE_TOKENS, requireManagement } from "../http/authenticate.js";
 import { actorOf, findManagedToken, mintActorOf } from "../http/routes/token-access.js";
 import type { TokenRecord } from "../store/types.js";
-import { inspectToken } from "../tokens/inspect-token.js";
+import { inspectToken, TokenPendingApproval } from "../tokens/inspect-token.js";
 import { issueToken } from "../tokens/issue-token.js";
 import { lifetimeFor } from "../tokens/policy.js";
 import { rotateToken } from "../tokens/rotate-token.js";
@@ -203,6 +203,9 @@ export function uiRoutes(ctx: IssuerContext) {
         purpose: "web_sign_in",
       });
     } catch (error) {
+      if (error instanceof TokenPendingApproval) {
+        return refuse("That token is waiting for its organization's approval.", 401);
+      }
       if (error instanceof TokenVerificationFailed && error.status === 401) {
         return refuse("That token is not valid: it may be expired, revoked or mistyped.", 401);
       }

@@ -81,6 +81,7 @@ export const ISSUED_EXAMPLE = {
   client_id: "platform",
   family: "VY0lq2mC8n1Jx7d3sQ4t5w",
   state: "active",
+  approval: null,
   created_at: "2026-11-23T12:00:00.000Z",
   expires_at: "2026-11-23T13:00:00.000Z",
   last_used_at: null,

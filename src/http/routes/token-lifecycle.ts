@@ -1,6 +1,6 @@
 /**
  * The token lifecycle under `/v1/tokens`: update in place (or rotate, when scope, permissions or
- * audience change), rotate, suspend, resume, and mass revocation.
+ * audience change), rotate, suspend, resume, approve or deny a pending token, and mass revocation.
  * @module
  */
 import { Hono } from "hono";
@@ -18,13 +18,15 @@ import {
 } from "../../openapi/problems.js";
 import { Answers } from "../../openapi/responses.js";
 import type { StoredToken, TokenState } from "../../store/types.js";
+import { decideApproval } from "../../tokens/approval.js";
 import {
+  approvalRequestSchema,
   massRevocationSchema,
   rotateRequestSchema,
   updateRequestSchema,
 } from "../../tokens/lifecycle-requests.js";
 import { rotateToken } from "../../tokens/rotate-token.js";
-import { changeTokenState, revokeIndex } from "../../tokens/token-state.js";
+import { changeTokenState, type ReachableState, revokeIndex } from "../../tokens/token-state.js";
 import { tokenView } from "../../tokens/token-view.js";
 import { type AuthVariables, type Caller, requireManagement } from "../authenticate.js";
 import { defineRoute, pathParam } from "../define-route.js";
@@ -64,7 +66,7 @@ async function move(
   caller: Caller,
   stored: StoredToken,
   from: TokenState,
-  to: TokenState,
+  to: ReachableState,
 ) {
   if (!(await ctx.store.transitionTokenState(stored.record.id, [from], to))) {
     throw new Conflict("invalid_state", `The token is ${stored.state}, not ${from}`);
@@ -222,6 +224,81 @@ const RESUME_TOKEN: Operation = {
   },
 };
 
+const PENDING_EXAMPLE = {
+  ...TOKEN_VIEW_EXAMPLE,
+  state: "pending",
+  approval: { status: "pending", decided_at: null, decided_by: null, reason: null },
+};
+const APPROVAL_BODY = {
+  schema: named("ApprovalRequest", approvalRequestSchema),
+  contentType: "application/json",
+  required: false,
+  example: { reason: "ticket OPS-42" },
+} as const;
+const DECISION_PROBLEMS = problems(
+  JSON_BODY,
+  MANAGED_TOKEN,
+  { 403: ["client_required"], 409: ["token_not_pending"] },
+  DURABLE_WRITE,
+);
+
+const APPROVE_TOKEN: Operation = {
+  method: "post",
+  path: "/v1/tokens/{id}/approve",
+  operationId: "approveToken",
+  tag: "tokens",
+  summary: "Approve a pending token of an org that requires approval: it becomes active",
+  description:
+    "Service clients only. Only a `pending` token can be approved (409 `token_not_pending` otherwise: resume, rotation and update never approve). The optional `reason` is audited (`token.approved`) and shown with the token.",
+  security: ["client"],
+  body: APPROVAL_BODY,
+  responses: {
+    200: {
+      description: "Approved: active from now on",
+      schema: Answers.Token,
+      example: {
+        ...TOKEN_VIEW_EXAMPLE,
+        approval: {
+          status: "approved",
+          decided_at: "2026-11-23T12:05:00.000Z",
+          decided_by: "client:platform",
+          reason: "ticket OPS-42",
+        },
+      },
+    },
+    ...DECISION_PROBLEMS,
+  },
+};
+
+const DENY_TOKEN: Operation = {
+  method: "post",
+  path: "/v1/tokens/{id}/deny",
+  operationId: "denyToken",
+  tag: "tokens",
+  summary: "Deny a pending token: it is revoked",
+  description:
+    "Service clients only. Only a `pending` token can be denied (409 `token_not_pending` otherwise). The optional `reason` is audited (`token.denied`) and shown with the token.",
+  security: ["client"],
+  body: { ...APPROVAL_BODY, example: { reason: "use the shared deploy token" } },
+  responses: {
+    200: {
+      description: "Denied and revoked",
+      schema: Answers.Token,
+      example: {
+        ...PENDING_EXAMPLE,
+        state: "revoked",
+        approval: {
+          status: "denied",
+          decided_at: "2026-11-23T12:05:00.000Z",
+          decided_by: "client:platform",
+          reason: "use the shared deploy token",
+        },
+      },
+    },
+    ...DECISION_PROBLEMS,
+  },
+};
+
 /**
  * Builds the lifecycle routes; mounted by {@link tokenRoutes} behind its authentication (so a
  * request is authenticated once).
@@ -312,6 +389,25 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
     await move(ctx, caller, stored, "suspended", "active");
     return c.json(tokenView({ ...stored, state: "active" }));
   });
+
+  for (const [operation, verdict] of [
+    [APPROVE_TOKEN, "approved"],
+    [DENY_TOKEN, "denied"],
+  ] as const) {
+    defineRoute(routes, operation, async (c) => {
+      const caller = c.get("caller");
+      if (caller.kind !== "client") {
+        throw new Forbidden("client_required", "Approving and denying are for service clients");
+      }
+      const stored = await findManagedToken(ctx, caller, pathParam(c, "id"));
+      const body = await optionalBody(c, () => readJson(c, approvalRequestSchema));
+      const decided = await decideApproval(ctx, stored, verdict, {
+        actor: actorOf(caller),
+        reason: body.reason,
+      });
+      return c.json(tokenView(decided));
+    });
+  }
 
   return routes;
 }

@@ -18,7 +18,9 @@ import {
   STORE,
 } from "../../openapi/problems.js";
 import { Answers } from "../../openapi/responses.js";
+import type { TokenState } from "../../store/types.js";
 import { issueToken } from "../../tokens/issue-token.js";
+import { LISTED_STATES, listTokensBy } from "../../tokens/list-tokens.js";
 import { IDENTIFIER, mintRequestSchema } from "../../tokens/mint-request.js";
 import { changeTokenState, ensureRevoked } from "../../tokens/token-state.js";
 import { tokenView } from "../../tokens/token-view.js";
@@ -42,7 +44,7 @@ const MINT_TOKEN: Operation = {
   tag: "tokens",
   summary: "Mint a token",
   description:
-    "Service clients mint for any `subject`; a user with `manage_tokens` mints for themselves, never wider than the presented token (org, audience, narrowings and a clamped expiry are inherited when left out). At most one of `expires_in` and `expires_at`. The token is in this answer only.",
+    'Service clients mint for any `subject`; a user with `manage_tokens` mints for themselves, never wider than the presented token (org, audience, narrowings and a clamped expiry are inherited when left out). At most one of `expires_in` and `expires_at`. The token is in this answer only. A token of an org whose policy has `require_approval` is answered 201 with `state: "pending"`: it does not work until a service client approves it (`POST /v1/tokens/{id}/approve`); a service client may send `approved: true` to mint it active (403 `client_required` from a bearer caller).',
   security: ["client", "user"],
   body: {
     schema: named("MintRequest", mintRequestSchema),
@@ -65,7 +67,10 @@ const MINT_TOKEN: Operation = {
       JSON_BODY,
       ISSUING,
       AUTHENTICATED,
-      { 403: ["insufficient_scope", "wider_than_parent"], 409: ["token_limit_reached"] },
+      {
+        403: ["insufficient_scope", "wider_than_parent", "client_required"],
+        409: ["token_limit_reached"],
+      },
       STORE,
     ),
   },
@@ -78,7 +83,13 @@ const LIST_TOKENS: Operation = {
   tag: "tokens",
   summary: "List tokens, newest first",
   security: ["client", "user"],
-  extraQuery: { subject: "Service clients: whose tokens (users always see their own)" },
+  description:
+    "Service clients name `subject` or `org` (or both); users always see their own. `state` keeps one state, e.g. `?org=acme&state=pending`: the tokens waiting for the org's approval.",
+  extraQuery: {
+    subject: "Service clients: whose tokens (users always see their own)",
+    org: "Only this organization's tokens (service clients may list by org alone)",
+    state: "Only tokens in this state: active, pending, suspended, revoked or rotated",
+  },
   responses: {
     200: {
       description: "The tokens (never the secrets)",
@@ -173,18 +184,20 @@ export function tokenRoutes(ctx: IssuerContext) {
   defineRoute(routes, LIST_TOKENS, async (c) => {
     const caller = c.get("caller");
     requireManagement(caller);
-    let subject: string;
-    if (caller.kind === "user") subject = caller.claims.sub;
-    else {
-      const requested = c.req.query("subject");
-      if (!requested || !IDENTIFIER.test(requested)) {
-        throw new InvalidRequest("invalid_request", "Service clients list by ?subject=", [
-          { path: "subject", message: requested ? "has an invalid format" : "required" },
-        ]);
-      }
-      subject = requested;
+    const org = queryParam(c.req.query("org"), "org", (value) => IDENTIFIER.test(value));
+    const state = queryParam(c.req.query("state"), "state", (value) =>
+      (LISTED_STATES as readonly string[]).includes(value),
+    ) as TokenState | undefined;
+    const subject =
+      caller.kind === "user"
+        ? caller.claims.sub
+        : queryParam(c.req.query("subject"), "subject", (value) => IDENTIFIER.test(value));
+    if (subject === undefined && org === undefined) {
+      throw new InvalidRequest("invalid_request", "Service clients list by ?subject= or ?org=", [
+        { path: "subject", message: "required (or org)" },
+      ]);
     }
-    const tokens = await ctx.store.listTokens(subject);
+    const tokens = await listTokensBy(ctx, { subject, org, state });
     return c.json({ tokens: tokens.map(tokenView) });
   });
 
@@ -219,6 +232,21 @@ export function tokenRoutes(ctx: IssuerContext) {
   });
 
   return routes;
+}
+
+/** An optional query parameter, refused when present and not `valid`. */
+function queryParam(
+  value: string | undefined,
+  name: string,
+  valid: (value: string) => boolean,
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (!valid(value)) {
+    throw new InvalidRequest("invalid_request", `?${name}= has an invalid value`, [
+      { path: name, message: "has an invalid value" },
+    ]);
+  }
+  return value;
 }
 
 /** A user mints for themselves: the subject is implied and may not name anyone else. */

@@ -10,6 +10,7 @@
  * @module
  */
 import {
+  type ApprovalDecision,
   LAST_USED_IPS,
   type StoredToken,
   type TokenIndex,
@@ -36,6 +37,7 @@ interface TokenEntry extends Expiring {
   lastUsedAt: number | null;
   lastUsedIps: string[];
   rotatedTo: string | null;
+  decision?: ApprovalDecision;
 }
 interface IndexEntry extends Expiring {
   /** token id → score: exp in seconds (Infinity when it never expires), or when it stopped being live */
@@ -81,11 +83,11 @@ export function createMemoryTokenStore(expiry: Expiry): TokenStore {
       addToIndex(name, record.id, scoreOf(record), deadline(keepUntilOf(record, retentionSeconds)));
       return true;
     },
-    async saveToken(record, retentionSeconds) {
+    async saveToken(record, retentionSeconds, state = "active") {
       const keepUntil = deadline(keepUntilOf(record, retentionSeconds));
       tokens.set(record.id, {
         record,
-        state: "active",
+        state,
         lastUsedAt: null,
         lastUsedIps: [],
         rotatedTo: null,
@@ -146,6 +148,13 @@ export function createMemoryTokenStore(expiry: Expiry): TokenStore {
       if (rotatedTo !== undefined) entry.rotatedTo = rotatedTo;
       return true;
     },
+    async decideApproval(id, decision) {
+      const entry = live(tokens, id);
+      if (entry?.state !== "pending") return false;
+      entry.state = decision.verdict === "approved" ? "active" : "revoked";
+      entry.decision = decision;
+      return true;
+    },
     async recordUsage(id, at, ip) {
       const entry = live(tokens, id);
       if (!entry) return;
@@ -171,6 +180,7 @@ function snapshot(entry: TokenEntry): StoredToken {
     lastUsedAt: entry.lastUsedAt,
     lastUsedIps: [...entry.lastUsedIps],
     rotatedTo: entry.rotatedTo,
+    ...(entry.decision === undefined ? {} : { decision: entry.decision }),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   UPDATE_KEYS,
 } from "./scripts.js";
 import {
+  DECIDE_APPROVAL,
   DROP_IDLE_ENTRY,
   INDEX_MEMBER,
   INDEX_TOKEN,
@@ -52,6 +53,7 @@ export const SCRIPTS = {
   tmNoteKeyUse: [2, NOTE_KEY_USE],
   tmReserveSubjectSlot: [1, RESERVE_SUBJECT_SLOT],
   tmTransitionTokenState: [1, TRANSITION_TOKEN_STATE],
+  tmDecideApproval: [1, DECIDE_APPROVAL],
   tmUpdateTokenDetails: [1, UPDATE_TOKEN_DETAILS],
   tmSetOrgCell: [2, SET_ORG_CELL],
   tmCountHit: [1, COUNT_HIT],

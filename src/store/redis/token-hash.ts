@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  type ApprovalDecision,
   LAST_USED_IPS,
   type StatusRef,
   type StoredToken,
@@ -71,6 +72,32 @@ export function parseTokenHash(
     lastUsedAt: hash.u ? Number(hash.u) : null,
     lastUsedIps: lastUsedIpsOf(hash),
     rotatedTo: hash.n ?? null,
+    ...(hash.ad === undefined ? {} : { decision: decisionOf(hash.ad) }),
+  };
+}
+
+/** The `ad` field of a decided token: the decision as compact JSON. */
+export function decisionValue(decision: ApprovalDecision): string {
+  return JSON.stringify({
+    v: decision.verdict,
+    at: decision.at,
+    by: decision.by,
+    ...(decision.reason === undefined ? {} : { r: decision.reason }),
+  });
+}
+
+function decisionOf(value: string): ApprovalDecision {
+  const parsed = JSON.parse(value) as {
+    v: ApprovalDecision["verdict"];
+    at: number;
+    by: string;
+    r?: string;
+  };
+  return {
+    verdict: parsed.v,
+    at: parsed.at,
+    by: parsed.by,
+    ...(parsed.r === undefined ? {} : { reason: parsed.r }),
   };
 }
 

@@ -99,6 +99,16 @@ return 0
 `;
 
 /**
+ * KEYS[1] token hash; ARGV: to (active or revoked), the decision as JSON (field `ad`). Decides a
+ * pending token only (1 decided, 0 not pending).
+ */
+export const DECIDE_APPROVAL = `
+if redis.call('HGET', KEYS[1], 's') ~= 'pending' then return 0 end
+redis.call('HSET', KEYS[1], 's', ARGV[1], 'ad', ARGV[2])
+return 1
+`;
+
+/**
  * KEYS[1] token hash; ARGV[1] details JSON (`name`, `description`, null removes it). Writes the
  * fields of a live record; a record of the first layout keeps its changes merged in `m`
  * (see first-layout.ts).

@@ -20,7 +20,7 @@ import {
 } from "../token-indexes.js";
 import type { TokenStore } from "../types.js";
 import { deadlineArg, type RedisStoreContext } from "./store-context.js";
-import { IP_FIELDS, parseTokenHash, tokenHashFields } from "./token-hash.js";
+import { decisionValue, IP_FIELDS, parseTokenHash, tokenHashFields } from "./token-hash.js";
 import { createRedisTokenQueries } from "./token-queries.js";
 
 /**
@@ -60,8 +60,10 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
       );
       return added === 1;
     },
-    async saveToken(record, retentionSeconds) {
+    async saveToken(record, retentionSeconds, state = "active") {
       const until = deadlineArg(keepUntilOf(record, retentionSeconds));
+      // A pending token's state goes into the same HSET as its record: it never reads as active.
+      const stateFields = state === "active" ? [] : ["s", state];
       // The record and its indexes go out together; readers skip index entries without a record.
       // Org and expiry indexes list subjects, whose own index (written by reserveSubjectSlot)
       // lists the tokens: one entry per subject, not per token.
@@ -70,6 +72,7 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
           key.token(record.id),
           until,
           ...tokenHashFields(record, shared.opened()),
+          ...stateFields,
         ),
       ];
       if (needsFamilyIndex(record)) {
@@ -128,6 +131,18 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
           : durableScript("tmTransitionTokenState", [key.token(id)], args),
       );
       return moved === 1;
+    },
+    async decideApproval(id, decision) {
+      const args = [
+        decision.verdict === "approved" ? "active" : "revoked",
+        decisionValue(decision),
+      ];
+      const decided = await call(() =>
+        decision.verdict === "approved"
+          ? script("tmDecideApproval")(key.token(id), ...args)
+          : durableScript("tmDecideApproval", [key.token(id)], args),
+      );
+      return decided === 1;
     },
     async updateTokenDetails(id, details) {
       await call(() => script("tmUpdateTokenDetails")(key.token(id), JSON.stringify(details)));
