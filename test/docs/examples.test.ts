@@ -124,6 +124,7 @@ beforeAll(async () => {
       TOKENMINT_KEK: randomBytes(32).toString("base64url"),
       TOKENMINT_AUDIENCE: `${url},https://api.example.com`,
       TOKENMINT_ORG_CELLS: "acme=eu-1",
+      TOKENMINT_ORG_POLICIES: JSON.stringify({ initech: { require_approval: true } }),
       TOKENMINT_MINT_RATE_PER_SUBJECT: "100000",
       TOKENMINT_MINT_RATE_PER_CLIENT: "100000",
     }),

@@ -38,6 +38,7 @@ describe.each(STORE_KINDS)("minting on the %s store", (kind) => {
       client_id: CLIENT.id,
       family: body.id,
       state: "active",
+      approval: null,
       created_at: new Date(now * 1000).toISOString(),
       expires_at: new Date((now + 3600) * 1000).toISOString(),
       last_used_at: null,
