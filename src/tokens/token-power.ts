@@ -4,6 +4,8 @@
  * narrowed permission stays narrowed to a subset), audience (a subset), org (a token bound to an
  * org stays in it) and lifetime (`exp - iat`, never longer). Minting, rotation, update and resume
  * apply it for every bearer caller, whichever path (API, page, CLI) the request came by.
+ * Organization approval (approval.ts) is one more dimension, and reuses {@link widerPart}: a
+ * rotation keeps an approval only for a successor no wider than the approved token.
  * @module
  */
 

@@ -1,7 +1,8 @@
 /**
  * The one rule for power, through HTTP against the real server on Redis: whoever presents a token
  * never obtains, re-issues or revives a token wider than it (scope, permissions, audience, org,
- * lifetime); and every refusal changes nothing.
+ * lifetime); and every refusal changes nothing. Approval is one more dimension: no bearer
+ * operation activates a token waiting for its org's approval or keeps an approval for a wider one.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -457,6 +458,148 @@ describe("the rule as a property", () => {
       }),
       // Shrinking a failure takes many server round trips: stop it after a minute.
       { numRuns: 40, interruptAfterTimeLimit: 60_000 },
+    );
+  }, 120_000);
+});
+
+describe("approval as a dimension of power", () => {
+  let approving: LiveIssuer;
+  beforeAll(async () => {
+    approving = await startLiveIssuer({
+      TOKENMINT_ORG_POLICIES: JSON.stringify({ acme: { require_approval: true } }),
+    });
+  });
+  afterAll(async () => {
+    await approving.close();
+  });
+
+  const approvalOpArb = fc.record({
+    kind: fc.constantFrom(
+      "mint",
+      "patch",
+      "rotate",
+      "self-rotate",
+      "resume",
+      "suspend",
+      "revoke",
+      "approve",
+      "deny",
+    ),
+    by: fc.nat(),
+    target: fc.nat(),
+    approved: fc.boolean(),
+    // Mostly valid requests, so that the operations reach the approval rules.
+    body: fc.record(
+      {
+        name: fc.constantFrom("a", "b"),
+        scope: fc.subarray(["read_api", "read_project", "manage_tokens"], { minLength: 1 }),
+        audience: fc.constant([AUDIENCES[0] as string]),
+        expires_in: fc.constantFrom(300, 600, 1800),
+      },
+      { requiredKeys: ["scope"] },
+    ),
+  });
+
+  it("no sequence of bearer operations activates a pending token or yields an unapproved active one", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(approvalOpArb, { minLength: 1, maxLength: 10 }), async (ops) => {
+        const sub = nextSubject();
+        const start = await approving.mint({
+          subject: sub,
+          name: "start",
+          scope: ["read_api", "read_project", "manage_tokens"],
+          org: "acme",
+          audience: [AUDIENCES[0]],
+          expires_in: 3600,
+          approved: true,
+        });
+        // A wide token waiting for approval, and one suspended after its approval.
+        const pending = await approving.mint({
+          subject: sub,
+          name: "pending",
+          scope: SCOPES,
+          org: "acme",
+          expires_in: 3600,
+        });
+        const suspended = await approving.mint({
+          subject: sub,
+          name: "suspended",
+          scope: ["read_api"],
+          org: "acme",
+          expires_in: 600,
+          approved: true,
+        });
+        await approving.call("POST", `/v1/tokens/${suspended.id}/suspend`, CLIENT_AUTH);
+        // An approved sibling narrower than the caller: a wider PATCH of it must wait again.
+        const narrow = await approving.mint({
+          subject: sub,
+          name: "narrow",
+          scope: ["read_api"],
+          org: "acme",
+          audience: [AUDIENCES[0]],
+          expires_in: 300,
+          approved: true,
+        });
+        const known = new Map<string, string>(
+          [start, pending, suspended, narrow].map((token) => [token.id, token.token]),
+        );
+        const held = [start];
+        for (const op of ops) {
+          const by = held[op.by % held.length] as (typeof held)[number];
+          const ids = [...known.keys()];
+          const target = ids[op.target % ids.length] as string;
+          const path = {
+            mint: ["POST", "/v1/tokens"],
+            patch: ["PATCH", `/v1/tokens/${target}`],
+            rotate: ["POST", `/v1/tokens/${target}/rotate`],
+            "self-rotate": ["POST", "/v1/tokens/self/rotate"],
+            resume: ["POST", `/v1/tokens/${target}/resume`],
+            suspend: ["POST", `/v1/tokens/${target}/suspend`],
+            revoke: ["DELETE", `/v1/tokens/${target}`],
+            approve: ["POST", `/v1/tokens/${target}/approve`],
+            deny: ["POST", `/v1/tokens/${target}/deny`],
+          }[op.kind] as [string, string];
+          const expiry = op.body.expires_in === undefined ? {} : { expires_in: op.body.expires_in };
+          const body =
+            op.kind === "mint"
+              ? { name: "child", ...op.body, ...(op.approved ? { approved: true } : {}) }
+              : op.kind === "patch"
+                ? op.body
+                : op.kind === "rotate" || op.kind === "self-rotate"
+                  ? expiry
+                  : undefined;
+          const answer = await approving.call(path[0], path[1], bearer(by.token), body);
+          expect(answer.status).toBeLessThan(500);
+          if (op.kind === "approve" || op.kind === "deny") {
+            expect([401, 403]).toContain(answer.status);
+          }
+          if (op.kind === "mint" && op.approved) expect(answer.status).not.toBe(201);
+          if (typeof answer.body.token === "string") {
+            const issued = answer.body as (typeof held)[number];
+            if (op.kind === "mint" && issued.org === "acme") {
+              expect(issued.state, "a self-service child of an acme token").toBe("pending");
+            }
+            if (issued.state === "active") {
+              // Only a rotation keeps an approval, and only within the approved token it replaces.
+              expect(op.kind).not.toBe("mint");
+              const replaced = known.get(op.kind === "self-rotate" ? by.id : target) as string;
+              const wider = widerThanStart({ token: replaced }, issued.token);
+              expect(
+                wider,
+                `${op.kind} kept an approval for a wider token: ${wider}`,
+              ).toBeUndefined();
+            } else {
+              expect((await approving.introspect(issued.token)).active).toBe(false);
+            }
+            known.set(issued.id, issued.token);
+            held.push(issued);
+          }
+          const waiting = await approving.show(pending.id);
+          expect(["pending", "revoked"]).toContain(waiting.state);
+          expect((await approving.introspect(pending.token)).active).toBe(false);
+        }
+      }),
+      { numRuns: 30, interruptAfterTimeLimit: 60_000 },
     );
   }, 120_000);
 });

@@ -219,6 +219,35 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     await store.close();
   });
 
+  it("saves a pending record in one write and decides it once, with the decision (compare-and-set)", async () => {
+    const { store } = await openStore();
+    await store.saveToken(record("p"), 60, "pending");
+    await store.saveToken(record("q"), 60, "pending");
+    await store.saveToken(record("a"), 60);
+    expect((await store.getToken("p"))?.state).toBe("pending");
+    expect(await store.getToken("p")).not.toHaveProperty("decision");
+    const approve = { verdict: "approved", at: NOW, by: "client:one", reason: "ok" } as const;
+    const deny = { verdict: "denied", at: NOW, by: "client:two" } as const;
+    const results = await Promise.all([
+      store.decideApproval("p", approve),
+      store.decideApproval("p", deny),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const decided = await store.getToken("p");
+    expect(decided?.state).toBe(results[0] ? "active" : "revoked");
+    expect(decided?.decision).toEqual(results[0] ? approve : deny);
+    expect(await store.decideApproval("q", deny)).toBe(true);
+    expect(await store.getToken("q")).toMatchObject({ state: "revoked", decision: deny });
+    // Only a pending token is decided: active, suspended, decided and missing ones are not.
+    await store.setTokenState(record("q"), "suspended", NOW);
+    expect(await store.decideApproval("q", approve)).toBe(false);
+    expect(await store.decideApproval("a", approve)).toBe(false);
+    expect(await store.decideApproval("missing", approve)).toBe(false);
+    expect(await store.getToken("a")).not.toHaveProperty("decision");
+    expect(await store.getToken("missing")).toBeNull();
+    await store.close();
+  });
+
   it("claims once, counts hits per window, and keeps a capped, paginated audit stream", async () => {
     const { store } = await openStore();
     expect(await store.claimOnce("notice:x", 60)).toBe(true);
