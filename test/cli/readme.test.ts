@@ -28,7 +28,9 @@ describe("the CLI page", () => {
   let tm: CliIssuer;
   let bin: string;
   beforeAll(async () => {
-    tm = await startCliIssuer();
+    tm = await startCliIssuer({
+      TOKENMINT_ORG_POLICIES: JSON.stringify({ initech: { require_approval: true } }),
+    });
     bin = mkdtempSync(join(tmpdir(), "tm-cli-bin-"));
     // What `npm install -g` would put on the PATH.
     writeFileSync(join(bin, "tokenmint"), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
@@ -61,5 +63,8 @@ describe("the CLI page", () => {
     expect(run.stdout).toContain("inactive (exit 1)");
     expect(run.stdout).toMatch(/"acme": "cell-eu-2"/);
     expect(run.stdout).toMatch(/\stoken\.revoked\s/);
+    expect(run.stdout).toMatch(/ pending /);
+    expect(run.stdout).toMatch(/^approved \S+$/m);
+    expect(run.stdout).toMatch(/^denied \S+$/m);
   }, 180_000);
 });

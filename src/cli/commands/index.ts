@@ -9,6 +9,7 @@ import { inspect } from "./inspect.js";
 import { keysGenerate, keysList, keysRevoke, keysRotate } from "./keys.js";
 import { introspect, revoke } from "./oauth.js";
 import { routesList, routesSet } from "./routes.js";
+import { tokensApprove, tokensDeny } from "./tokens-approval.js";
 import { tokensCreate, tokensRotate, tokensUpdate } from "./tokens-issue.js";
 import { tokensList, tokensShow } from "./tokens-read.js";
 import { tokensResume, tokensRevoke, tokensRevokeAll, tokensSuspend } from "./tokens-state.js";
@@ -22,6 +23,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   "tokens update": tokensUpdate,
   "tokens suspend": tokensSuspend,
   "tokens resume": tokensResume,
+  "tokens approve": tokensApprove,
+  "tokens deny": tokensDeny,
   "tokens revoke": tokensRevoke,
   "tokens revoke-all": tokensRevokeAll,
   inspect,
@@ -44,7 +47,8 @@ export const ALIASES: Readonly<Record<string, string>> = {
 
 /** What each group of commands is for. */
 export const GROUPS: Readonly<Record<string, string>> = {
-  tokens: "personal access tokens: list, show, create, rotate, update, suspend, resume, revoke",
+  tokens:
+    "personal access tokens: list, show, create, rotate, update, suspend, resume, approve, deny, revoke",
   keys: "the issuer's signing keys (admin clients) and new key-encryption keys",
   routes: "the org → cell routing map",
 };

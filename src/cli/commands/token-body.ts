@@ -84,6 +84,7 @@ export interface IssuedAnswer {
   scope: string[];
   expires_at: string | null;
   rotated_from?: string;
+  state?: string;
 }
 
 /**
@@ -98,4 +99,7 @@ export function printIssued(answer: IssuedAnswer, io: Io): void {
   io.err(
     `${what} (${answer.scope.join(" ")}), expires ${answer.expires_at ?? "never"}; the token above is shown only once`,
   );
+  if (answer.state === "pending") {
+    io.err("it is pending: it works once a service client approves it (tokenmint tokens approve)");
+  }
 }

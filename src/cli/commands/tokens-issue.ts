@@ -57,6 +57,7 @@ Options:
   --name NAME             its name (1-100 characters)
   --description TEXT
   --org ORG               confine it to an organization
+  --approved              service clients: mint it already approved, where the org requires approval
 ${CLAIM_HELP}
 ${BODY_HELP}
 ${TOKEN_HELP}
@@ -69,11 +70,12 @@ ${TOKEN_HELP}
     name: { type: "string" },
     description: { type: "string" },
     org: { type: "string" },
+    approved: { type: "boolean" },
     body: { type: "string" },
   },
   positionals: [0, 0],
   async run(values, _positionals, io) {
-    const body = {
+    const body: Record<string, unknown> = {
       ...(await bodyOf(values, io)),
       ...defined({
         subject: stringValue(values, "subject"),
@@ -85,6 +87,7 @@ ${TOKEN_HELP}
       }),
       ...permissionsOf(values),
       ...expiryOf(values),
+      ...(values.approved ? { approved: true } : {}),
     };
     if (!body.name || !(body.scope as unknown[] | undefined)?.length) {
       throw new CliError("--name and --scope are required", EXIT.usage);

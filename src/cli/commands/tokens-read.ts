@@ -30,24 +30,38 @@ interface TokenRow {
 /** `tokenmint tokens list` (see its `help`). */
 export const tokensList: Command = {
   summary: "list a subject's tokens, newest first",
-  help: `Usage: tokenmint tokens list --subject SUBJECT [options]   (a service client)
+  help: `Usage: tokenmint tokens list --subject SUBJECT | --org ORG [options]   (a service client)
        tokenmint tokens list --token TOKEN | -               (a user: their own tokens)
 
 Lists tokens (GET /v1/tokens): id, name, state, scopes and times; never the tokens themselves.
+"--org acme --state pending" lists the tokens waiting for acme's approval.
 
 Options:
   --subject SUBJECT       whose tokens (service clients; a user always sees their own)
+  --org ORG               only this organization's (service clients may give it alone)
+  --state STATE           only active, pending, suspended, revoked or rotated ones
 ${TOKEN_HELP}
 ${JSON_HELP}`,
-  options: { ...TOKEN_OPTIONS, ...JSON_OPTION, subject: { type: "string" } },
+  options: {
+    ...TOKEN_OPTIONS,
+    ...JSON_OPTION,
+    subject: { type: "string" },
+    org: { type: "string" },
+    state: { type: "string" },
+  },
   positionals: [0, 0],
   async run(values, _positionals, io) {
     const target = await targetOf(values, io);
-    const subject = stringValue(values, "subject");
-    if (!subject && !target.token) {
-      throw new CliError("--subject is required for a client", EXIT.usage);
+    const filters = Object.fromEntries(
+      (["subject", "org", "state"] as const).flatMap((name) => {
+        const value = stringValue(values, name);
+        return value === undefined ? [] : [[name, value]];
+      }),
+    );
+    if (!filters.subject && !filters.org && !target.token) {
+      throw new CliError("--subject or --org is required for a client", EXIT.usage);
     }
-    const query = subject ? `?${new URLSearchParams({ subject })}` : "";
+    const query = Object.keys(filters).length > 0 ? `?${new URLSearchParams(filters)}` : "";
     const answer = (await callIssuer(target, "GET", `/v1/tokens${query}`, {
       auth: "client-or-token",
     })) as { tokens: TokenRow[] };
