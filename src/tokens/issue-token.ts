@@ -17,6 +17,7 @@ import { Conflict } from "../errors.js";
 import { signJwt } from "../keys/sign-jwt.js";
 import { noteMinted, noteStateChange } from "../metrics/issuer-metrics.js";
 import { randomId } from "../random.js";
+import { noteStatusChange } from "../status/sign-status-list.js";
 import { statusListUri } from "../status/status-list-uri.js";
 import { type StoredToken, type TokenRecord, TokenStatus } from "../store/types.js";
 import { startsPending } from "./approval.js";
@@ -178,7 +179,10 @@ export async function issueToken(
   const claims = claimsFor(record, config.issuer);
   // A pending token's status entry says suspended before its record exists, and the record is
   // written pending in one step: it is never active anywhere until approved.
-  if (state === "pending") await store.setStatus(status, TokenStatus.suspended);
+  if (state === "pending") {
+    await store.setStatus(status, TokenStatus.suspended);
+    noteStatusChange(ctx, status.list);
+  }
   // The record is saved while the token is signed; nothing is returned unless both succeed.
   const [jwt] = await Promise.all([
     signJwt(signing, ACCESS_TOKEN_TYPE, { ...claims, aud: [...record.aud] }),

@@ -194,7 +194,7 @@ export function tokenRoutes(ctx: IssuerContext) {
         : queryParam(c.req.query("subject"), "subject", (value) => IDENTIFIER.test(value));
     if (subject === undefined && org === undefined) {
       throw new InvalidRequest("invalid_request", "Service clients list by ?subject= or ?org=", [
-        { path: "subject", message: "required (or org)" },
+        { path: "subject", message: "required" },
       ]);
     }
     const tokens = await listTokensBy(ctx, { subject, org, state });
