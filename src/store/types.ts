@@ -22,6 +22,7 @@ import type {
   TokenState,
   TokenStatusValue,
 } from "./records.js";
+import type { ListKind } from "./status-layout.js";
 
 export type {
   ApprovalDecision,
@@ -43,6 +44,7 @@ export type {
   TokenStatusValue,
 } from "./records.js";
 export { LAST_USED_IPS, TokenStatus } from "./records.js";
+export type { ListKind } from "./status-layout.js";
 
 /** Opening the store's data generation (the epoch), checking it, and letting go. */
 export interface StoreLifecycle {
@@ -80,9 +82,10 @@ export interface KeyringStore {
 export interface StatusStore {
   /**
    * Allocates a fresh status index that was never handed out before, and makes sure the list
-   * outlives `keepUntil` (seconds since the epoch; null means forever).
+   * outlives `keepUntil` (seconds since the epoch; null means forever). `pending` allocates from
+   * the pending lists, whose entries all start suspended (2) instead of valid (0).
    */
-  allocateStatus(keepUntil: number | null): Promise<StatusRef>;
+  allocateStatus(keepUntil: number | null, kind?: ListKind): Promise<StatusRef>;
   /** Sets a token's status bits. */
   setStatus(ref: StatusRef, status: TokenStatusValue): Promise<void>;
   /** Reads a token's status bits. */

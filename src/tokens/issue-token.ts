@@ -162,7 +162,9 @@ export async function issueToken(
       maxLive,
       config.retentionSeconds,
     ),
-    store.allocateStatus(keepUntil),
+    // A pending token's entry comes from a list whose entries start suspended: even a copy of
+    // the list taken before this mint refuses it.
+    store.allocateStatus(keepUntil, state === "pending" ? "pending" : "valid"),
   ]);
   if (!reserved) {
     throw new Conflict(
@@ -177,8 +179,8 @@ export async function issueToken(
     status,
   };
   const claims = claimsFor(record, config.issuer);
-  // A pending token's status entry says suspended before its record exists, and the record is
-  // written pending in one step: it is never active anywhere until approved.
+  // A pending token's entry is suspended from its allocation; it is written again as a durable
+  // write before its record exists, and the record is written pending in one step.
   if (state === "pending") {
     await store.setStatus(status, TokenStatus.suspended);
     noteStatusChange(ctx, status.list);

@@ -19,8 +19,11 @@ const SIGNATURE_BYTES: Readonly<Record<SigningAlgorithm, number>> = {
 /** A key id is an RFC 7638 SHA-256 thumbprint: 43 base64url characters. */
 const KID_LENGTH = 43;
 
-/** The longest a status list id gets: a 10-character epoch, `-`, and up to 10 digits. */
-const LIST_ID_LENGTH = 21;
+/**
+ * The longest a status list id gets: a 10-character epoch, `-`, `p` for a pending list, and up to
+ * 10 digits.
+ */
+const LIST_ID_LENGTH = 22;
 
 /** The longest cell name `PUT /v1/routes/{org}` accepts. */
 export const CELL_NAME_LENGTH = 64;

@@ -145,6 +145,27 @@ describe.each(STORE_KINDS)("organization approval on the %s store", (kind) => {
     expect(events[1]?.reason).toBe("ticket OPS-42");
   });
 
+  it("keeps a pending token refused by a verifier's copy of its status list taken before the mint", async () => {
+    const issuer = await approvalIssuer(kind);
+    const first = await issuer.mint({ org: "acme", name: "first" });
+    const claimsOf = (token: string) =>
+      (
+        decodeJwt(token.slice("tmpat_".length)) as {
+          status: { status_list: { idx: number; uri: string } };
+        }
+      ).status.status_list;
+    const before = await issuer.request(new URL(claimsOf(first.token).uri).pathname);
+    const copy = decodeJwt(await before.text()) as { status_list: { lst: string } };
+    const second = await issuer.mint({ org: "acme", name: "second" });
+    expect(claimsOf(second.token).uri).toBe(claimsOf(first.token).uri);
+    const stale = await decompressStatusList(copy.status_list.lst);
+    expect(readStatus(stale, 2, claimsOf(second.token).idx)).toBe(2);
+    // Active tokens keep their own lists, whose fresh entries are valid.
+    const active = await issuer.mint({ org: "globex" });
+    expect(claimsOf(active.token).uri).not.toBe(claimsOf(first.token).uri);
+    expect(await publishedStatus(issuer, active.token)).toBe(0);
+  });
+
   it("denies: the pending token is revoked with its reason; only a pending token can be decided", async () => {
     const issuer = await approvalIssuer(kind);
     const pending = await issuer.mint({ org: "acme" });

@@ -219,6 +219,25 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     await store.close();
   });
 
+  it("allocates pending indexes from their own lists, whose entries start suspended", async () => {
+    const { store } = await openStore();
+    const valid = await store.allocateStatus(null);
+    const first = await store.allocateStatus(null, "pending");
+    const second = await store.allocateStatus(null, "pending");
+    expect(first.list).toMatch(/^[a-z0-9]{10}-p0$/);
+    expect([first.idx, second.idx]).toEqual([0, 1]);
+    expect(valid.list).toMatch(/^[a-z0-9]{10}-0$/);
+    expect(await store.getStatus(valid)).toBe(0);
+    expect(await store.getStatus(second)).toBe(2);
+    await store.setStatus(first, 0);
+    const bytes = await store.readStatusList(first.list);
+    // Entry 0 valid (approved), every other entry suspended: 0b10101000, then 0b10101010.
+    expect(bytes?.[0]).toBe(0xa8);
+    expect(bytes?.slice(1).every((byte) => byte === 0xaa)).toBe(true);
+    expect(await store.readStatusList(first.list.replace(/p0$/, "p1"))).toBeNull();
+    await store.close();
+  });
+
   it("saves a pending record in one write and decides it once, with the decision (compare-and-set)", async () => {
     const { store } = await openStore();
     await store.saveToken(record("p"), 60, "pending");

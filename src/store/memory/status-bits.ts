@@ -10,7 +10,7 @@
  */
 import { readStatusBits, writeStatusBits } from "@tokenmint/verifier/status";
 import { type StoreEpoch, TokenStatus, type TokenStatusValue } from "../records.js";
-import { parseListId, refForSequence } from "../status-layout.js";
+import { LIST_FILL_BYTE, type ListKind, parseListId, refForSequence } from "../status-layout.js";
 import type { StatusStore } from "../types.js";
 import { deadline, type Expiring, type Expiry, later } from "./expiring.js";
 
@@ -29,18 +29,18 @@ interface ListEntry extends Expiring {
 export function createMemoryStatusStore(opened: () => StoreEpoch, expiry: Expiry): StatusStore {
   const { live } = expiry;
   const lists = new Map<string, ListEntry>();
-  let sequence = 0;
+  const sequences: Record<ListKind, number> = { valid: 0, pending: 0 };
   return {
-    async allocateStatus(keepUntil) {
+    async allocateStatus(keepUntil, kind = "valid") {
       const { id, listSize } = opened();
-      sequence += 1;
-      const ref = refForSequence(id, listSize, sequence);
+      sequences[kind] += 1;
+      const ref = refForSequence(id, listSize, sequences[kind], kind);
       const entry = live(lists, ref.list);
       if (entry) {
         entry.expiresAt = later(entry.expiresAt, deadline(keepUntil));
       } else {
         lists.set(ref.list, {
-          bytes: new Uint8Array(listSize / 4),
+          bytes: new Uint8Array(listSize / 4).fill(LIST_FILL_BYTE[kind]),
           expiresAt: deadline(keepUntil),
         });
       }
@@ -62,9 +62,11 @@ export function createMemoryStatusStore(opened: () => StoreEpoch, expiry: Expiry
       if (!parsed || parsed.epoch !== id) return null;
       const entry = live(lists, list);
       if (entry) return entry.bytes.slice();
-      // Allocated lists whose every token has long expired read as all-valid, like Redis.
-      const allocatedLists = Math.ceil(sequence / listSize);
-      return parsed.n < allocatedLists ? new Uint8Array(listSize / 4) : null;
+      // Allocated lists whose every token has long expired read as they were created, like Redis.
+      const allocatedLists = Math.ceil(sequences[parsed.kind] / listSize);
+      return parsed.n < allocatedLists
+        ? new Uint8Array(listSize / 4).fill(LIST_FILL_BYTE[parsed.kind])
+        : null;
     },
   };
 }

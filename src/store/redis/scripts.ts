@@ -28,27 +28,41 @@ redis.call('HSETNX', KEYS[1], 'list_size', ARGV[2])
 return redis.call('HMGET', KEYS[1], 'epoch', 'list_size')
 `;
 
-/** KEYS[1] meta hash; ARGV[1] expected epoch. Returns the next allocation sequence number. */
+/**
+ * KEYS[1] meta hash; ARGV[1] expected epoch; ARGV[2] the counter (`seq`, or `pseq` for pending
+ * lists). Returns the next allocation sequence number.
+ */
 export const NEXT_SEQUENCE = `
 if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then
   return redis.error_reply('EPOCH_LOST')
 end
-return redis.call('HINCRBY', KEYS[1], 'seq', 1)
+return redis.call('HINCRBY', KEYS[1], ARGV[2] or 'seq', 1)
 `;
 
-/** KEYS[1] meta hash; ARGV[1] expected epoch. Returns the sequence, or an error if the epoch is lost. */
+/**
+ * KEYS[1] meta hash; ARGV[1] expected epoch; ARGV[2] the counter (default `seq`). Returns the
+ * sequence, or an error if the epoch is lost.
+ */
 export const CHECK_EPOCH = `
 if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then
   return redis.error_reply('EPOCH_LOST')
 end
-return tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+return tonumber(redis.call('HGET', KEYS[1], ARGV[2] or 'seq') or '0')
 `;
 
-/** KEYS[1] list bitmap; ARGV[1] byte length; ARGV[2] deadline. Creates it zeroed if missing. */
+/**
+ * KEYS[1] list bitmap; ARGV[1] byte length; ARGV[2] deadline; ARGV[3] fill byte (0, or 170 for a
+ * pending list: every entry 2). Creates it at full length if missing.
+ */
 export const PREPARE_LIST = `${KEEP_UNTIL}
 local existed = redis.call('EXISTS', KEYS[1])
 if existed == 0 then
-  redis.call('SETRANGE', KEYS[1], tonumber(ARGV[1]) - 1, '\\0')
+  local fill = tonumber(ARGV[3] or '0')
+  if fill == 0 then
+    redis.call('SETRANGE', KEYS[1], tonumber(ARGV[1]) - 1, '\\0')
+  else
+    redis.call('SET', KEYS[1], string.rep(string.char(fill), tonumber(ARGV[1])))
+  end
 end
 keep_until(KEYS[1], existed, ARGV[2])
 return existed

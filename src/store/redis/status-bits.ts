@@ -12,7 +12,13 @@
  */
 import { readStatus } from "@tokenmint/verifier/status";
 import { TokenStatus, type TokenStatusValue } from "../records.js";
-import { bitfieldSlot, parseListId, refForSequence } from "../status-layout.js";
+import {
+  bitfieldSlot,
+  LIST_FILL_BYTE,
+  type ListKind,
+  parseListId,
+  refForSequence,
+} from "../status-layout.js";
 import type { StatusStore } from "../types.js";
 import { deadlineArg, type RedisStoreContext } from "./store-context.js";
 
@@ -34,10 +40,12 @@ export function createRedisStatusStore(shared: RedisStoreContext): StatusStore {
   /** Status lists this instance created or extended, and until when (seconds; ∞: no TTL). */
   const preparedLists = new Map<string, number>();
   return {
-    async allocateStatus(keepUntil) {
+    async allocateStatus(keepUntil, kind = "valid") {
       const { id, listSize } = shared.opened();
-      const seq = Number(await call(() => script("tmNextSequence")(key.meta, id)));
-      const ref = refForSequence(id, listSize, seq);
+      const seq = Number(
+        await call(() => script("tmNextSequence")(key.meta, id, SEQUENCE_FIELD[kind])),
+      );
+      const ref = refForSequence(id, listSize, seq, kind);
       // A list this instance prepared to live long enough needs no second round trip: its TTL
       // only ever grows, and a lost store fails the epoch check above first.
       const deadline = listDeadline(keepUntil);
@@ -48,6 +56,7 @@ export function createRedisStatusStore(shared: RedisStoreContext): StatusStore {
             key.list(ref.list),
             listSize / 4,
             deadlineArg(deadline === Number.POSITIVE_INFINITY ? null : deadline),
+            LIST_FILL_BYTE[kind],
           ),
         );
         if (preparedLists.size >= PREPARED_LISTS_REMEMBERED) preparedLists.clear();
@@ -79,15 +88,22 @@ export function createRedisStatusStore(shared: RedisStoreContext): StatusStore {
       const parsed = parseListId(list);
       if (!parsed || parsed.epoch !== id) return null;
       const [seq, raw] = await call(() =>
-        Promise.all([script("tmCheckEpoch")(key.meta, id), redis.getBuffer(key.list(list))]),
+        Promise.all([
+          script("tmCheckEpoch")(key.meta, id, SEQUENCE_FIELD[parsed.kind]),
+          redis.getBuffer(key.list(list)),
+        ]),
       );
       if (parsed.n >= Math.ceil(Number(seq) / listSize)) return null;
-      const bytes = new Uint8Array(listSize / 4);
+      // An allocated list whose tokens have all expired reads as it was created.
+      const bytes = new Uint8Array(listSize / 4).fill(LIST_FILL_BYTE[parsed.kind]);
       if (raw) bytes.set(raw.subarray(0, bytes.length));
       return bytes;
     },
   };
 }
+
+/** The meta hash field counting each kind's allocations. */
+const SEQUENCE_FIELD: Readonly<Record<ListKind, string>> = { valid: "seq", pending: "pseq" };
 
 /** The deadline a status list is given for a token kept until `keepUntil` (null: forever). */
 function listDeadline(keepUntil: number | null): number {

@@ -154,10 +154,13 @@ function audienceValue(aud: readonly string[]): string {
     : JSON.stringify(aud);
 }
 
-/** A status index of this epoch is stored as its allocation number: one small integer. */
+/**
+ * A status index of this epoch's valid lists is stored as its allocation number: one small
+ * integer; a pending list's (or another epoch's) as list id and index.
+ */
 function statusFields(status: StatusRef, epoch: StoreEpoch): string[] {
   const parsed = parseListId(status.list);
-  if (parsed?.epoch === epoch.id && status.idx < epoch.listSize) {
+  if (parsed?.epoch === epoch.id && parsed.kind === "valid" && status.idx < epoch.listSize) {
     return ["q", String(parsed.n * epoch.listSize + status.idx + 1)];
   }
   return ["l", status.list, "x", String(status.idx)];
