@@ -2,7 +2,8 @@
  * Issue 7, part 5: mint and introspect throughput over HTTP and Redis memory as the issuer goes
  * from 10 thousand to 1 million issued tokens. Between sizes the state is written by the fast path
  * of `bench/fill.ts`; at each size the real server is measured with autocannon, `/healthz` first,
- * and (issue 20) the issuer's CPU per mint and per introspection, pinned as in `bench/cpu.ts`.
+ * and (issue 20) the issuer's CPU per mint and per introspection as multiples of `/healthz`'s,
+ * pinned as in `bench/cpu.ts`.
  * @module
  */
 import { Redis } from "ioredis";
@@ -64,15 +65,20 @@ export async function benchScale(
       const mint = await versusHealthz(issuer.url, endpoints.mint ?? [], options);
       const introspect = await versusHealthz(issuer.url, endpoints.introspect ?? [], options);
       // Issue 20: the issuer's CPU per mint and per introspection (pinned, after the runs above
-      // warmed it up), against the same at the first size.
+      // warmed it up), each as a multiple of /healthz's CPU measured just before it, against the
+      // same at the first size: sizes are minutes apart, over which a shared machine's speed
+      // drifts by a quarter, while two adjacent runs drift much less.
       const cpu = async (requests: typeof endpoints.mint) =>
         (
           await cpuPerRequest(issuer.pid, undefined, () =>
             load(issuer.url, requests ?? [], options.loadSeconds),
           )
         ).server;
-      const mintCpu = await cpu(endpoints.mint);
-      const introspectCpu = await cpu(endpoints.introspect);
+      const HEALTHZ = [{ path: "/healthz" }];
+      const mintHealthz = await cpu(HEALTHZ);
+      const mintCpu = (await cpu(endpoints.mint)) / mintHealthz;
+      const introspectHealthz = await cpu(HEALTHZ);
+      const introspectCpu = (await cpu(endpoints.introspect)) / introspectHealthz;
       const relMint = mint.result.rps / mint.healthz.rps;
       const relIntrospect = introspect.result.rps / introspect.healthz.rps;
       first ??= { mint: relMint, introspect: relIntrospect, bytes, mintCpu, introspectCpu };
@@ -83,18 +89,18 @@ export async function benchScale(
       rows.push(
         row(
           `scale.cpu.mint@${at}`,
-          1e6 / mintCpu,
-          1e6 / first.mintCpu,
-          "req/CPU-s",
-          `mint@${base}; µs/req ${Math.round(mintCpu)} vs ${Math.round(first.mintCpu)}${pinned}`,
+          1 / mintCpu,
+          1 / first.mintCpu,
+          "healthz CPU ÷ CPU",
+          `mint@${base}; CPU per mint ${mintCpu.toFixed(2)} vs ${first.mintCpu.toFixed(2)} × /healthz's (${Math.round(mintCpu * mintHealthz)} µs)${pinned}`,
           target,
         ),
         row(
           `scale.cpu.introspect@${at}`,
-          1e6 / introspectCpu,
-          1e6 / first.introspectCpu,
-          "req/CPU-s",
-          `introspect@${base}; µs/req ${Math.round(introspectCpu)} vs ${Math.round(first.introspectCpu)}${pinned}`,
+          1 / introspectCpu,
+          1 / first.introspectCpu,
+          "healthz CPU ÷ CPU",
+          `introspect@${base}; CPU per introspection ${introspectCpu.toFixed(2)} vs ${first.introspectCpu.toFixed(2)} × /healthz's (${Math.round(introspectCpu * introspectHealthz)} µs)${pinned}`,
           target,
         ),
         row(
