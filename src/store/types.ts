@@ -202,7 +202,10 @@ export interface AuditStore {
 export interface OrgRouteStore {
   /** The org → cell routing map and its version (bumped by every change). */
   readOrgCells(): Promise<OrgCellMap>;
-  /** The cell of one organization, if the map places it. */
+  /**
+   * The cell of one organization, if the map places it (what a mint writes into the `cell` claim).
+   * May come from a copy up to a second old (Redis); this store's own changes show at once.
+   */
   getOrgCell(org: string): Promise<string | undefined>;
   /** Moves (or places) an organization in a cell; returns the new map version. */
   setOrgCell(org: string, cell: string): Promise<number>;

@@ -91,7 +91,9 @@ export function orgRoutes(ctx: IssuerContext) {
       ]);
     }
     const { cell } = await readJson(c, moveSchema);
-    const previous = await ctx.store.getOrgCell(org);
+    // The audit event names the exact previous cell: read from the map, not a remembered copy.
+    const { cells } = await ctx.store.readOrgCells();
+    const previous = Object.hasOwn(cells, org) ? cells[org] : undefined;
     const version = await ctx.store.setOrgCell(org, cell);
     await recordAudit(ctx, {
       type: "org.moved",
