@@ -114,17 +114,12 @@ export async function signStatusListToken(ctx: IssuerContext, list: string): Pro
   if (!parseListId(list)) throw new NotFound("No such status list");
   const now = epochSeconds(ctx.clock);
   const ttl = ctx.config.statusList.ttlSeconds;
-  const servable = async (candidate: SignedList) => {
-    if (now - candidate.iat >= ttl) return false;
-    const { keys } = await ctx.keyring.jwks();
-    return keys.some((key) => key.kid === candidate.kid);
-  };
   const known = listsOf(ctx).has(list) ? memoryOf(ctx, list) : undefined;
   if (
     known?.signed &&
     known.readAt !== undefined &&
     performance.now() - known.readAt < STATUS_LIST_REREAD_MS &&
-    (await servable(known.signed))
+    (await servable(ctx, known.signed, now, ttl))
   ) {
     return known.signed.jwt;
   }
@@ -134,13 +129,28 @@ export async function signStatusListToken(ctx: IssuerContext, list: string): Pro
   if (!bytes) throw new NotFound("No such status list");
   const memory = memoryOf(ctx, list);
   const previous = memory.signed;
-  if (!(previous && sameBytes(previous.bytes, bytes) && (await servable(previous)))) {
+  if (
+    !(previous && sameBytes(previous.bytes, bytes) && (await servable(ctx, previous, now, ttl)))
+  ) {
     const { jwt, kid } = await signList(ctx, list, bytes, now, ttl);
     memory.signed = { bytes, jwt, kid, iat: now };
   }
   // A read that began before this context's last change may have missed it: not remembered.
   if (readStarted > (memory.changedAt ?? Number.NEGATIVE_INFINITY)) memory.readAt = readStarted;
   return (memory.signed as SignedList).jwt;
+}
+
+/** Whether a signed list may be served again: younger than `ttl`, its key still published. */
+async function servable(
+  ctx: IssuerContext,
+  signed: SignedList,
+  now: number,
+  ttl: number,
+): Promise<boolean> {
+  if (now - signed.iat >= ttl) return false;
+  const { keys } = await ctx.keyring.jwks();
+  for (const key of keys) if (key.kid === signed.kid) return true;
+  return false;
 }
 
 async function signList(
