@@ -15,6 +15,7 @@ import { limitRequestBodies } from "./http/body-limit.js";
 import { operationsOf } from "./http/define-route.js";
 import { metricsRoutes } from "./http/metrics.js";
 import { createErrorHandler } from "./http/problem.js";
+import { rememberingRouter } from "./http/remembering-router.js";
 import { standardHeaders } from "./http/response-headers.js";
 import { docsRoutes } from "./http/routes/docs.js";
 import { keyRoutes } from "./http/routes/keys.js";
@@ -44,7 +45,7 @@ import { uiRoutes } from "./web/ui-routes.js";
 export function buildApp(issuer: IssuerContext): Hono {
   // With metrics on, every route works on a copy of the context whose store is timed.
   const ctx = issuer.config.metrics.enabled ? instrumentIssuer(issuer) : issuer;
-  const app = new Hono();
+  const app = new Hono({ router: rememberingRouter() });
   const maxSize = ctx.config.maxBodyBytes;
   // Request id and security headers; routes with stricter headers of their own (the web page,
   // the docs) keep them.
