@@ -29,6 +29,7 @@ import {
 } from "./http/routes/secret-scanning.js";
 import { tokenRoutes } from "./http/routes/tokens.js";
 import { usageAndAuditRoutes } from "./http/routes/usage-and-audit.js";
+import { webhookRoutes } from "./http/routes/webhooks.js";
 import { answerUnmatched } from "./http/unknown-routes.js";
 import { instrumentIssuer } from "./metrics/issuer-metrics.js";
 import { observeRequests } from "./metrics/request-log.js";
@@ -64,6 +65,7 @@ export function buildApp(issuer: IssuerContext): Hono {
   app.route("/", usageAndAuditRoutes(ctx));
   app.route("/", orgRoutes(ctx));
   app.route("/", keyRoutes(ctx));
+  app.route("/", webhookRoutes(ctx));
   const operations = () => operationsOf(app);
   if (ctx.config.docs) app.route("/", docsRoutes(ctx, operations));
   if (ctx.config.ui.enabled) app.route("/ui", uiRoutes(ctx));

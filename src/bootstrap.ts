@@ -53,9 +53,10 @@ export async function createIssuerContext(parts: IssuerParts): Promise<IssuerCon
     });
   }
   await parts.store.seedOrgCells(parts.config.orgCells);
+  const keks = await importKeks(parts.keks);
   const keyring = createKeyring({
     store: parts.store,
-    keks: await importKeks(parts.keks),
+    keks,
     algorithm: parts.config.algorithm,
     clock,
     ...(parts.keyRefreshMs === undefined ? {} : { refreshMs: parts.keyRefreshMs }),
@@ -66,6 +67,7 @@ export async function createIssuerContext(parts: IssuerParts): Promise<IssuerCon
     config: parts.config,
     store: parts.store,
     keyring,
+    keks,
     clock,
     logger: parts.logger,
     ...(parts.clientIp ? { clientIp: parts.clientIp } : {}),

@@ -23,7 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["audit"],
   ["keys"],
   ["context.ts"],
-  ["metrics", "status"],
+  ["metrics", "status", "webhooks"],
   ["tokens"],
   ["openapi"],
   ["http"],

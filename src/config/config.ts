@@ -19,6 +19,7 @@ import {
   serverLimitsProblem,
   timeoutSeconds,
 } from "./server-limits.js";
+import { type ConfiguredWebhook, configuredWebhooks } from "./webhooks-config.js";
 
 /** The signing algorithms the issuer can use. */
 export const SIGNING_ALGORITHMS = ["ES256", "EdDSA", "RS256", "PS256"] as const;
@@ -304,6 +305,11 @@ const environmentSchema = z.object({
   TOKENMINT_UI_SESSION_TTL: duration("1h"),
   TOKENMINT_METRICS: boolean,
   TOKENMINT_METRICS_TOKEN: z.string().min(16).max(256).optional(),
+  TOKENMINT_WEBHOOKS: configuredWebhooks,
+  TOKENMINT_WEBHOOKS_ALLOW_INSECURE: boolean,
+  TOKENMINT_WEBHOOKS_RETRY_FOR: duration("1d"),
+  TOKENMINT_WEBHOOKS_RETRY_BASE: duration("10s"),
+  TOKENMINT_WEBHOOKS_TIMEOUT: duration("10s"),
 });
 
 /** The name of an issuer configuration variable. */
@@ -401,6 +407,21 @@ export interface Config {
   readonly ui: { readonly enabled: boolean; readonly sessionSeconds: number };
   /** `GET /metrics` (`TOKENMINT_METRICS`), optionally behind a bearer secret. */
   readonly metrics: { readonly enabled: boolean; readonly token: string | undefined };
+  readonly webhooks: WebhookSettings;
+}
+
+/** Webhook delivery (`TOKENMINT_WEBHOOKS*`). */
+export interface WebhookSettings {
+  /** The configured webhooks (API-defined ones are in the store). */
+  readonly configured: readonly ConfiguredWebhook[];
+  /** Allow `http` and loopback or private targets (development and tests only). */
+  readonly allowInsecure: boolean;
+  /** How long a delivery is retried before it is kept as failed (seconds). */
+  readonly retryForSeconds: number;
+  /** The first retry's delay bound; each further retry doubles it (seconds, full jitter). */
+  readonly retryBaseSeconds: number;
+  /** How long one attempt may take, connection to last byte read (seconds). */
+  readonly timeoutSeconds: number;
 }
 
 /** Thrown when the environment does not describe a valid configuration. */
@@ -476,6 +497,23 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   if (e.TOKENMINT_UI_SESSION_TTL < 60 || e.TOKENMINT_UI_SESSION_TTL > 86400) {
     problems.push("TOKENMINT_UI_SESSION_TTL: between 60 seconds and 1 day");
+  }
+  if (!e.TOKENMINT_WEBHOOKS_ALLOW_INSECURE) {
+    for (const hook of e.TOKENMINT_WEBHOOKS) {
+      if (!hook.url.startsWith("https:")) {
+        problems.push(
+          `TOKENMINT_WEBHOOKS: ${hook.id}: only https URLs (http needs TOKENMINT_WEBHOOKS_ALLOW_INSECURE=true)`,
+        );
+      }
+    }
+  }
+  if (e.TOKENMINT_WEBHOOKS_RETRY_BASE < 1 || e.TOKENMINT_WEBHOOKS_TIMEOUT < 1) {
+    problems.push(
+      "TOKENMINT_WEBHOOKS_RETRY_BASE: and TOKENMINT_WEBHOOKS_TIMEOUT: at least 1 second",
+    );
+  }
+  if (e.TOKENMINT_WEBHOOKS_TIMEOUT > 60) {
+    problems.push("TOKENMINT_WEBHOOKS_TIMEOUT: at most 60 seconds");
   }
   if (e.TOKENMINT_MIN_LIFETIME < 60) problems.push("TOKENMINT_MIN_LIFETIME: at least 60 seconds");
   if (e.TOKENMINT_MIN_LIFETIME > e.TOKENMINT_MAX_LIFETIME) {
@@ -600,6 +638,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     docs: e.TOKENMINT_DOCS,
     ui: { enabled: e.TOKENMINT_UI, sessionSeconds: e.TOKENMINT_UI_SESSION_TTL },
     metrics: { enabled: e.TOKENMINT_METRICS, token: e.TOKENMINT_METRICS_TOKEN },
+    webhooks: {
+      configured: e.TOKENMINT_WEBHOOKS,
+      allowInsecure: e.TOKENMINT_WEBHOOKS_ALLOW_INSECURE,
+      retryForSeconds: e.TOKENMINT_WEBHOOKS_RETRY_FOR,
+      retryBaseSeconds: e.TOKENMINT_WEBHOOKS_RETRY_BASE,
+      timeoutSeconds: e.TOKENMINT_WEBHOOKS_TIMEOUT,
+    },
   };
 }
 

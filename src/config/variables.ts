@@ -201,4 +201,29 @@ export const ISSUER_VARIABLES: Readonly<Record<IssuerVariable, VariableDoc>> = {
     meaning: "if set, a scrape must send `Authorization: Bearer <it>`",
     secret: true,
   },
+  TOKENMINT_WEBHOOKS: {
+    default: "[]",
+    meaning:
+      'webhooks beside those of the admin API: a JSON list of `{"id"?, "url", "secret": "whsec_…", "events"?: ["token.revoked", …]}` (see webhooks.md)',
+    secret: true,
+  },
+  TOKENMINT_WEBHOOKS_ALLOW_INSECURE: {
+    default: "false",
+    meaning:
+      "development and tests only: let webhooks use `http` and loopback or private addresses",
+  },
+  TOKENMINT_WEBHOOKS_RETRY_FOR: {
+    default: "1d",
+    meaning:
+      "how long a delivery is retried before it is kept as failed (then listed and redeliverable)",
+  },
+  TOKENMINT_WEBHOOKS_RETRY_BASE: {
+    default: "10s",
+    meaning:
+      "bound of the first retry's delay; each retry doubles it (up to 1 h), each delay drawn at random below its bound",
+  },
+  TOKENMINT_WEBHOOKS_TIMEOUT: {
+    default: "10s",
+    meaning: "how long one delivery attempt may take (1 to 60 s)",
+  },
 };

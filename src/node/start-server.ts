@@ -1,7 +1,7 @@
 /**
  * Starts the issuer on Node: builds the store and context (with Redis, also the pub/sub feed of
- * keyring changes), serves the app with `@hono/node-server`, runs the expiry sweep and the key
- * maintenance tick on unref'd timers, and shuts down gracefully (in-flight requests finish, then
+ * keyring changes), serves the app with `@hono/node-server`, runs the expiry sweep, the key
+ * maintenance tick and webhook delivery on unref'd timers, and shuts down gracefully (in-flight requests finish, then
  * the store closes).
  * Exported so tests start the real server on a free port.
  * @module
@@ -20,6 +20,7 @@ import { sweepExpiryNotices } from "../tokens/expiry-notices.js";
 import { sweepUnusedTokens } from "../tokens/unused-tokens.js";
 import { createNodeStore } from "./create-node-store.js";
 import { capConnections, nodeServerOptions } from "./server-limits.js";
+import { startWebhookDelivery, type WebhookDeliveryOptions } from "./webhook-delivery.js";
 
 /** How often the Node server sweeps for expiry notices. */
 const EXPIRY_SWEEP_MS = 60_000;
@@ -54,6 +55,8 @@ export interface StartOptions {
   readonly keyRefreshMs?: number;
   /** Subscribe to keyring change notices (default true; tests turn it off to see the polling bound). */
   readonly keyChangeNotices?: boolean;
+  /** Webhook delivery timing (tests shorten it). */
+  readonly webhooks?: WebhookDeliveryOptions;
 }
 
 /**
@@ -86,6 +89,13 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
     throw error;
   });
   const app = buildApp(context);
+  const webhooks = await startWebhookDelivery(context, options.webhooks).catch(
+    async (error: unknown) => {
+      await keyChanges?.close();
+      await store.close();
+      throw error;
+    },
+  );
   const { server, address } = await new Promise<{
     server: ReturnType<typeof serve>;
     address: AddressInfo;
@@ -136,6 +146,7 @@ export async function startServer(options: StartOptions): Promise<RunningIssuer>
     async close() {
       clearInterval(sweeper);
       clearInterval(maintenance);
+      await webhooks.stop();
       // server.close() resolves once the listener is closed, which can be before a request whose
       // body is still arriving has been answered: wait for every request in flight as well.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

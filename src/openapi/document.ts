@@ -196,6 +196,10 @@ export function buildOpenApiDocument(operations: readonly Operation[], options: 
       { name: "public", description: "JWKS, metadata and status lists (CORS open)" },
       { name: "routing", description: "The org → cell map" },
       { name: "keys", description: "Signing-key administration (admin service clients)" },
+      {
+        name: "webhooks",
+        description: "Audit events pushed to receivers, Standard Webhooks signed (admin)",
+      },
       { name: "operations", description: "Health, usage, audit, metrics and this document" },
     ],
     paths,

@@ -37,7 +37,7 @@ export function named<T extends z.ZodType>(name: string, schema: T): NamedSchema
 export type Security = "none" | "client" | "admin" | "user" | "metrics";
 
 /** The reference's sections. */
-export type Tag = "public" | "tokens" | "oauth" | "operations" | "keys" | "routing";
+export type Tag = "public" | "tokens" | "oauth" | "operations" | "keys" | "routing" | "webhooks";
 
 /** One example of an answer, under a name. */
 export interface NamedExample {

@@ -12,7 +12,7 @@
  */
 import { type Clock, systemClock } from "../clock.js";
 import { createMemoryActivityIndex } from "./memory/activity-index.js";
-import { createMemoryAuditStore } from "./memory/audit.js";
+import { createAuditLog, createMemoryAuditStore } from "./memory/audit.js";
 import { createExpiry } from "./memory/expiring.js";
 import { createMemoryKeyringStore, type MemoryKeyringOptions } from "./memory/keyring.js";
 import { createMemoryLifecycle } from "./memory/lifecycle.js";
@@ -20,6 +20,7 @@ import { createMemoryOrgRouteStore } from "./memory/org-routes.js";
 import { createMemoryRateLimitStore } from "./memory/rate-limits.js";
 import { createMemoryStatusStore } from "./memory/status-bits.js";
 import { createMemoryTokenStore } from "./memory/tokens.js";
+import { createMemoryWebhookStore } from "./memory/webhooks.js";
 import type { Store } from "./types.js";
 
 /** Options of {@link createMemoryStore}. */
@@ -39,6 +40,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const clock = options.clock ?? systemClock;
   const expiry = createExpiry(clock);
   const { lifecycle, opened } = createMemoryLifecycle();
+  const auditLog = createAuditLog();
   return {
     ...lifecycle,
     ...createMemoryKeyringStore(options),
@@ -46,7 +48,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     ...createMemoryTokenStore(expiry),
     ...createMemoryActivityIndex(expiry),
     ...createMemoryRateLimitStore(expiry),
-    ...createMemoryAuditStore(clock),
+    ...createMemoryAuditStore(clock, auditLog),
     ...createMemoryOrgRouteStore(),
+    ...createMemoryWebhookStore(clock, auditLog),
   };
 }

@@ -166,3 +166,44 @@ export interface OrgCellMap {
 
 /** How many distinct client IPs a token record keeps. */
 export const LAST_USED_IPS = 5;
+
+/** A webhook defined through the admin API (configured ones live only in the configuration). */
+export interface StoredWebhook {
+  readonly id: string;
+  readonly url: string;
+  /** Audit event types it receives; absent means every type. */
+  readonly events?: readonly string[];
+  /** The `whsec_…` signing secret, only as a compact JWE under a key-encryption key. */
+  readonly secretJwe: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+}
+
+/** Where a delivery stands: waiting for its next attempt, or given up after the retry window. */
+export type DeliveryState = "pending" | "failed";
+
+/** One audit event on its way to one webhook (the outbox record of at-least-once delivery). */
+export interface WebhookDelivery {
+  /** The webhook it goes to. */
+  readonly hook: string;
+  /** The audit event, with its stream id (which also names the delivery). */
+  readonly event: AuditEntry;
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  /** Milliseconds since the epoch: when the delivery was created (fanned out). */
+  readonly createdAt: number;
+  /** Milliseconds since the epoch: when it was (re)queued; the retry window counts from here. */
+  readonly queuedAt: number;
+  /** Milliseconds since the epoch: the next attempt (pending), or null (failed). */
+  readonly nextAttemptAt: number | null;
+  readonly lastAttemptAt: number | null;
+  /** HTTP status of the last attempt, or null when it got none (refused, timed out). */
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+}
+
+/** A due delivery claimed by one instance until `leaseUntil` (milliseconds since the epoch). */
+export interface ClaimedDelivery {
+  readonly delivery: WebhookDelivery;
+  readonly leaseUntil: number;
+}

@@ -21,6 +21,7 @@ import { createRedisRateLimitStore } from "./redis/rate-limits.js";
 import { createRedisStatusStore } from "./redis/status-bits.js";
 import { createRedisStoreContext, type RedisStoreOptions } from "./redis/store-context.js";
 import { createRedisTokenStore } from "./redis/tokens.js";
+import { createRedisWebhookStore } from "./redis/webhooks.js";
 import type { Store } from "./types.js";
 
 export type { RedisStoreOptions, RedisStoreSettings } from "./redis/store-context.js";
@@ -45,5 +46,6 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     ...createRedisRateLimitStore(shared),
     ...createRedisAuditStore(shared),
     ...createRedisOrgRouteStore(shared),
+    ...createRedisWebhookStore(shared),
   };
 }

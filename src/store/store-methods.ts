@@ -19,7 +19,8 @@ export type StoreRole =
   | "activity"
   | "rate-limits"
   | "audit"
-  | "org-routes";
+  | "org-routes"
+  | "webhooks";
 
 /**
  * The role of each method of {@link Store}: an object literal checked against `keyof Store`, so a
@@ -59,6 +60,17 @@ export const STORE_METHODS = {
   getOrgCell: "org-routes",
   setOrgCell: "org-routes",
   seedOrgCells: "org-routes",
+  saveWebhook: "webhooks",
+  listWebhooks: "webhooks",
+  deleteWebhook: "webhooks",
+  openOutbox: "webhooks",
+  readOutbox: "webhooks",
+  fanOut: "webhooks",
+  claimDeliveries: "webhooks",
+  finishDelivery: "webhooks",
+  listDeliveries: "webhooks",
+  getDelivery: "webhooks",
+  requeueDelivery: "webhooks",
 } as const satisfies Record<keyof Store, StoreRole>;
 
 /** Any method, as far as a wrapper needs to know. */

@@ -9,18 +9,21 @@ import type {
   ApprovalDecision,
   AuditEntry,
   AuditEvent,
+  ClaimedDelivery,
   KeyringChange,
   KeyringSnapshot,
   OrgCellMap,
   StatusRef,
   StoredKey,
   StoredToken,
+  StoredWebhook,
   StoreEpoch,
   TokenDetails,
   TokenIndex,
   TokenRecord,
   TokenState,
   TokenStatusValue,
+  WebhookDelivery,
 } from "./records.js";
 import type { ListKind } from "./status-layout.js";
 
@@ -28,6 +31,8 @@ export type {
   ApprovalDecision,
   AuditEntry,
   AuditEvent,
+  ClaimedDelivery,
+  DeliveryState,
   KeyChangeFeed,
   KeyringChange,
   KeyringSnapshot,
@@ -36,12 +41,14 @@ export type {
   StatusRef,
   StoredKey,
   StoredToken,
+  StoredWebhook,
   StoreEpoch,
   TokenDetails,
   TokenIndex,
   TokenRecord,
   TokenState,
   TokenStatusValue,
+  WebhookDelivery,
 } from "./records.js";
 export { LAST_USED_IPS, TokenStatus } from "./records.js";
 export type { ListKind } from "./status-layout.js";
@@ -214,6 +221,56 @@ export interface OrgRouteStore {
 }
 
 /**
+ * Webhooks: the API-defined webhooks, and the outbox that delivers audit events to them at least
+ * once. The audit stream is read by one consumer group shared by every instance; each event read
+ * is fanned out to durable per-webhook deliveries and acknowledged in one atomic step, and a due
+ * delivery is claimed by one instance at a time under a lease. A delivery is named by its
+ * webhook and its event's stream id (`<hook>/<event id>`).
+ */
+export interface WebhookStore {
+  /** Creates or replaces an API-defined webhook. */
+  saveWebhook(hook: StoredWebhook): Promise<void>;
+  /** Every API-defined webhook, oldest first. */
+  listWebhooks(): Promise<StoredWebhook[]>;
+  /** Deletes a webhook and every delivery of it; returns whether it existed. */
+  deleteWebhook(id: string): Promise<boolean>;
+  /**
+   * Makes sure the consumer group exists (created at the stream's end: events recorded before
+   * the first call are not delivered). Idempotent.
+   */
+  openOutbox(): Promise<void>;
+  /**
+   * Up to `count` audit entries for `consumer` to fan out: first those another consumer read
+   * more than `reclaimAfterMs` ago without acknowledging (it crashed), then new ones.
+   */
+  readOutbox(consumer: string, count: number, reclaimAfterMs: number): Promise<AuditEntry[]>;
+  /**
+   * Atomically creates every delivery that does not exist yet (due at its `nextAttemptAt`) and
+   * acknowledges the entries `ack`, so each event is fanned out once.
+   */
+  fanOut(deliveries: readonly WebhookDelivery[], ack: readonly string[]): Promise<void>;
+  /**
+   * Claims up to `count` deliveries due at `now`: none is handed to another caller before
+   * `now + leaseMs`.
+   */
+  claimDeliveries(now: number, leaseMs: number, count: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Ends an attempt while its lease holds: `next` null removes the delivery (delivered), else it
+   * is stored and, when pending, due at its `nextAttemptAt`. Returns false if the lease was lost.
+   */
+  finishDelivery(claim: ClaimedDelivery, next: WebhookDelivery | null): Promise<boolean>;
+  /** The webhook's pending and failed deliveries, newest first. */
+  listDeliveries(hook: string, count: number): Promise<WebhookDelivery[]>;
+  /** One delivery, or null. */
+  getDelivery(hook: string, eventId: string): Promise<WebhookDelivery | null>;
+  /**
+   * Compare-and-set: replaces `current` by `next` (due at its `nextAttemptAt`) only if the stored
+   * delivery is still `current`. Returns whether it applied.
+   */
+  requeueDelivery(current: WebhookDelivery, next: WebhookDelivery): Promise<boolean>;
+}
+
+/**
  * Everything the issuer keeps: every role. Implementations throw {@link StoreUnavailable} when
  * the backend cannot be reached or its data cannot be trusted (epoch lost).
  */
@@ -224,4 +281,5 @@ export type Store = StoreLifecycle &
   ActivityIndexStore &
   RateLimitStore &
   AuditStore &
-  OrgRouteStore;
+  OrgRouteStore &
+  WebhookStore;

@@ -1,8 +1,10 @@
 /**
  * The cron trigger (`[triggers] crons` in `wrangler.toml`): scheduled key maintenance, then the
- * sweep of expiry notices and unused-token cleanup. It opens the issuer context in its own request
- * scope and runs {@link rotateSigningKeysHook}, the same scheduled key rotation the Node server
- * runs every minute, and the same sweeps (their claims make each notice and revocation unique).
+ * sweep of expiry notices and unused-token cleanup, then one webhook delivery pass. It opens the
+ * issuer context in its own request scope and runs {@link rotateSigningKeysHook}, the same
+ * scheduled key rotation the Node server runs every minute, and the same sweeps (their claims make
+ * each notice and revocation unique). Workers cannot resolve host names, so webhook targets are
+ * checked by name and IP literal only.
  * A failure rejects, so the run shows as failed in the Worker's cron metrics and logs.
  *
  * @example
@@ -15,8 +17,10 @@
  */
 import type { IssuerContext } from "../context.js";
 import { runScheduledKeyRotation } from "../keys/rotation.js";
+import { randomId } from "../random.js";
 import { sweepExpiryNotices } from "../tokens/expiry-notices.js";
 import { sweepUnusedTokens } from "../tokens/unused-tokens.js";
+import { runWebhookPass } from "../webhooks/delivery-pass.js";
 import type { WorkerRuntime } from "./runtime.js";
 
 /**
@@ -27,6 +31,9 @@ import type { WorkerRuntime } from "./runtime.js";
 export async function rotateSigningKeysHook(issuer: IssuerContext): Promise<void> {
   await runScheduledKeyRotation(issuer);
 }
+
+/** This isolate's name in the webhook consumer group. */
+const CONSUMER = `worker-${randomId(6)}`;
 
 /**
  * Runs one cron-triggered maintenance pass.
@@ -55,6 +62,8 @@ export async function runScheduledMaintenance(
         unused_revoked: unused.revoked,
         ms: Date.now() - started,
       });
+      const webhooks = await runWebhookPass(issuer, { consumer: CONSUMER });
+      logger.info("webhooks.pass", { cron: controller.cron, ...webhooks });
     });
   } catch (error) {
     logger.error("keys.maintenance_failed", {

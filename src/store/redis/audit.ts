@@ -1,5 +1,7 @@
 /**
- * The audit stream on Redis: one capped stream (`XADD MAXLEN ~`), read newest first by entry id.
+ * The audit stream on Redis: one capped stream, read newest first by entry id. Appending trims the
+ * oldest entries beyond the cap, but never one the webhook consumer group has not yet fanned out
+ * (see webhook-scripts.ts), so an undelivered event is not trimmed away.
  *
  * @example
  * ```ts
@@ -20,11 +22,11 @@ import type { RedisStoreContext } from "./store-context.js";
  * ```
  */
 export function createRedisAuditStore(shared: RedisStoreContext): AuditStore {
-  const { redis, key, call } = shared;
+  const { redis, key, call, script } = shared;
   return {
     async appendAudit(event, maxLength) {
       const id = await call(() =>
-        redis.xadd(key.audit, "MAXLEN", "~", maxLength, "*", "e", JSON.stringify(event)),
+        script("tmAppendAudit")(key.audit, JSON.stringify(event), maxLength),
       );
       return String(id);
     },

@@ -26,6 +26,11 @@ export interface RedisKeyNames {
   readonly once: (name: string) => string;
   readonly hits: (name: string, window: number) => string;
   readonly audit: string;
+  /** Webhook keys share the audit stream's hash tag: one script fans out and acknowledges. */
+  readonly webhooks: string;
+  readonly deliveries: string;
+  readonly deliveriesDue: string;
+  readonly deliveriesIndex: string;
   readonly routes: string;
   readonly routesVersion: string;
 }
@@ -56,6 +61,10 @@ export function redisKeyNames(prefix: string): RedisKeyNames {
     once: (name) => `${prefix}once:{${name}}`,
     hits: (name, window) => `${prefix}rl:{${name}}:${window}`,
     audit: `${prefix}{audit}`,
+    webhooks: `${prefix}{audit}:wh`,
+    deliveries: `${prefix}{audit}:whd`,
+    deliveriesDue: `${prefix}{audit}:whd:due`,
+    deliveriesIndex: `${prefix}{audit}:whd:index`,
     routes: `${prefix}{routes}`,
     routesVersion: `${prefix}{routes}:version`,
   };

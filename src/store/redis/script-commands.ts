@@ -31,6 +31,14 @@ import {
   TRANSITION_TOKEN_STATE,
   UPDATE_TOKEN_DETAILS,
 } from "./token-scripts.js";
+import {
+  APPEND_AUDIT,
+  CLAIM_DELIVERIES,
+  DELETE_WEBHOOK,
+  FAN_OUT,
+  FINISH_DELIVERY,
+  REQUEUE_DELIVERY,
+} from "./webhook-scripts.js";
 
 /** Every script as an ioredis command: name → [number of keys, Lua]. */
 export const SCRIPTS = {
@@ -58,6 +66,12 @@ export const SCRIPTS = {
   tmSetOrgCell: [2, SET_ORG_CELL],
   tmCountHit: [1, COUNT_HIT],
   tmSeedOrgCells: [2, SEED_ORG_CELLS],
+  tmAppendAudit: [1, APPEND_AUDIT],
+  tmFanOut: [4, FAN_OUT],
+  tmClaimDeliveries: [2, CLAIM_DELIVERIES],
+  tmFinishDelivery: [3, FINISH_DELIVERY],
+  tmRequeueDelivery: [2, REQUEUE_DELIVERY],
+  tmDeleteWebhook: [4, DELETE_WEBHOOK],
 } as const;
 
 /** The name of one of {@link SCRIPTS}. */

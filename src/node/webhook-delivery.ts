@@ -1,0 +1,66 @@
+/**
+ * Webhook delivery on Node: every instance runs a delivery pass on an unref'd timer (the store's
+ * consumer group and leases share the work between instances), resolving each target's host with
+ * `dns.lookup` so that every address it has is checked before sending.
+ * @module
+ */
+import { lookup } from "node:dns/promises";
+import type { IssuerContext } from "../context.js";
+import { randomId } from "../random.js";
+import { runWebhookPass, type WebhookPassOptions } from "../webhooks/delivery-pass.js";
+
+/** How often a Node instance runs a delivery pass. */
+export const WEBHOOK_TICK_MS = 1000;
+
+/** Every address `host` resolves to. */
+async function resolveHost(host: string): Promise<string[]> {
+  return (await lookup(host, { all: true, verbatim: true })).map((answer) => answer.address);
+}
+
+/** Options of {@link startWebhookDelivery} (tests shorten the times). */
+export interface WebhookDeliveryOptions {
+  readonly tickMs?: number;
+  readonly reclaimAfterMs?: number;
+}
+
+/** A running delivery loop. */
+export interface WebhookDelivery {
+  /** Stops the timer and waits for the pass in progress, if any. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the outbox (so events recorded from now on are delivered), then runs a pass every tick;
+ * a pass never overlaps the previous one.
+ */
+export async function startWebhookDelivery(
+  ctx: IssuerContext,
+  options: WebhookDeliveryOptions = {},
+): Promise<WebhookDelivery> {
+  await ctx.store.openOutbox();
+  const pass: WebhookPassOptions = {
+    consumer: `node-${randomId(6)}`,
+    resolveHost,
+    ...(options.reclaimAfterMs === undefined ? {} : { reclaimAfterMs: options.reclaimAfterMs }),
+  };
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = runWebhookPass(ctx, pass)
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          ctx.logger.warn("webhooks.pass_failed", { message: (error as Error).message }),
+      )
+      .finally(() => {
+        running = undefined;
+      });
+  }, options.tickMs ?? WEBHOOK_TICK_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
