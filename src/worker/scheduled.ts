@@ -32,8 +32,8 @@ export async function rotateSigningKeysHook(issuer: IssuerContext): Promise<void
   await runScheduledKeyRotation(issuer);
 }
 
-/** This isolate's name in the webhook consumer group. */
-const CONSUMER = `worker-${randomId(6)}`;
+/** This isolate's name in the webhook consumer group (drawn in a handler: not at global scope). */
+let consumer: string | undefined;
 
 /**
  * Runs one cron-triggered maintenance pass.
@@ -62,7 +62,8 @@ export async function runScheduledMaintenance(
         unused_revoked: unused.revoked,
         ms: Date.now() - started,
       });
-      const webhooks = await runWebhookPass(issuer, { consumer: CONSUMER });
+      consumer ??= `worker-${randomId(6)}`;
+      const webhooks = await runWebhookPass(issuer, { consumer });
       logger.info("webhooks.pass", { cron: controller.cron, ...webhooks });
     });
   } catch (error) {
