@@ -82,9 +82,9 @@ const WEBHOOK_EXAMPLE = {
   created_at: "2026-12-02T12:00:00.000Z",
 };
 const DELIVERY_EXAMPLE = {
-  id: "1764676800000-0",
+  id: "1796212800000-0",
   webhook_id: "wh_q3Vb0mX1c9Zk",
-  message_id: "msg_wh_q3Vb0mX1c9Zk_1764676800000-0",
+  message_id: "msg_wh_q3Vb0mX1c9Zk_1796212800000-0",
   type: "token.revoked",
   state: "failed",
   attempts: 14,
