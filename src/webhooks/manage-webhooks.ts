@@ -1,6 +1,6 @@
 /**
  * The admin operations on webhooks behind `/v1/webhooks`: create (the secret is shown once and
- * stored only encrypted), list, show, delete, list a webhook's pending and failed deliveries, and
+ * stored only encrypted), list, show, update, delete, list a webhook's pending and failed deliveries, and
  * redeliver a failed one. Configured webhooks (`TOKENMINT_WEBHOOKS`) are listed beside the
  * API-defined ones but change only with the configuration.
  *
@@ -75,6 +75,18 @@ function deliveryView(delivery: WebhookDelivery): DeliveryView {
   };
 }
 
+/** @throws {InvalidRequest} naming `url` when the target guard refuses it. */
+function refuseUrl(ctx: IssuerContext, url: string): void {
+  try {
+    checkWebhookUrl(url, ctx.config.webhooks.allowInsecure);
+  } catch (error) {
+    if (!(error instanceof TargetRefused)) throw error;
+    throw new InvalidRequest("invalid_request", `url: ${error.message}`, [
+      { path: "url", message: error.message },
+    ]);
+  }
+}
+
 /** Every webhook in force. */
 export async function listWebhookViews(ctx: IssuerContext): Promise<WebhookView[]> {
   return (await listActiveWebhooks(ctx)).map(viewOf);
@@ -101,14 +113,7 @@ export async function createWebhook(
   ctx: IssuerContext,
   input: { readonly url: string; readonly events?: readonly string[] | undefined },
 ): Promise<{ webhook: WebhookView; secret: string }> {
-  try {
-    checkWebhookUrl(input.url, ctx.config.webhooks.allowInsecure);
-  } catch (error) {
-    if (!(error instanceof TargetRefused)) throw error;
-    throw new InvalidRequest("invalid_request", `url: ${error.message}`, [
-      { path: "url", message: error.message },
-    ]);
-  }
+  refuseUrl(ctx, input.url);
   const secret = generateWebhookSecret();
   const hook = {
     id: `wh_${randomId(12)}`,
@@ -129,6 +134,48 @@ export async function createWebhook(
       created_at: iso(hook.createdAt),
     },
     secret,
+  };
+}
+
+/**
+ * Changes an API-defined webhook's URL or event filter (`events: null` means every type); its
+ * secret and pending deliveries stay.
+ *
+ * @throws {NotFound} for an unknown id; {Conflict} for a configured one; {InvalidRequest} for a
+ * refused URL.
+ */
+export async function updateWebhook(
+  ctx: IssuerContext,
+  id: string,
+  change: {
+    readonly url?: string | undefined;
+    readonly events?: readonly string[] | null | undefined;
+  },
+): Promise<WebhookView> {
+  const hook = await findWebhook(ctx, id);
+  if (hook.source === "config") {
+    throw new Conflict(
+      "invalid_state",
+      "A configured webhook changes only with TOKENMINT_WEBHOOKS",
+    );
+  }
+  if (change.url !== undefined) refuseUrl(ctx, change.url);
+  const stored = (await ctx.store.listWebhooks()).find((candidate) => candidate.id === id);
+  if (!stored) throw new NotFound("No such webhook");
+  const { events: _events, ...rest } = stored;
+  const events = change.events === undefined ? stored.events : change.events;
+  const next = {
+    ...rest,
+    url: change.url ?? stored.url,
+    ...(events ? { events: [...new Set(events)] } : {}),
+  };
+  await ctx.store.saveWebhook(next);
+  return {
+    id,
+    url: next.url,
+    events: next.events ?? null,
+    source: "api",
+    created_at: iso(next.createdAt),
   };
 }
 

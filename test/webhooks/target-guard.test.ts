@@ -104,6 +104,21 @@ describe("the webhook target guard", () => {
     ).toBe(200);
     const accepted = await create("https://hooks.example.com/t");
     expect(accepted.status).toBe(201);
+    const { id } = (await accepted.json()) as { id: string };
+    const patch = (body: unknown) =>
+      issuer.request(`/v1/webhooks/${id}`, {
+        method: "PATCH",
+        headers: { authorization: issuer.clientAuth, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await patch({ url: "https://192.168.0.10/t" })).status).toBe(400);
+    const changed = await patch({ url: "https://hooks2.example.com/t", events: ["token.revoked"] });
+    expect(await changed.json()).toMatchObject({
+      id,
+      url: "https://hooks2.example.com/t",
+      events: ["token.revoked"],
+    });
+    expect(await (await patch({ events: null })).json()).toMatchObject({ events: null });
     expect(() =>
       parseConfig({
         TOKENMINT_WEBHOOKS: JSON.stringify([

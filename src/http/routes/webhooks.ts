@@ -3,6 +3,7 @@
  *
  * - `POST /v1/webhooks`: create one; the answer holds its `whsec_…` secret, shown only then;
  * - `GET /v1/webhooks`, `GET /v1/webhooks/{id}`: configured and API-defined webhooks;
+ * - `PATCH /v1/webhooks/{id}`: change an API-defined webhook's URL or event filter;
  * - `DELETE /v1/webhooks/{id}`: delete an API-defined webhook and its deliveries;
  * - `GET /v1/webhooks/{id}/deliveries`: its pending and failed deliveries;
  * - `POST /v1/webhooks/{id}/deliveries/{delivery}/redeliver`: queue a failed delivery again.
@@ -22,6 +23,7 @@ import {
   listWebhookViews,
   redeliver,
   showWebhook,
+  updateWebhook,
 } from "../../webhooks/manage-webhooks.js";
 import { type AuthVariables, authenticate, type Caller } from "../authenticate.js";
 import { defineRoute, pathParam } from "../define-route.js";
@@ -31,6 +33,15 @@ import { parseWith, readJson } from "../request-body.js";
 export const webhookCreateSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2048),
   events: z.array(z.string().regex(EVENT_TYPE)).min(1).max(64).optional(),
+});
+
+/** `PATCH /v1/webhooks/{id}`: `events: null` means every type. */
+export const webhookUpdateSchema = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+  events: z.array(z.string().regex(EVENT_TYPE)).min(1).max(64).nullable().optional(),
 });
 
 /** The query of `GET /v1/webhooks/{id}/deliveries`. */
@@ -152,6 +163,27 @@ const SHOW: Operation = {
   },
 };
 
+const UPDATE: Operation = {
+  method: "patch",
+  path: "/v1/webhooks/{id}",
+  operationId: "updateWebhook",
+  tag: "webhooks",
+  summary: "Change an API-defined webhook's URL or event filter (its secret stays)",
+  description:
+    "`events: null` sends every type. A configured webhook (`source: config`) answers 409.",
+  security: ["admin"],
+  body: {
+    schema: named("WebhookUpdateRequest", webhookUpdateSchema),
+    contentType: "application/json",
+    required: true,
+    example: { events: ["token.revoked", "token.reuse_detected"] },
+  },
+  responses: {
+    200: { description: "The webhook afterwards", schema: Webhook, example: WEBHOOK_EXAMPLE },
+    ...problems(JSON_BODY, ADMIN, NOT_FOUND, { 409: ["invalid_state"] }, STORE),
+  },
+};
+
 const DELETE: Operation = {
   method: "delete",
   path: "/v1/webhooks/{id}",
@@ -246,6 +278,11 @@ export function webhookRoutes(ctx: IssuerContext) {
   defineRoute(routes, LIST, async (c) => c.json({ webhooks: await listWebhookViews(ctx) }));
 
   defineRoute(routes, SHOW, async (c) => c.json(await showWebhook(ctx, hookId(c))));
+
+  defineRoute(routes, UPDATE, async (c) => {
+    const id = hookId(c);
+    return c.json(await updateWebhook(ctx, id, await readJson(c, webhookUpdateSchema)));
+  });
 
   defineRoute(routes, DELETE, async (c) => {
     await deleteWebhook(ctx, hookId(c));
