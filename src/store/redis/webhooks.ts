@@ -18,6 +18,9 @@ import type { RedisStoreContext } from "./store-context.js";
 /** The consumer group every issuer instance reads the audit stream in. */
 export const WEBHOOK_GROUP = "webhooks";
 
+/** A consumer idle this long with nothing pending belongs to a stopped instance. */
+const STALE_CONSUMER_MS = 86_400_000;
+
 /** The hash field, set member and delivery name of a delivery: `<hook>/<event id>`. */
 export function deliveryMember(hook: string, eventId: string): string {
   return `${hook}/${eventId}`;
@@ -50,6 +53,18 @@ export function createRedisWebhookStore(shared: RedisStoreContext): WebhookStore
       }
     });
     groupReady = true;
+    await call(async () => {
+      // Each instance start is a new consumer: drop those of stopped instances with nothing
+      // pending, so the group does not collect one per restart (a live one is re-created on read).
+      const consumers = (await redis.xinfo("CONSUMERS", key.audit, WEBHOOK_GROUP)) as unknown[][];
+      for (const consumer of consumers) {
+        const fields = new Map<unknown, unknown>();
+        for (let i = 0; i < consumer.length; i += 2) fields.set(consumer[i], consumer[i + 1]);
+        if (Number(fields.get("pending")) === 0 && Number(fields.get("idle")) > STALE_CONSUMER_MS) {
+          await redis.xgroup("DELCONSUMER", key.audit, WEBHOOK_GROUP, String(fields.get("name")));
+        }
+      }
+    });
   }
 
   return {
