@@ -4,7 +4,14 @@
  */
 import { readStatusBits } from "@tokenmint/verifier/status";
 import { expect, it } from "vitest";
-import type { KeyringStore, Store, StoredKey, TokenRecord } from "../../src/store/types.js";
+import type {
+  AuditEntry,
+  KeyringStore,
+  Store,
+  StoredKey,
+  TokenRecord,
+  WebhookDelivery,
+} from "../../src/store/types.js";
 import { TokenStatus } from "../../src/store/types.js";
 import { type TestClock, testClock } from "../helpers/issuer.js";
 
@@ -389,6 +396,71 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     await store.updateKeys(removed.version, { put: [], remove: ["k1"] });
     await store.addKey(key("k1", "active"), false);
     expect(await latest("k1")).toBeUndefined();
+    await store.close();
+  });
+
+  it("fans audit events out once through the webhook outbox, leases due deliveries, and keeps failed ones for redelivery", async () => {
+    const { store, clock } = await openStore();
+    await store.appendAudit({ type: "token.minted", at: NOW, actor: "test" }, 1000);
+    await store.openOutbox();
+    await store.openOutbox();
+    const ids = [
+      await store.appendAudit({ type: "token.revoked", at: NOW, actor: "test", jti: "a" }, 1000),
+      await store.appendAudit({ type: "token.revoked", at: NOW, actor: "test", jti: "b" }, 1000),
+    ];
+    const read = await store.readOutbox("c1", 10, 60_000);
+    expect(read.map((entry) => entry.id)).toEqual(ids);
+    expect(await store.readOutbox("c2", 10, 60_000)).toEqual([]);
+    const now = clock();
+    const delivery = (event: AuditEntry): WebhookDelivery => ({
+      hook: "h1",
+      event,
+      state: "pending",
+      attempts: 0,
+      createdAt: now,
+      queuedAt: now,
+      nextAttemptAt: now,
+      lastAttemptAt: null,
+      lastStatus: null,
+      lastError: null,
+    });
+    await store.fanOut(read.map(delivery), ids);
+    await store.fanOut([{ ...delivery(read[0] as AuditEntry), attempts: 9 }], []);
+    expect(await store.readOutbox("c2", 10, 0)).toEqual([]);
+
+    const claims = await store.claimDeliveries(now, 30_000, 10);
+    expect(claims.map((claim) => claim.delivery)).toEqual(read.map(delivery));
+    expect(await store.claimDeliveries(now, 30_000, 10)).toEqual([]);
+    const [first, second] = claims as [(typeof claims)[0], (typeof claims)[0]];
+    expect(await store.finishDelivery(first, null)).toBe(true);
+    const failed: WebhookDelivery = {
+      ...second.delivery,
+      state: "failed",
+      attempts: 1,
+      nextAttemptAt: null,
+      lastAttemptAt: now,
+      lastStatus: 503,
+      lastError: "HTTP 503",
+    };
+    expect(await store.finishDelivery(second, failed)).toBe(true);
+    expect(await store.finishDelivery(second, null)).toBe(false);
+    expect(await store.listDeliveries("h1", 10)).toEqual([failed]);
+    expect(await store.getDelivery("h1", ids[1] as string)).toEqual(failed);
+    expect(await store.claimDeliveries(now + 3_600_000, 30_000, 10)).toEqual([]);
+    const again: WebhookDelivery = { ...failed, state: "pending", attempts: 0, nextAttemptAt: now };
+    expect(await store.requeueDelivery(failed, again)).toBe(true);
+    expect(await store.requeueDelivery(failed, again)).toBe(false);
+    expect((await store.claimDeliveries(now, 30_000, 10)).map((claim) => claim.delivery)).toEqual([
+      again,
+    ]);
+
+    const hook = { id: "h1", url: "https://hooks.example.com/t", secretJwe: "jwe", createdAt: now };
+    await store.saveWebhook(hook);
+    expect(await store.listWebhooks()).toEqual([hook]);
+    expect(await store.deleteWebhook("h1")).toBe(true);
+    expect(await store.listWebhooks()).toEqual([]);
+    expect(await store.listDeliveries("h1", 10)).toEqual([]);
+    expect(await store.deleteWebhook("h1")).toBe(false);
     await store.close();
   });
 }
