@@ -44,13 +44,22 @@ export async function startWebhookDelivery(
     ...(options.reclaimAfterMs === undefined ? {} : { reclaimAfterMs: options.reclaimAfterMs }),
   };
   let running: Promise<void> | undefined;
+  // A pass fails every tick while Redis is down: log when failing starts and when it ends.
+  let failing = false;
   const timer = setInterval(() => {
     if (running) return;
     running = runWebhookPass(ctx, pass)
       .then(
-        () => undefined,
-        (error: unknown) =>
-          ctx.logger.warn("webhooks.pass_failed", { message: (error as Error).message }),
+        () => {
+          if (failing) ctx.logger.info("webhooks.pass_recovered", {});
+          failing = false;
+        },
+        (error: unknown) => {
+          if (!failing) {
+            ctx.logger.warn("webhooks.pass_failed", { message: (error as Error).message });
+          }
+          failing = true;
+        },
       )
       .finally(() => {
         running = undefined;
