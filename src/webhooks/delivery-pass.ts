@@ -129,8 +129,12 @@ async function attempt(
       webhooks.timeoutSeconds * 1000,
     );
   } catch (error) {
-    if (!(error instanceof TargetRefused)) throw error;
-    result = { ok: false, status: null, error: `refused: ${error.message}` };
+    if (error instanceof TargetRefused) {
+      result = { ok: false, status: null, error: `refused: ${error.message}` };
+    } else {
+      // A secret that no configured KEK opens fails this webhook's attempts, not the whole pass.
+      result = { ok: false, status: null, error: `not signed: ${(error as Error).message}` };
+    }
   }
   const now = ctx.clock();
   if (result.ok) {
