@@ -5,6 +5,7 @@
  * event before it was fanned out (then it is trimmed back to its cap).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordAudit } from "../../src/audit/record-audit.js";
 import { runWebhookPass } from "../../src/webhooks/delivery-pass.js";
 import { generateWebhookSecret } from "../../src/webhooks/secret.js";
 import { createTestIssuer, STORE_KINDS } from "../helpers/issuer.js";
@@ -76,6 +77,37 @@ describe.each(STORE_KINDS)("the webhook outbox on the %s store", (kind) => {
         `msg_revocations_${revokedEvent}`,
       ]),
     );
+  });
+
+  it("carries the secret-scanning and unused-token events like any other", async () => {
+    receiver.received.length = 0;
+    const issuer = await issuerWith(kind);
+    const { id } = await issuer.mint({ subject: "dave", org: "acme" });
+    const token = { jti: id, sub: "dave", org: "acme" };
+    await recordAudit(issuer.ctx, {
+      type: "token.leaked",
+      actor: "scanner",
+      ...token,
+      reason: "leaked",
+    });
+    await recordAudit(issuer.ctx, {
+      type: "token.expiring",
+      actor: "system",
+      ...token,
+      reason: "unused",
+      detail: { expires_at: 1796212800, kind: "pat" },
+    });
+    await drain(issuer);
+    const data = (type: string) =>
+      receiver.received.find((message) => message.payload.type === type)?.payload.data;
+    expect(data("token.leaked")).toMatchObject({
+      token_id: id,
+      subject: "dave",
+      org: "acme",
+      reason: "leaked",
+    });
+    expect(data("token.expiring")).toMatchObject({ token_id: id, reason: "unused", kind: "pat" });
+    await issuer.store.close();
   });
 
   it("never trims an event from the capped audit stream before it was fanned out", async () => {
