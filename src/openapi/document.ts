@@ -13,6 +13,7 @@
 import { z } from "zod";
 import type { NamedSchema, Operation, OperationResponse, Security } from "./operation.js";
 import { ProblemSchema } from "./responses.js";
+import { webhookDocument, webhookEventSchema } from "./webhook-event.js";
 
 /** A JSON Schema object as zod renders it. */
 type JsonSchema = Record<string, unknown>;
@@ -203,8 +204,13 @@ export function buildOpenApiDocument(operations: readonly Operation[], options: 
       { name: "operations", description: "Health, usage, audit, metrics and this document" },
     ],
     paths,
+    webhooks: webhookDocument(),
     components: {
-      schemas: { ...requests, ...answers },
+      schemas: {
+        ...requests,
+        ...answers,
+        ...({ WebhookEvent: webhookEventSchema } as Record<string, JsonSchema>),
+      },
       securitySchemes: {
         serviceClient: {
           type: "http",
