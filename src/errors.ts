@@ -26,6 +26,7 @@ export const ISSUER_ERROR_CODES = [
   "invalid_scope",
   "invalid_expiry",
   "invalid_audience",
+  "invalid_kind",
   "token_too_large",
   // 401
   "unauthenticated",
@@ -33,6 +34,7 @@ export const ISSUER_ERROR_CODES = [
   "insufficient_scope",
   "wider_than_parent",
   "wider_than_caller",
+  "kind_not_self_service",
   "admin_required",
   "client_required",
   "token_required",

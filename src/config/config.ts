@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { parseDurationSeconds } from "./duration.js";
+import { durationValue, jsonObject } from "./json-values.js";
 import { type HostPort, parseHostPorts, type RedisAuth, type RedisTarget } from "./redis-target.js";
 import { type ScannerKey, secretScanningKeys } from "./secret-scanning-keys.js";
 import {
@@ -19,6 +20,7 @@ import {
   serverLimitsProblem,
   timeoutSeconds,
 } from "./server-limits.js";
+import { resolveTokenKinds, type TokenKinds, tokenKindsVariable } from "./token-kinds.js";
 import { type ConfiguredWebhook, configuredWebhooks } from "./webhooks-config.js";
 
 /** The signing algorithms the issuer can use. */
@@ -131,33 +133,6 @@ const enabledByDefault = z
 
 const KEK = /^[A-Za-z0-9_-]{43}$/;
 
-const durationValue = z
-  .union([z.string(), z.number().int().nonnegative()])
-  .transform((value, ctx) => {
-    const seconds = parseDurationSeconds(String(value));
-    if (seconds === undefined) {
-      ctx.addIssue({ code: "custom", message: "expected seconds or a number with s, m, h or d" });
-      return z.NEVER;
-    }
-    return seconds;
-  });
-
-/** A variable holding a JSON object (default `{}`), parsed, then checked by `shape`. */
-function jsonObject<T extends z.ZodType>(shape: T, expected: string) {
-  return z
-    .string()
-    .default("{}")
-    .transform((value, ctx) => {
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: `expected ${expected}` });
-        return z.NEVER;
-      }
-    })
-    .pipe(shape);
-}
-
 const orgPolicies = jsonObject(
   z.record(
     z.string().min(1),
@@ -166,6 +141,7 @@ const orgPolicies = jsonObject(
       max_lifetime: durationValue.optional(),
       allow_non_expiring: z.boolean().optional(),
       require_approval: z.boolean().optional(),
+      kinds: z.array(z.string().min(1)).min(1).optional(),
     }),
   ),
   "a JSON object",
@@ -242,6 +218,7 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_]{0,16}$/, "letters, digits and _ only, at most 16")
     .default("tmpat_"),
+  TOKENMINT_TOKEN_KINDS: tokenKindsVariable,
   TOKENMINT_ALG: z.enum(SIGNING_ALGORITHMS).default("ES256"),
   TOKENMINT_KEK: z
     .string()
@@ -335,6 +312,14 @@ export interface LifetimePolicy {
   readonly allowNonExpiring: boolean;
 }
 
+/** What an organization's policy says about token kinds. */
+export interface OrgKindRules {
+  /** The kinds the org allows (`kinds`); absent: every kind. */
+  readonly kinds?: readonly string[];
+  /** `allow_non_expiring` when the org's policy sets it (it then binds a kind that allows it). */
+  readonly allowNonExpiring?: boolean;
+}
+
 /** When signing keys rotate and how long they stay published (seconds). */
 export interface KeyRotationPolicy {
   /** How long a key signs before the scheduled rotation; 0 turns scheduled rotation off. */
@@ -365,7 +350,10 @@ export interface Config {
   readonly redisWaitTimeoutMs: number;
   readonly clients: readonly ServiceClient[];
   readonly adminClients: readonly string[];
+  /** The prefix of the default kind, `pat` (`TOKENMINT_TOKEN_PREFIX` unless a kind sets it). */
   readonly tokenPrefix: string;
+  /** The kinds of token minted (`TOKENMINT_TOKEN_KINDS`; default `pat` alone). */
+  readonly kinds: TokenKinds;
   readonly algorithm: SigningAlgorithm;
   /** Key-encryption keys, newest (used to encrypt) first. */
   readonly keks: readonly string[];
@@ -378,6 +366,8 @@ export interface Config {
   readonly orgLifetimes: ReadonlyMap<string, LifetimePolicy>;
   /** Organizations whose new tokens wait for approval (`"require_approval": true`). */
   readonly approvalOrgs: ReadonlySet<string>;
+  /** Per-organization rules on kinds: which kinds the org allows, and its explicit non-expiry rule. */
+  readonly orgKindRules: ReadonlyMap<string, OrgKindRules>;
   readonly maxTokensPerSubject: number;
   /** Mints (and rotations) allowed per minute, per subject and per service client. */
   readonly mintRate: { readonly perSubject: number; readonly perClient: number };
@@ -545,6 +535,24 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       problems.push(`TOKENMINT_SCOPE_DESCRIPTIONS: ${scope} is not in TOKENMINT_SCOPES`);
     }
   }
+  const kinds = resolveTokenKinds(
+    e.TOKENMINT_TOKEN_KINDS,
+    { prefix: e.TOKENMINT_TOKEN_PREFIX, scopes: e.TOKENMINT_SCOPES },
+    problems,
+  );
+  const orgKindRules = new Map<string, OrgKindRules>();
+  for (const [org, policy] of Object.entries(e.TOKENMINT_ORG_POLICIES)) {
+    const unknown = (policy.kinds ?? []).filter((kind) => !kinds.has(kind));
+    if (unknown.length > 0) {
+      problems.push(`TOKENMINT_ORG_POLICIES: ${org}: unknown kinds: ${unknown.join(", ")}`);
+    }
+    orgKindRules.set(org, {
+      ...(policy.kinds === undefined ? {} : { kinds: policy.kinds }),
+      ...(policy.allow_non_expiring === undefined
+        ? {}
+        : { allowNonExpiring: policy.allow_non_expiring }),
+    });
+  }
   const server: ServerLimits = {
     headersTimeoutSeconds: e.TOKENMINT_HEADERS_TIMEOUT,
     requestTimeoutSeconds: e.TOKENMINT_REQUEST_TIMEOUT,
@@ -595,7 +603,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     redisWaitTimeoutMs,
     clients: e.TOKENMINT_CLIENTS,
     adminClients: e.TOKENMINT_ADMIN_CLIENTS,
-    tokenPrefix: e.TOKENMINT_TOKEN_PREFIX,
+    tokenPrefix: kinds.get("pat")?.prefix ?? e.TOKENMINT_TOKEN_PREFIX,
+    kinds,
     algorithm: e.TOKENMINT_ALG,
     keks: e.TOKENMINT_KEK,
     audience: e.TOKENMINT_AUDIENCE.length > 0 ? e.TOKENMINT_AUDIENCE : [issuer],
@@ -614,6 +623,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     lifetime,
     orgLifetimes,
     approvalOrgs,
+    orgKindRules,
     maxTokensPerSubject: e.TOKENMINT_MAX_TOKENS_PER_SUBJECT,
     mintRate: {
       perSubject: e.TOKENMINT_MINT_RATE_PER_SUBJECT,

@@ -74,7 +74,13 @@ export const ISSUER_VARIABLES: Readonly<Record<IssuerVariable, VariableDoc>> = {
   },
   TOKENMINT_TOKEN_PREFIX: {
     default: "tmpat_",
-    meaning: "prefix of every token (letters, digits, `_`; may be empty for bare JWTs)",
+    meaning:
+      "prefix of `pat` tokens, the default kind (letters, digits, `_`; may be empty for bare JWTs when `pat` is the only kind)",
+  },
+  TOKENMINT_TOKEN_KINDS: {
+    none: "one kind, `pat`, with `TOKENMINT_TOKEN_PREFIX`",
+    meaning:
+      'the kinds of token, JSON: `{"pat":{"prefix":"tmpat_"},"deploy":{"prefix":"tmdt_","scopes":["read_repository"],"max_lifetime":"90d"},"job":{"prefix":"tmjob_","max_lifetime":"2h","self_service":false,"track_usage":false}}`; per kind `prefix` (distinct, none a prefix of another), `scopes` (default all), `default_lifetime`, `min_lifetime`, `max_lifetime`, `allow_non_expiring`, `self_service` (default true), `track_usage` (default true); must define `pat`. See [Token kinds](token-kinds.md)',
   },
   TOKENMINT_ALG: {
     default: "ES256",
@@ -148,7 +154,7 @@ export const ISSUER_VARIABLES: Readonly<Record<IssuerVariable, VariableDoc>> = {
   TOKENMINT_ORG_POLICIES: {
     default: "{}",
     meaning:
-      'per-organization policy, JSON: `{"acme":{"max_lifetime":"90d","min_lifetime":"1h","allow_non_expiring":false,"require_approval":true}}`; with `require_approval` a new token of the org is `pending` until a service client approves it',
+      'per-organization policy, JSON: `{"acme":{"max_lifetime":"90d","min_lifetime":"1h","allow_non_expiring":false,"require_approval":true,"kinds":["pat","deploy"]}}`; with `require_approval` a new token of the org is `pending` until a service client approves it; `kinds`: the token kinds the org allows (default all)',
   },
   TOKENMINT_MAX_TOKENS_PER_SUBJECT: {
     default: "300",

@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * const instrumented = instrumentIssuer(ctx);   // when TOKENMINT_METRICS=true
- * noteMinted(instrumented, "mint");
+ * noteMinted(instrumented, "mint", "pat");
  * const text = await metricsOf(instrumented)?.registry.render();
  * ```
  * @module
@@ -69,8 +69,8 @@ function createIssuerMetrics(ctx: IssuerContext): IssuerMetrics {
     registry,
     minted: registry.counter(
       "tokenmint_tokens_minted_total",
-      "Tokens minted, by reason (mint, self_service, rotation).",
-      ["reason"],
+      "Tokens minted, by reason (mint, self_service, rotation) and kind.",
+      ["reason", "kind"],
     ),
     stateChanges: registry.counter(
       "tokenmint_token_state_changes_total",
@@ -157,9 +157,9 @@ export function metricsOf(ctx: IssuerContext): IssuerMetrics | undefined {
   return byContext.get(ctx);
 }
 
-/** A token was minted (`reason`: mint, self_service, rotation). */
-export function noteMinted(ctx: IssuerContext, reason: string): void {
-  byContext.get(ctx)?.minted.inc({ reason: boundedReason(reason) });
+/** A token of `kind` (a configured kind: a bounded label) was minted (`reason`: mint, self_service, rotation). */
+export function noteMinted(ctx: IssuerContext, reason: string, kind: string): void {
+  byContext.get(ctx)?.minted.inc({ reason: boundedReason(reason), kind });
 }
 
 /** A token changed state. */

@@ -38,6 +38,7 @@ export const PROBLEM_EXAMPLES: Readonly<Record<IssuerErrorCode, Example>> = {
   invalid_scope: { detail: "Unknown scope: admin" },
   invalid_expiry: { detail: "The lifetime must be between 5m and 365d" },
   invalid_audience: { detail: "The audience must be a subset of the configured audiences" },
+  invalid_kind: { detail: "Unknown kind; this issuer mints pat, deploy, job" },
   token_too_large: {
     detail:
       "The token would be up to 9120 characters long; the limit is 8192; name fewer resources in permissions",
@@ -45,6 +46,7 @@ export const PROBLEM_EXAMPLES: Readonly<Record<IssuerErrorCode, Example>> = {
   unauthenticated: { detail: "A bearer token or client credentials are required" },
   insufficient_scope: { detail: "The token needs the manage_tokens scope" },
   wider_than_parent: { detail: "A token can only mint for its own subject" },
+  kind_not_self_service: { detail: "Tokens of kind job are minted by a service client only" },
   wider_than_caller: {
     detail: "Cannot rotate a token wider than the presented one: scope write_api",
   },
@@ -171,7 +173,7 @@ export const FORM_BODY: ProblemCodes = {
 
 /** Issuing a token: policy checks and the per-client mint rate. */
 export const ISSUING: ProblemCodes = {
-  400: ["invalid_scope", "invalid_expiry", "invalid_audience", "token_too_large"],
+  400: ["invalid_scope", "invalid_expiry", "invalid_audience", "invalid_kind", "token_too_large"],
   429: ["rate_limited"],
 };
 

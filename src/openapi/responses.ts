@@ -44,6 +44,7 @@ const tokenViewSchema = z.object({
   audience: z.array(z.string()),
   client_id: z.string(),
   family: z.string(),
+  kind: z.string().describe("The token kind (`TOKENMINT_TOKEN_KINDS`), e.g. `pat` or `deploy`"),
   state: z
     .enum(["active", "pending", "suspended", "revoked", "rotated"])
     .describe("`pending`: waits for its organization's approval and does not work until approved"),
@@ -96,6 +97,7 @@ const introspectionSchema = z.union([
     org: z.string().optional(),
     cell: z.string().optional(),
     fam: z.string(),
+    kind: z.string().describe("The token kind; `pat` for tokens minted before kinds"),
     status: z.object({
       status_list: z.object({ idx: z.number().int(), uri: z.string() }),
     }),
@@ -112,7 +114,20 @@ const metadataSchema = z.looseObject({
   scopes_supported: z.array(z.string()),
   status_list_uri_template: z.string(),
   access_token_signing_alg_values_supported: z.array(z.string()),
-  tokenmint_token_prefix: z.string(),
+  tokenmint_token_prefix: z.string().describe("The prefix of `pat` tokens, the default kind"),
+  tokenmint_token_prefixes: z
+    .record(z.string(), z.string())
+    .describe("Every token kind and its prefix (the verifier's `prefixes` option)"),
+  tokenmint_token_kinds: z
+    .record(
+      z.string(),
+      z.object({
+        prefix: z.string(),
+        scopes: z.array(z.string()),
+        self_service: z.boolean(),
+      }),
+    )
+    .describe("Every token kind: its prefix, the scopes it may carry, whether users mint it"),
 });
 
 const routesMapSchema = z.object({

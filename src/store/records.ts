@@ -49,6 +49,8 @@ export interface TokenRecord {
   readonly created: number;
   /** Seconds since the epoch, or null for a non-expiring token. */
   readonly exp: number | null;
+  /** The token kind (`TOKENMINT_TOKEN_KINDS`); absent on records minted before kinds: `pat`. */
+  readonly kind?: string;
 }
 
 /** A stored token: its record, current state and last use. */

@@ -13,6 +13,7 @@
  */
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
+import { DEFAULT_TOKEN_KIND } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
 
 /** How far back a sweep looks for notices it may have missed (default one hour). */
@@ -43,7 +44,12 @@ export async function sweepExpiryNotices(
         sub: stored.record.sub,
         ...(stored.record.org === undefined ? {} : { org: stored.record.org }),
         reason: `expires within ${offset} s`,
-        detail: { expires_at: stored.record.exp, notice_offset: offset, name: stored.record.name },
+        detail: {
+          expires_at: stored.record.exp,
+          notice_offset: offset,
+          name: stored.record.name,
+          kind: stored.record.kind ?? DEFAULT_TOKEN_KIND,
+        },
       });
       emitted += 1;
     }

@@ -18,17 +18,25 @@
 import {
   type AccessTokenClaims,
   ClaimInvalid,
+  TokenMalformed,
   TokenRevoked,
   TokenSuspended,
   TokenVerificationFailed,
 } from "@tokenmint/verifier";
 import { toCanonicalJws } from "@tokenmint/verifier/jws";
-import { createTokenCache, type TokenCache, verifyCanonicalJws } from "@tokenmint/verifier/jwt";
+import {
+  checkKindMatchesPrefix,
+  createTokenCache,
+  type TokenCache,
+  verifyCanonicalJws,
+} from "@tokenmint/verifier/jwt";
 import { epochSeconds } from "../clock.js";
+import { parseTokenKind } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
 import { measureChecks } from "../metrics/issuer-metrics.js";
 import { statusListUri } from "../status/status-list-uri.js";
 import { type StoredToken, TokenStatus } from "../store/types.js";
+import { nonExpiringAllowed, tracksUsage } from "./policy.js";
 import { detectReuse } from "./rotate-token.js";
 import { recordTokenUse } from "./token-use.js";
 
@@ -60,17 +68,20 @@ async function verifiedClaims(ctx: IssuerContext, token: string): Promise<Access
     await keyring.getKey(hit.header); // throws KeyUnknown once the key is no longer published
     return hit.claims;
   }
-  const jws = toCanonicalJws(token, config.tokenPrefix, config.maxTokenLength);
+  const prefixed = parseTokenKind(token, config.kinds);
+  if (!prefixed) throw new TokenMalformed();
+  const jws = toCanonicalJws(prefixed.rest, "", config.maxTokenLength);
   const { claims, header } = await verifyCanonicalJws(jws, {
     issuer: config.issuer,
     algorithms: await keyring.algorithms(),
     getKey: keyring.getKey,
     signatures: keyring.signatures,
-    allowNoExpiry: config.lifetime.allowNonExpiring,
+    allowNoExpiry: nonExpiringAllowed(config),
     // The issuer's clock is the reference: its own answer allows no skew.
     clockTolerance: 0,
     now: ctx.clock,
   });
+  checkKindMatchesPrefix(claims, prefixed.kind.name);
   cache.set(token, { claims, header }, ctx.clock());
   return claims;
 }
@@ -113,7 +124,11 @@ async function inspectTokenExactly(
   if (status !== TokenStatus.valid || stored.state !== "active") throw new TokenRevoked();
 
   const now = epochSeconds(ctx.clock);
-  if (use.record !== false && now - (stored.lastUsedAt ?? 0) >= USAGE_WRITE_INTERVAL_SECONDS) {
+  if (
+    use.record !== false &&
+    tracksUsage(config, stored.record.kind) &&
+    now - (stored.lastUsedAt ?? 0) >= USAGE_WRITE_INTERVAL_SECONDS
+  ) {
     await recordTokenUse(ctx, claims.jti, now, use.ip);
   }
   return { claims, stored };

@@ -1,5 +1,5 @@
 /**
- * Minting: checks the request against policy, allocates a status index, saves the record and
+ * Minting: checks the request against policy (its kind's and its org's), allocates a status index, saves the record and
  * signs the JWT. The token exists only in the answer: the store keeps the record, never the token.
  * Nothing is handed out unless its record and status index were written.
  *
@@ -12,8 +12,9 @@
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "@tokenmint/verifier";
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
+import { DEFAULT_TOKEN_KIND, selfServiceKinds } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
-import { Conflict } from "../errors.js";
+import { Conflict, Forbidden } from "../errors.js";
 import { signJwt } from "../keys/sign-jwt.js";
 import { noteMinted, noteStateChange } from "../metrics/issuer-metrics.js";
 import { randomId } from "../random.js";
@@ -22,7 +23,7 @@ import { statusListUri } from "../status/status-list-uri.js";
 import { type StoredToken, type TokenRecord, TokenStatus } from "../store/types.js";
 import { startsPending } from "./approval.js";
 import type { MintRequest } from "./mint-request.js";
-import { checkScope, lifetimeFor, resolveAudience, resolveExpiry } from "./policy.js";
+import { checkScope, kindFor, lifetimeFor, resolveAudience, resolveExpiry } from "./policy.js";
 import { limitMintRate } from "./rate-limit.js";
 import { inheritFromParent } from "./self-service.js";
 import { checkChildOfParent, checkSuccessor } from "./token-power.js";
@@ -77,6 +78,7 @@ export function claimsFor(record: TokenRecord, issuer: string): AccessTokenClaim
     ...(record.org === undefined ? {} : { org: record.org }),
     ...(record.cell === undefined ? {} : { cell: record.cell }),
     fam: record.fam,
+    kind: record.kind ?? DEFAULT_TOKEN_KIND,
     status: {
       status_list: { idx: record.status.idx, uri: statusListUri(issuer, record.status.list) },
     },
@@ -102,8 +104,15 @@ export async function issueToken(
   // Every check comes before the first write, so a refused request changes nothing.
   const request =
     presented && !replaces ? inheritFromParent(requested, presented, config, now) : requested;
-  checkScope(request.scope, request.permissions, config.scopes);
-  const exp = resolveExpiry(request, lifetimeFor(config, request.org), now);
+  const kind = kindFor(config, request.kind, request.org);
+  if (presented && !replaces && !kind.selfService) {
+    throw new Forbidden(
+      "kind_not_self_service",
+      `Tokens of kind ${kind.name} are minted by a service client only`,
+    );
+  }
+  checkScope(request.scope, request.permissions, config.scopes, kind);
+  const exp = resolveExpiry(request, lifetimeFor(config, request.org, kind), now);
   const aud = resolveAudience(request.audience, config.audience);
   const id = randomId(16);
   // The record without what the writes below decide (signing key, status entry, cell).
@@ -122,9 +131,11 @@ export async function issueToken(
     status: { list: "", idx: 0 },
     created: now,
     exp,
+    kind: kind.name,
   };
-  if (presented && replaces) checkSuccessor(presented, replaces, draft);
-  else if (presented) checkChildOfParent(presented, draft);
+  const selfService = selfServiceKinds(config.kinds);
+  if (presented && replaces) checkSuccessor(presented, replaces, draft, selfService);
+  else if (presented) checkChildOfParent(presented, draft, selfService);
   const state = startsPending(config, {
     org: request.org,
     approved: requested.approved,
@@ -189,8 +200,9 @@ export async function issueToken(
   const [jwt] = await Promise.all([
     signJwt(signing, ACCESS_TOKEN_TYPE, { ...claims, aud: [...record.aud] }),
     store.saveToken(record, config.retentionSeconds, state),
-    // A token never used counts as unused from its creation.
-    noteTokenActivity(ctx, id, record.created),
+    // A token never used counts as unused from its creation; a kind whose use is not recorded
+    // (`track_usage: false`) cannot tell unused from used, so unused-token cleanup leaves it alone.
+    kind.trackUsage ? noteTokenActivity(ctx, id, record.created) : undefined,
   ]);
   await recordAudit(ctx, {
     type: "token.minted",
@@ -199,12 +211,12 @@ export async function issueToken(
     sub: record.sub,
     ...(record.org === undefined ? {} : { org: record.org }),
     reason: options.reason ?? "mint",
-    detail: { family: record.fam, kid: signing.kid, state },
+    detail: { family: record.fam, kid: signing.kid, state, kind: kind.name },
   });
-  noteMinted(ctx, options.reason ?? "mint");
+  noteMinted(ctx, options.reason ?? "mint", kind.name);
   if (state === "pending") noteStateChange(ctx, "pending", options.reason ?? "mint");
   return {
-    token: `${config.tokenPrefix}${jwt}`,
+    token: `${kind.prefix}${jwt}`,
     stored: { record, state, lastUsedAt: null, lastUsedIps: [], rotatedTo: null },
   };
 }

@@ -3,6 +3,7 @@
  * @module
  */
 import { z } from "zod";
+import { KIND_NAME } from "../config/token-kinds.js";
 
 /** Subjects, orgs and ids: printable, no whitespace, no braces (they would break Redis hash tags). */
 export const IDENTIFIER = /^[^\s{}\p{Cc}]{1,256}$/u;
@@ -53,6 +54,7 @@ export const mintRequestSchema = z
       .regex(IDENTIFIER, "1 to 256 printable characters, no spaces or braces")
       .optional(),
     audience: z.array(z.string().min(1).max(512)).min(1).max(MINT_LIMITS.audiences).optional(),
+    kind: z.string().regex(KIND_NAME, "a kind name such as pat or deploy").optional(),
     ...EXPIRY_FIELDS,
     approved: z
       .boolean()

@@ -1,5 +1,5 @@
 /**
- * Rotation: a new token in the same family with the same name, scope and org (and optionally a
+ * Rotation: a new token in the same family with the same name, scope, org and kind (and optionally a
  * new expiry); the old one is revoked at once. Exactly one of two concurrent rotations of a token
  * wins (a compare-and-set on the old token's state); the loser's new token is revoked before it
  * is ever handed out, and the loser gets a 409.
@@ -8,6 +8,7 @@
  * @module
  */
 import { recordAudit } from "../audit/record-audit.js";
+import { DEFAULT_TOKEN_KIND, selfServiceKinds } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
 import { Conflict } from "../errors.js";
 import type { StoredToken, TokenRecord } from "../store/types.js";
@@ -59,6 +60,7 @@ export function successorRequest(old: StoredToken, changes: RotationChanges): Mi
     scope,
     ...(permissions === undefined ? {} : { permissions }),
     ...(record.org === undefined ? {} : { org: record.org }),
+    ...(record.kind === undefined ? {} : { kind: record.kind }),
     audience: [...(changes.audience ?? record.aud)],
     ...(keepsLifetime
       ? lifetime === null
@@ -82,7 +84,9 @@ export async function rotateToken(
   actor: MintActor,
   changes: RotationChanges = {},
 ): Promise<IssuedToken> {
-  if (actor.presented) checkTargetWithin(actor.presented, old.record, "rotate");
+  if (actor.presented) {
+    checkTargetWithin(actor.presented, old.record, "rotate", selfServiceKinds(ctx.config.kinds));
+  }
   if (old.state !== "active") {
     throw new Conflict("token_not_active", `The token is ${old.state} and cannot be rotated`);
   }
@@ -123,7 +127,7 @@ export async function detectReuse(
     sub: stored.record.sub,
     ...(stored.record.org === undefined ? {} : { org: stored.record.org }),
     reason: how,
-    detail: { family: stored.record.fam },
+    detail: { family: stored.record.fam, kind: stored.record.kind ?? DEFAULT_TOKEN_KIND },
   });
   await revokeIndex(
     ctx,

@@ -1,11 +1,12 @@
 /**
  * What a self-service child inherits from the token that mints it when the request leaves it
- * out: the org, the audience, each permission's narrowing, and an expiry (the default lifetime,
- * cut short to the parent's expiry). The result is then checked like any request.
+ * out: the org, the audience, the kind, each permission's narrowing, and an expiry (the default
+ * lifetime of the kind, cut short to the parent's expiry). The result is then checked like any request.
  * @module
  */
 import type { Config } from "../config/config.js";
 import { formatDuration } from "../config/duration.js";
+import { DEFAULT_TOKEN_KIND } from "../config/token-kinds.js";
 import { InvalidRequest } from "../errors.js";
 import type { TokenRecord } from "../store/types.js";
 import type { MintRequest } from "./mint-request.js";
@@ -29,6 +30,7 @@ export function inheritFromParent(
   nowSeconds: number,
 ): MintRequest {
   const org = request.org ?? parent.org;
+  const kind = request.kind ?? parent.kind;
   const permissions: Record<string, string[]> = { ...request.permissions };
   for (const permission of request.scope) {
     const held = narrowing(parent.permissions, permission);
@@ -39,13 +41,14 @@ export function inheritFromParent(
   const inherited: MintRequest = {
     ...request,
     ...(org === undefined ? {} : { org }),
+    ...(kind === undefined ? {} : { kind }),
     audience: request.audience ?? [...parent.aud],
     ...(Object.keys(permissions).length === 0 ? {} : { permissions }),
   };
   if (request.expires_in !== undefined || request.expires_at !== undefined || parent.exp === null) {
     return inherited;
   }
-  const policy = lifetimeFor(config, org);
+  const policy = lifetimeFor(config, org, config.kinds.get(kind ?? DEFAULT_TOKEN_KIND));
   const remaining = parent.exp - nowSeconds;
   if (remaining < policy.minSeconds) {
     throw new InvalidRequest(

@@ -2,7 +2,8 @@
  * The one rule for power: whoever presents a token can never obtain, re-issue or revive a token
  * wider than the one presented. "Wider" compares scope (a subset), fine-grained permissions (each
  * narrowed permission stays narrowed to a subset), audience (a subset), org (a token bound to an
- * org stays in it) and lifetime (`exp - iat`, never longer). Minting, rotation, update and resume
+ * org stays in it), lifetime (`exp - iat`, never longer) and kind (the same kind, or another only
+ * when both are self-service kinds, which the operator lets any holder mint). Minting, rotation, update and resume
  * apply it for every bearer caller, whichever path (API, page, CLI) the request came by.
  * Organization approval (approval.ts) is one more dimension, and reuses {@link widerPart}: a
  * rotation keeps an approval only for a successor no wider than the approved token.
@@ -10,6 +11,7 @@
  */
 
 import { formatDuration } from "../config/duration.js";
+import { DEFAULT_TOKEN_KIND } from "../config/token-kinds.js";
 import { Forbidden } from "../errors.js";
 
 /** The parts of a token that decide what it can do and for how long. */
@@ -22,6 +24,19 @@ export interface TokenPower {
   readonly created: number;
   /** Expiry, seconds since the epoch; null when it never expires. */
   readonly exp: number | null;
+  /** The token kind; absent means `pat` (records minted before kinds). */
+  readonly kind?: string | undefined;
+}
+
+/**
+ * The kinds a holder may move between: the self-service kinds. A token of another kind (a CI job
+ * token the platform mints, say) only ever yields tokens of its own kind.
+ */
+export type SelfServiceKinds = ReadonlySet<string>;
+
+/** The kind of a token (or record) that may predate kinds. */
+export function kindOfPower(power: Pick<TokenPower, "kind">): string {
+  return power.kind ?? DEFAULT_TOKEN_KIND;
 }
 
 /** The problem code of a refusal: a self-service child, or any other bearer operation. */
@@ -62,19 +77,25 @@ export function widerPart(
   holder: TokenPower,
   candidate: TokenPower,
   holderName: string,
+  selfService: SelfServiceKinds = new Set(),
 ): string | undefined {
+  const held = kindOfPower(holder);
+  const wanted = kindOfPower(candidate);
+  if (held !== wanted && !(selfService.has(held) && selfService.has(wanted))) {
+    return `The token must be of the kind of ${holderName} (${held})`;
+  }
   const extraScope = candidate.scope.filter((name) => !holder.scope.includes(name));
   if (extraScope.length > 0) {
     return `Scope not held by ${holderName}: ${extraScope.slice(0, 5).join(", ")}`;
   }
   for (const permission of candidate.scope) {
-    const held = narrowing(holder.permissions, permission);
-    if (held === undefined) continue;
+    const reach = narrowing(holder.permissions, permission);
+    if (reach === undefined) continue;
     const asked = narrowing(candidate.permissions, permission);
     if (asked === undefined) {
       return `${permission} is narrowed in ${holderName} and must stay narrowed`;
     }
-    if (asked.some((resource) => !held.includes(resource))) {
+    if (asked.some((resource) => !reach.includes(resource))) {
       return `${permission} names resources ${holderName} cannot reach`;
     }
   }
@@ -84,10 +105,10 @@ export function widerPart(
   if (candidate.aud.some((aud) => !holder.aud.includes(aud))) {
     return `The audience must be a subset of ${holderName}'s`;
   }
-  const held = lifetimeOf(holder);
+  const heldLifetime = lifetimeOf(holder);
   const asked = lifetimeOf(candidate);
-  if (held !== null && (asked === null || asked > held)) {
-    return `The token may live at most ${formatDuration(held)} (the lifetime of ${holderName})`;
+  if (heldLifetime !== null && (asked === null || asked > heldLifetime)) {
+    return `The token may live at most ${formatDuration(heldLifetime)} (the lifetime of ${holderName})`;
   }
   return undefined;
 }
@@ -106,8 +127,9 @@ export function checkNoWider(
   candidate: TokenPower,
   code: WiderCode,
   holderName: string,
+  selfService?: SelfServiceKinds,
 ): void {
-  const wider = widerPart(holder, candidate, holderName);
+  const wider = widerPart(holder, candidate, holderName, selfService);
   if (wider !== undefined) throw new Forbidden(code, wider);
 }
 
@@ -116,14 +138,18 @@ export function checkNoWider(
  *
  * @throws {Forbidden} `wider_than_parent`.
  */
-export function checkChildOfParent(parent: TokenPower, child: TokenPower): void {
+export function checkChildOfParent(
+  parent: TokenPower,
+  child: TokenPower,
+  selfService?: SelfServiceKinds,
+): void {
   if (parent.exp !== null && (child.exp === null || child.exp > parent.exp)) {
     throw new Forbidden(
       "wider_than_parent",
       `The token cannot outlive the parent, which expires at ${new Date(parent.exp * 1000).toISOString()}`,
     );
   }
-  checkNoWider(parent, child, "wider_than_parent", "the parent");
+  checkNoWider(parent, child, "wider_than_parent", "the parent", selfService);
 }
 
 /**
@@ -136,8 +162,12 @@ export function checkSuccessor(
   presented: TokenPower,
   replaced: TokenPower,
   successor: TokenPower,
+  selfService?: SelfServiceKinds,
 ): void {
-  checkNoWider(presented, successor, "wider_than_caller", "the presented token");
+  if (kindOfPower(successor) !== kindOfPower(replaced)) {
+    throw new Forbidden("wider_than_caller", "A rotation keeps the token's kind");
+  }
+  checkNoWider(presented, successor, "wider_than_caller", "the presented token", selfService);
   const original = lifetimeOf(replaced);
   const asked = lifetimeOf(successor);
   if (original !== null && (asked === null || asked > original)) {
@@ -159,9 +189,10 @@ export function checkTargetWithin(
   presented: TokenPower & { readonly id: string },
   target: TokenPower & { readonly id: string },
   action: string,
+  selfService?: SelfServiceKinds,
 ): void {
   if (target.id === presented.id) return;
-  const wider = widerPart(presented, target, "the presented token");
+  const wider = widerPart(presented, target, "the presented token", selfService);
   if (wider !== undefined) {
     throw new Forbidden(
       "wider_than_caller",

@@ -11,6 +11,7 @@
  */
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
+import { DEFAULT_TOKEN_KIND } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
 import { noteStateChange } from "../metrics/issuer-metrics.js";
 import { noteStatusChange } from "../status/sign-status-list.js";
@@ -69,7 +70,11 @@ export async function changeTokenState(
     sub: stored.record.sub,
     ...(stored.record.org === undefined ? {} : { org: stored.record.org }),
     reason: change.reason,
-    detail: { ...change.detail, previous: stored.state },
+    detail: {
+      ...change.detail,
+      previous: stored.state,
+      kind: stored.record.kind ?? DEFAULT_TOKEN_KIND,
+    },
   });
 }
 

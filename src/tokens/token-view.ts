@@ -2,6 +2,7 @@
  * The public JSON shape of a token record, as the API shows it: never the token itself.
  * @module
  */
+import { DEFAULT_TOKEN_KIND } from "../config/token-kinds.js";
 import type { StoredToken } from "../store/types.js";
 
 /** Seconds since the epoch as RFC 3339. */
@@ -45,6 +46,7 @@ export interface TokenView {
   audience: string[];
   client_id: string;
   family: string;
+  kind: string;
   state: StoredToken["state"];
   approval: ApprovalView | null;
   created_at: string;
@@ -75,6 +77,7 @@ export function tokenView(stored: StoredToken): TokenView {
     audience: [...record.aud],
     client_id: record.client_id,
     family: record.fam,
+    kind: record.kind ?? DEFAULT_TOKEN_KIND,
     state: stored.state,
     approval: approvalView(stored),
     created_at: isoTime(record.created),

@@ -20,6 +20,7 @@ import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import type { IdleEntry, StoredToken } from "../store/types.js";
 import { EXPIRY_NOTICE_LOOKBACK_SECONDS } from "./expiry-notices.js";
+import { tracksUsage } from "./policy.js";
 import { changeTokenState } from "./token-state.js";
 import { noteTokenActivity } from "./token-use.js";
 
@@ -61,7 +62,8 @@ async function idleToken(
     stored.state === "revoked" ||
     stored.state === "rotated" ||
     (stored.record.exp !== null && stored.record.exp <= now);
-  if (ended) {
+  // A kind whose use is not recorded is never "unused" (its kind may have changed since the entry).
+  if (ended || !tracksUsage(ctx.config, stored.record.kind)) {
     await ctx.store.dropIdleEntry(entry);
     return undefined;
   }

@@ -14,13 +14,15 @@ import { IDENTIFIER, mintRequestSchema } from "../tokens/mint-request.js";
 import { isoTime } from "../tokens/token-view.js";
 
 /** The fields of the create form that can carry an error. */
-export type CreateField = "name" | "description" | "org" | "scope" | "expires_on";
+export type CreateField = "name" | "description" | "org" | "kind" | "scope" | "expires_on";
 
 /** What the user typed or chose, echoed back into the form. */
 export interface CreateFormValues {
   readonly name: string;
   readonly description: string;
   readonly org: string;
+  /** The kind chosen (empty: the signed-in token's). */
+  readonly kind: string;
   readonly scope: readonly string[];
   /** `YYYY-MM-DD`, or empty. */
   readonly expires_on: string;
@@ -138,6 +140,7 @@ export function createFormValues(form: Form): CreateFormValues {
     name: text(form, "name"),
     description: text(form, "description"),
     org: text(form, "org").trim(),
+    kind: text(form, "kind").trim(),
     scope: scopes.filter((item): item is string => typeof item === "string"),
     expires_on: text(form, "expires_on").trim(),
   };
@@ -176,6 +179,7 @@ export function expiryFromDate(
 }
 
 const PLAIN: Record<Exclude<CreateField, "expires_on">, (issue: z.core.$ZodIssue) => string> = {
+  kind: () => "Choose one of the kinds listed.",
   name: (issue) =>
     issue.code === "too_big" ? "Use at most 100 characters." : "Give the token a name.",
   description: () => "Use at most 1,000 characters.",
@@ -200,7 +204,13 @@ export function checkMintRequest(
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path[0];
-    if (field === "name" || field === "description" || field === "org" || field === "scope") {
+    if (
+      field === "name" ||
+      field === "description" ||
+      field === "org" ||
+      field === "kind" ||
+      field === "scope"
+    ) {
       errors[field] ??= PLAIN[field](issue);
     } else {
       errors.form ??= "The form could not be read; reload the page and try again.";
@@ -223,6 +233,9 @@ export function fieldOfRefusal(code: string): CreateField | "form" {
       return "scope";
     case "invalid_expiry":
       return "expires_on";
+    case "invalid_kind":
+    case "kind_not_self_service":
+      return "kind";
     default:
       return "form";
   }

@@ -30,6 +30,10 @@ export interface DashboardProps {
   readonly scopes: readonly ScopeChoice[];
   /** The signed-in token's org: a new token stays in it. */
   readonly org: string | null;
+  /** The kinds a new token may be of (a choice is offered when there are several). */
+  readonly kinds: readonly string[];
+  /** Several kinds are configured: the list names each token's kind. */
+  readonly showKind: boolean;
   readonly expiry: ExpiryBounds | undefined;
   readonly sessionTokenId: string;
   readonly values?: CreateFormValues;
@@ -164,6 +168,19 @@ function CreateForm(props: DashboardProps) {
             )}
             <FieldError id="org" message={errors.org} />
           </div>
+          {props.kinds.length > 1 ? (
+            <div class="field">
+              <label for="kind">Kind</label>
+              <select id="kind" name="kind" {...invalid("kind", errors.kind)}>
+                {props.kinds.map((kind) => (
+                  <option value={kind} selected={(values?.kind || props.kinds[0]) === kind}>
+                    {kind}
+                  </option>
+                ))}
+              </select>
+              <FieldError id="kind" message={errors.kind} />
+            </div>
+          ) : null}
         </div>
         <div class="field">
           <label for="description">
@@ -228,7 +245,12 @@ function ApprovalNote(props: { token: TokenView }) {
   );
 }
 
-function TokenRow(props: { token: TokenView; now: number; sessionTokenId: string }) {
+function TokenRow(props: {
+  token: TokenView;
+  now: number;
+  sessionTokenId: string;
+  showKind: boolean;
+}) {
   const { token } = props;
   const state = shownState(token, props.now);
   return (
@@ -238,6 +260,11 @@ function TokenRow(props: { token: TokenView; now: number; sessionTokenId: string
         {token.id === props.sessionTokenId ? <span class="hint"> (this session)</span> : null}
         {token.description ? <div class="desc">{token.description}</div> : null}
         <div class="id">
+          {props.showKind ? (
+            <>
+              Kind <code>{token.kind}</code>{" "}
+            </>
+          ) : null}
           ID <code>{token.id}</code>
         </div>
       </td>
@@ -326,7 +353,12 @@ function TokenList(props: DashboardProps) {
           </thead>
           <tbody>
             {shown.map((token) => (
-              <TokenRow token={token} now={props.now} sessionTokenId={props.sessionTokenId} />
+              <TokenRow
+                token={token}
+                now={props.now}
+                sessionTokenId={props.sessionTokenId}
+                showKind={props.showKind}
+              />
             ))}
           </tbody>
         </table>

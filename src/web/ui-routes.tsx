@@ -17,6 +17,8 @@ import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { epochSeconds } from "../clock.js";
+import type { Config } from "../config/config.js";
+import { DEFAULT_TOKEN_KIND, selfServiceKinds, type TokenKind } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
 import { Forbidden, TokenmintError } from "../errors.js";
 import { MANAGE_TOKENS, requireManagement } from "../http/authenticate.js";
@@ -81,6 +83,7 @@ function mintRequestFrom(
     scope: [...values.scope],
     ...(permissions && Object.keys(permissions).length > 0 ? { permissions } : {}),
     ...(org === undefined ? {} : { org }),
+    ...(values.kind === "" ? {} : { kind: values.kind }),
     audience: [...parent.aud],
     ...(expiresAt === undefined ? {} : { expires_at: expiresAt }),
   };
@@ -90,6 +93,28 @@ function mintRequestFrom(
 function orgOf(parent: TokenRecord, values: CreateFormValues | undefined): string | undefined {
   if (parent.org !== undefined) return parent.org;
   return values !== undefined && isOrg(values.org) ? values.org : undefined;
+}
+
+/**
+ * The kinds the form offers: every self-service kind when the signed-in token is of one (the rule
+ * for power lets it move between them), else its own kind only.
+ */
+function offeredKinds(config: Config, parent: TokenRecord): string[] {
+  const own = parent.kind ?? DEFAULT_TOKEN_KIND;
+  const selfService = selfServiceKinds(config.kinds);
+  return selfService.has(own) ? [...selfService] : [own];
+}
+
+/** The kind whose lifetime policy bounds the new token: the chosen one if known, else the parent's. */
+function kindOf(
+  config: Config,
+  parent: TokenRecord,
+  values: CreateFormValues | undefined,
+): TokenKind | undefined {
+  return (
+    (values?.kind ? config.kinds.get(values.kind) : undefined) ??
+    config.kinds.get(parent.kind ?? DEFAULT_TOKEN_KIND)
+  );
 }
 
 /** Builds the `/ui` routes. */
@@ -139,7 +164,11 @@ export function uiRoutes(ctx: IssuerContext) {
   ) {
     const parent = signed.caller.stored.record;
     const now = epochSeconds(ctx.clock);
-    const policy = lifetimeFor(ctx.config, orgOf(parent, notes.values));
+    const policy = lifetimeFor(
+      ctx.config,
+      orgOf(parent, notes.values),
+      kindOf(ctx.config, parent, notes.values),
+    );
     const show: TokenFilter = c.req.query("show") === "all" ? "all" : "active";
     // Newest first, as people look for the token they just made.
     const tokens = (await ctx.store.listTokens(parent.sub))
@@ -156,6 +185,8 @@ export function uiRoutes(ctx: IssuerContext) {
           description: ctx.config.scopeDescriptions.get(name),
         }))}
         org={parent.org ?? null}
+        kinds={offeredKinds(ctx.config, parent)}
+        showKind={ctx.config.kinds.size > 1}
         expiry={expiryBounds(policy, parent.exp, now)}
         sessionTokenId={parent.id}
         {...notes}
@@ -235,7 +266,11 @@ export function uiRoutes(ctx: IssuerContext) {
     action(async (c, signed, form) => {
       const values = createFormValues(form);
       const parent = signed.caller.stored.record;
-      const policy = lifetimeFor(ctx.config, orgOf(parent, values));
+      const policy = lifetimeFor(
+        ctx.config,
+        orgOf(parent, values),
+        kindOf(ctx.config, parent, values),
+      );
       const bounds = expiryBounds(policy, parent.exp, epochSeconds(ctx.clock));
       const expiry = expiryFromDate(values.expires_on, bounds);
       const expiresAt = "expires_at" in expiry ? expiry.expires_at : undefined;

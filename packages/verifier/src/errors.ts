@@ -56,6 +56,7 @@ export type VerificationCode =
   | "type_mismatch"
   | "algorithm_not_allowed"
   | "claim_invalid"
+  | "kind_not_accepted"
   | "token_revoked"
   | "token_suspended"
   | "status_unavailable"
@@ -144,6 +145,20 @@ export class AlgorithmNotAllowed extends TokenVerificationFailed {
 export class ClaimInvalid extends TokenVerificationFailed {
   constructor(detail = "A required claim is missing or invalid") {
     super("claim_invalid", detail);
+  }
+}
+
+/**
+ * The token is valid but of a kind this verifier does not accept (its `kinds` option).
+ *
+ * @example
+ * ```ts
+ * if (error.code === "kind_not_accepted") log("a token of another kind was presented");
+ * ```
+ */
+export class KindNotAccepted extends TokenVerificationFailed {
+  constructor() {
+    super("kind_not_accepted", "Tokens of this kind are not accepted here");
   }
 }
 

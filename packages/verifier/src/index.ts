@@ -25,6 +25,7 @@ export {
   IssuerMismatch,
   KeysUnavailable,
   KeyUnknown,
+  KindNotAccepted,
   SignatureInvalid,
   StatusUnavailable,
   TokenExpired,
@@ -51,6 +52,7 @@ export {
   type StatusClaim,
 } from "./jwt/claims.js";
 export { TOKEN_CACHE_DEFAULTS } from "./jwt/token-cache.js";
+export { DEFAULT_TOKEN_KIND, kindOfClaims } from "./jwt/token-kind.js";
 export { PROBLEM_JSON, tokenProblem } from "./lib/problem-response.js";
 export { type CanContext, can } from "./verifier/can.js";
 export { createVerifier, type Verifier } from "./verifier/create-verifier.js";

@@ -8,6 +8,7 @@ import { TokenVerificationFailed } from "@tokenmint/verifier";
 import { verifyAccessTokenJwt } from "@tokenmint/verifier/jwt";
 import { Hono } from "hono";
 import { z } from "zod";
+import { kindPrefixes } from "../../config/token-kinds.js";
 import type { IssuerContext } from "../../context.js";
 import { named, type Operation } from "../../openapi/operation.js";
 import {
@@ -112,7 +113,7 @@ export function oauthRoutes(ctx: IssuerContext) {
       const claims = await verifyAccessTokenJwt(token, {
         issuer: ctx.config.issuer,
         algorithms: await ctx.keyring.algorithms(),
-        prefix: ctx.config.tokenPrefix,
+        prefixes: kindPrefixes(ctx.config.kinds),
         // A genuine token minted under a larger limit must still be revocable: only the body bounds it.
         maxLength: ctx.config.maxBodyBytes,
         getKey: ctx.keyring.getKey,

@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { kindPrefixes } from "../../config/token-kinds.js";
 import type { IssuerContext } from "../../context.js";
 import { answer, type Operation } from "../../openapi/operation.js";
 import { problems, STORE } from "../../openapi/problems.js";
@@ -151,6 +152,13 @@ export function publicRoutes(ctx: IssuerContext) {
       status_list_uri_template: `${issuer}/v1/status-lists/{id}`,
       access_token_signing_alg_values_supported: await ctx.keyring.algorithms(),
       tokenmint_token_prefix: ctx.config.tokenPrefix,
+      tokenmint_token_prefixes: kindPrefixes(ctx.config.kinds),
+      tokenmint_token_kinds: Object.fromEntries(
+        [...ctx.config.kinds.values()].map((kind) => [
+          kind.name,
+          { prefix: kind.prefix, scopes: kind.scopes, self_service: kind.selfService },
+        ]),
+      ),
     };
     return plainResponse(JSON.stringify(metadata), 200, {
       ...ANY_ORIGIN,

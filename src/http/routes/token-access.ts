@@ -3,6 +3,8 @@
  * of a mint or rotation, and loading a token the caller may manage.
  * @module
  */
+
+import { selfServiceKinds } from "../../config/token-kinds.js";
 import type { IssuerContext } from "../../context.js";
 import { NotFound } from "../../errors.js";
 import type { StoredToken } from "../../store/types.js";
@@ -44,8 +46,20 @@ export function issuedBody(issued: IssuedToken) {
  *
  * @throws {Forbidden} `wider_than_caller`.
  */
-export function requireWithinCaller(caller: Caller, target: StoredToken, action: string): void {
-  if (caller.kind === "user") checkTargetWithin(caller.stored.record, target.record, action);
+export function requireWithinCaller(
+  ctx: IssuerContext,
+  caller: Caller,
+  target: StoredToken,
+  action: string,
+): void {
+  if (caller.kind === "user") {
+    checkTargetWithin(
+      caller.stored.record,
+      target.record,
+      action,
+      selfServiceKinds(ctx.config.kinds),
+    );
+  }
 }
 
 /** Loads a token the caller may manage, or answers 404 (another subject's tokens do not exist). */
@@ -80,6 +94,7 @@ export const ISSUED_EXAMPLE = {
   audience: ["https://api.example.com"],
   client_id: "platform",
   family: "VY0lq2mC8n1Jx7d3sQ4t5w",
+  kind: "pat",
   state: "active",
   approval: null,
   created_at: "2026-11-23T12:00:00.000Z",

@@ -357,7 +357,7 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
       const rotation = await rotateAnswer(ctx, caller, stored, body);
       return c.json({ rotated: true, ...rotation }, 201);
     }
-    requireWithinCaller(caller, stored, "update");
+    requireWithinCaller(ctx, caller, stored, "update");
     await ctx.store.updateTokenDetails(stored.record.id, {
       ...(name === undefined ? {} : { name }),
       ...(description === undefined ? {} : { description }),
@@ -385,7 +385,7 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
     const caller = c.get("caller");
     requireManagement(caller);
     const stored = await findManagedToken(ctx, caller, pathParam(c, "id"));
-    requireWithinCaller(caller, stored, "resume");
+    requireWithinCaller(ctx, caller, stored, "resume");
     await move(ctx, caller, stored, "suspended", "active");
     return c.json(tokenView({ ...stored, state: "active" }));
   });

@@ -44,7 +44,7 @@ const MINT_TOKEN: Operation = {
   tag: "tokens",
   summary: "Mint a token",
   description:
-    'Service clients mint for any `subject`; a user with `manage_tokens` mints for themselves, never wider than the presented token (org, audience, narrowings and a clamped expiry are inherited when left out). At most one of `expires_in` and `expires_at`. The token is in this answer only. A token of an org whose policy has `require_approval` is answered 201 with `state: "pending"`: it does not work until a service client approves it (`POST /v1/tokens/{id}/approve`); a service client may send `approved: true` to mint it active (403 `client_required` from a bearer caller).',
+    'Service clients mint for any `subject`; a user with `manage_tokens` mints for themselves, never wider than the presented token (org, audience, kind, narrowings and a clamped expiry are inherited when left out; another `kind` only when both are self-service kinds). `kind` (default `pat`) picks the token kind: its prefix, the scopes and lifetimes it allows. At most one of `expires_in` and `expires_at`. The token is in this answer only. A token of an org whose policy has `require_approval` is answered 201 with `state: "pending"`: it does not work until a service client approves it (`POST /v1/tokens/{id}/approve`); a service client may send `approved: true` to mint it active (403 `client_required` from a bearer caller).',
   security: ["client", "user"],
   body: {
     schema: named("MintRequest", mintRequestSchema),
@@ -68,7 +68,12 @@ const MINT_TOKEN: Operation = {
       ISSUING,
       AUTHENTICATED,
       {
-        403: ["insufficient_scope", "wider_than_parent", "client_required"],
+        403: [
+          "insufficient_scope",
+          "wider_than_parent",
+          "kind_not_self_service",
+          "client_required",
+        ],
         409: ["token_limit_reached"],
       },
       STORE,

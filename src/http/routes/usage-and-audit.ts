@@ -14,6 +14,7 @@ import { Answers } from "../../openapi/responses.js";
 import type { AuditEntry } from "../../store/types.js";
 import { usageReportSchema } from "../../tokens/lifecycle-requests.js";
 import { IDENTIFIER } from "../../tokens/mint-request.js";
+import { tracksUsage } from "../../tokens/policy.js";
 import { recordTokenUse } from "../../tokens/token-use.js";
 import { isoTime } from "../../tokens/token-view.js";
 import { type AuthVariables, authenticate } from "../authenticate.js";
@@ -98,6 +99,20 @@ const READ_AUDIT: Operation = {
   },
 };
 
+/**
+ * The reported tokens whose kind does not record use (`track_usage: false`). Records are read
+ * only when some kind is configured so.
+ */
+async function untrackedTokens(ctx: IssuerContext, ids: readonly string[]): Promise<Set<string>> {
+  const untracked = new Set<string>();
+  if ([...ctx.config.kinds.values()].every((kind) => kind.trackUsage)) return untracked;
+  const stored = await Promise.all([...new Set(ids)].map((id) => ctx.store.getToken(id)));
+  for (const token of stored) {
+    if (token && !tracksUsage(ctx.config, token.record.kind)) untracked.add(token.record.id);
+  }
+  return untracked;
+}
+
 /** Builds the usage and audit routes (mounted at `/`). */
 export function usageAndAuditRoutes(ctx: IssuerContext) {
   const routes = new Hono<{ Variables: AuthVariables }>();
@@ -106,9 +121,14 @@ export function usageAndAuditRoutes(ctx: IssuerContext) {
   defineRoute(routes, REPORT_USAGE, [clientsOnly], async (c) => {
     const { events } = await readJson(c, usageReportSchema);
     const now = epochSeconds(ctx.clock);
+    const untracked = await untrackedTokens(
+      ctx,
+      events.map((event) => event.jti),
+    );
     // Reports from the future are clamped to now; each token keeps its latest use.
     await Promise.all(
       events.map((event) => {
+        if (untracked.has(event.jti)) return undefined;
         const at =
           typeof event.at === "number" ? event.at : Math.floor(Date.parse(event.at) / 1000);
         return recordTokenUse(ctx, event.jti, Math.min(at, now), event.ip);

@@ -53,6 +53,7 @@ export function tokenHashFields(record: TokenRecord, epoch: StoreEpoch): string[
   if (record.cell !== undefined) fields.push("ce", record.cell);
   if (record.fam !== record.id) fields.push("f", record.fam);
   if (record.exp !== null) fields.push("e", String(record.exp));
+  if (record.kind !== undefined) fields.push("kd", record.kind);
   return fields;
 }
 
@@ -143,6 +144,7 @@ function recordOf(id: string, hash: Record<string, string>, epoch: StoreEpoch): 
         : refForSequence(epoch.id, epoch.listSize, Number(hash.q)),
     created: Number(c),
     exp: hash.e === undefined ? null : Number(hash.e),
+    ...(hash.kd === undefined ? {} : { kind: hash.kd }),
   };
 }
 

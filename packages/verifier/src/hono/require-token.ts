@@ -1,6 +1,7 @@
 /**
  * Hono middleware for downstream services: takes the `Authorization: Bearer` token, verifies it,
- * optionally checks a permission (on a resource, in an org) with {@link can}, and puts the claims
+ * optionally checks the token's kind and a permission (on a resource, in an org) with
+ * {@link can}, and puts the claims
  * on the context as `tokenClaims`. Failures answer RFC 9457 problem+json with a stable `code`,
  * `Cache-Control: no-store`, and never echo the token: 401 with `WWW-Authenticate: Bearer
  * error="invalid_token"` (plain `Bearer` when no token was sent), 403 with
@@ -20,6 +21,7 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { InsufficientScope, TokenMissing, TokenVerificationFailed } from "../errors.js";
 import type { AccessTokenClaims } from "../jwt/claims.js";
+import { kindOfClaims } from "../jwt/token-kind.js";
 import { tokenProblem } from "../lib/problem-response.js";
 import { can } from "../verifier/can.js";
 import type { Verifier } from "../verifier/create-verifier.js";
@@ -36,6 +38,8 @@ export interface RequireTokenOptions {
   readonly resource?: (c: Context) => string | undefined;
   /** The org the request is about; given, an org-confined token must match it. */
   readonly org?: (c: Context) => string | undefined;
+  /** The token kinds this route accepts (default: every kind the verifier accepts). */
+  readonly kinds?: readonly string[];
 }
 
 const BEARER_SCHEME = /^Bearer +/i;
@@ -69,12 +73,26 @@ export function requireToken(
   if (permission !== undefined && (typeof permission !== "string" || permission === "")) {
     throw new TypeError("requireToken: permission must be a non-empty string");
   }
+  if (
+    options.kinds !== undefined &&
+    (!Array.isArray(options.kinds) ||
+      options.kinds.length === 0 ||
+      options.kinds.some((kind) => typeof kind !== "string" || kind === ""))
+  ) {
+    throw new TypeError("requireToken: kinds must be a non-empty list of kind names");
+  }
+  const kinds = options.kinds === undefined ? undefined : new Set(options.kinds);
 
   function authorize(
     c: Context<{ Variables: TokenVariables }>,
     claims: AccessTokenClaims,
     next: Next,
   ): ReturnType<MiddlewareHandler> {
+    if (kinds && !kinds.has(kindOfClaims(claims))) {
+      return Promise.resolve(
+        tokenProblem(new InsufficientScope("Tokens of this kind are not accepted here")),
+      );
+    }
     const context = org ? { org: org(c) } : undefined;
     if (permission !== undefined && !can(claims, permission, resource?.(c), context)) {
       return Promise.resolve(tokenProblem(new InsufficientScope()));

@@ -30,6 +30,8 @@ export interface AccessTokenClaims {
   readonly cell?: string;
   /** Token family: the `jti` of the first token of a rotation chain. */
   readonly fam: string;
+  /** The token's kind (`pat`, `deploy`, …); absent on tokens minted before kinds, which are `pat`. */
+  readonly kind?: string;
   readonly status: StatusClaim;
 }
 

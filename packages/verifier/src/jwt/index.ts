@@ -27,6 +27,15 @@ export {
   type TokenCacheOptions,
 } from "./token-cache.js";
 export {
+  checkKindMatchesPrefix,
+  DEFAULT_TOKEN_KIND,
+  kindOfClaims,
+  type PrefixedToken,
+  prefixTableProblem,
+  splitTokenPrefix,
+  type TokenPrefixes,
+} from "./token-kind.js";
+export {
   type JwtCheckOptions,
   type VerifiedJws,
   verifyAccessTokenJwt,

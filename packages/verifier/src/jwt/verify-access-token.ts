@@ -22,6 +22,7 @@ import {
   ClaimInvalid,
   IssuerMismatch,
   TokenExpired,
+  TokenMalformed,
   TokenNotYetValid,
 } from "../errors.js";
 import { toCanonicalJws } from "../jws/compact.js";
@@ -34,6 +35,7 @@ import {
 } from "../jws/verify-jws.js";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "./claims.js";
 import { type TimeClaimsProblem, timeClaimsProblem } from "./time-claims.js";
+import { checkKindMatchesPrefix, splitTokenPrefix, type TokenPrefixes } from "./token-kind.js";
 
 /** What {@link verifyAccessTokenJwt} checks against. */
 export interface JwtCheckOptions {
@@ -44,6 +46,11 @@ export interface JwtCheckOptions {
   readonly algorithms: readonly string[];
   /** Token prefix to strip (e.g. `tmpat_`); a token without it is malformed. */
   readonly prefix?: string;
+  /**
+   * The issuer's kinds and their prefixes, instead of `prefix`: a token must carry one of them,
+   * and its `kind` claim must be the kind that prefix names.
+   */
+  readonly prefixes?: TokenPrefixes;
   /** Key lookup by `alg` + `kid`; its keys are the ones `signatures` understands. */
   readonly getKey: KeyLookup;
   /** Who checks signatures (default WebCrypto, whose keys are `CryptoKey`s). */
@@ -72,6 +79,7 @@ function hasClaimShape(
     (payload.exp === undefined || typeof payload.exp === "number") &&
     (payload.org === undefined || typeof payload.org === "string") &&
     (payload.cell === undefined || typeof payload.cell === "string") &&
+    (payload.kind === undefined || typeof payload.kind === "string") &&
     (payload.permissions === undefined ||
       (typeof payload.permissions === "object" &&
         payload.permissions !== null &&
@@ -93,8 +101,16 @@ export async function verifyAccessTokenJwt(
   token: string,
   options: JwtCheckOptions,
 ): Promise<AccessTokenClaims> {
-  const jws = toCanonicalJws(token, options.prefix, options.maxLength);
-  return (await verifyCanonicalJws(jws, options)).claims;
+  if (options.prefixes === undefined) {
+    const jws = toCanonicalJws(token, options.prefix, options.maxLength);
+    return (await verifyCanonicalJws(jws, options)).claims;
+  }
+  const split = splitTokenPrefix(token, options.prefixes);
+  if (!split) throw new TokenMalformed();
+  const jws = toCanonicalJws(split.rest, "", options.maxLength);
+  const { claims } = await verifyCanonicalJws(jws, options);
+  checkKindMatchesPrefix(claims, split.kind);
+  return claims;
 }
 
 /** A verified token's claims and the header fields that name its key. */

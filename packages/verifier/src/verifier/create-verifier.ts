@@ -1,10 +1,11 @@
 /**
  * The downstream verifier: `createVerifier(options).verify(token)` returns the typed claims of a
  * valid, unrevoked tokenmint access token or throws a {@link TokenVerificationFailed} with a
- * stable `code`. In order it checks the wire form (prefix, one canonical compact JWS), the
- * signature with a key from the issuer's JWKS (pinned `alg`, never `jku`/`jwk`/`x5u`), `typ`
- * `at+jwt`, `iss`, `aud`, the times and claim shapes, and then the token's entry in the issuer's
- * Token Status List (spec order: the token first, its status second).
+ * stable `code`. In order it checks the wire form (a configured kind's prefix, one canonical
+ * compact JWS), the signature with a key from the issuer's JWKS (pinned `alg`, never
+ * `jku`/`jwk`/`x5u`), `typ` `at+jwt`, `iss`, `aud`, the times and claim shapes, that the `kind`
+ * claim is the kind the prefix names and one this service accepts, and then the token's entry in
+ * the issuer's Token Status List (spec order: the token first, its status second).
  *
  * Runs on Web APIs, jose and hono only: Node and Workers alike.
  *
@@ -19,10 +20,12 @@
  * @module
  */
 
+import { KindNotAccepted, TokenMalformed } from "../errors.js";
 import { toCanonicalJws } from "../jws/compact.js";
 import { defaultSignatures, webCryptoSignatures } from "../jws/signatures.js";
 import type { AccessTokenClaims } from "../jwt/claims.js";
 import { createTokenCache } from "../jwt/token-cache.js";
+import { checkKindMatchesPrefix, splitTokenPrefix } from "../jwt/token-kind.js";
 import { type JwtCheckOptions, verifyCanonicalJws } from "../jwt/verify-access-token.js";
 import { createJwksSource } from "./jwks-source.js";
 import { createStatusListSource } from "./status-list-source.js";
@@ -94,6 +97,8 @@ export function createVerifier(input: VerifierOptions): Verifier {
             : { clockTolerance: options.clockTolerance }),
         });
   const cache = options.cache === false ? undefined : createTokenCache(options.cache);
+  // Only tokens of an accepted kind enter the cache, so a cache hit needs no kind check.
+  const accepted = new Set(options.kinds);
 
   const checks: JwtCheckOptions = {
     issuer: options.issuer,
@@ -118,9 +123,13 @@ export function createVerifier(input: VerifierOptions): Verifier {
         if (status && !status.checkCached(ref)) await status.check(ref);
         return hit.claims;
       }
-      const jws = toCanonicalJws(token, options.prefix, options.maxTokenLength);
+      const split = splitTokenPrefix(token, options.prefixes);
+      if (!split) throw new TokenMalformed();
+      const jws = toCanonicalJws(split.rest, "", options.maxTokenLength);
       const verified = verifyCanonicalJws(jws, checks);
       const { claims, header } = verified instanceof Promise ? await verified : verified;
+      checkKindMatchesPrefix(claims, split.kind);
+      if (!accepted.has(split.kind)) throw new KindNotAccepted();
       cache?.set(token, { claims, header }, now());
       const ref = claims.status.status_list;
       if (status && !status.checkCached(ref)) await status.check(ref);

@@ -11,6 +11,7 @@
 import type { JSONWebKeySet } from "jose";
 import { checkAlgorithms, DEFAULT_ALGORITHMS } from "../jws/jwk-checks.js";
 import type { TokenCacheOptions } from "../jwt/token-cache.js";
+import { DEFAULT_TOKEN_KIND, prefixTableProblem } from "../jwt/token-kind.js";
 
 /** How the verifier uses the Token Status List. */
 export interface StatusListOptions {
@@ -52,8 +53,16 @@ export interface VerifierOptions {
   readonly jwks?: JSONWebKeySet;
   /** Accepted `alg`s (default ES256, EdDSA, RS256, PS256); asymmetric ones only. */
   readonly algorithms?: readonly string[];
-  /** Token prefix (default `tmpat_`; `""` for bare JWTs). */
+  /** Token prefix (default `tmpat_`; `""` for bare JWTs) when the issuer mints one kind. */
   readonly prefix?: string;
+  /**
+   * The issuer's token kinds and their prefixes, e.g. `{ pat: "tmpat_", deploy: "tmdt_" }` (the
+   * issuer publishes them as `tokenmint_token_prefixes` in its metadata); replaces `prefix`. A
+   * token must carry one of them, and its `kind` claim must be the kind its prefix names.
+   */
+  readonly prefixes?: Readonly<Record<string, string>>;
+  /** The kinds this service accepts (default: every kind of `prefixes`). */
+  readonly kinds?: readonly string[];
   readonly statusList?: StatusListOptions;
   readonly jwksCache?: JwksCacheOptions;
   /**
@@ -104,7 +113,8 @@ function checkHttpUrl(name: string, value: string): void {
  */
 export function checkVerifierOptions(options: VerifierOptions): VerifierOptions & {
   readonly algorithms: readonly string[];
-  readonly prefix: string;
+  readonly prefixes: Readonly<Record<string, string>>;
+  readonly kinds: readonly string[];
 } {
   checkHttpUrl("issuer", options.issuer);
   const audiences = typeof options.audience === "string" ? [options.audience] : options.audience;
@@ -115,6 +125,20 @@ export function checkVerifierOptions(options: VerifierOptions): VerifierOptions 
   if (options.jwksUri !== undefined) checkHttpUrl("jwksUri", options.jwksUri);
   if (options.prefix !== undefined && typeof options.prefix !== "string") {
     throw new TypeError("prefix: must be a string");
+  }
+  if (options.prefix !== undefined && options.prefixes !== undefined) {
+    throw new TypeError("prefix and prefixes: give one, not both");
+  }
+  const prefixes = options.prefixes ?? { [DEFAULT_TOKEN_KIND]: options.prefix ?? "tmpat_" };
+  const tableProblem = prefixTableProblem(prefixes);
+  if (tableProblem !== undefined) throw new TypeError(`prefixes: ${tableProblem}`);
+  const kinds = options.kinds ?? Object.keys(prefixes);
+  if (
+    !Array.isArray(kinds) ||
+    kinds.length === 0 ||
+    kinds.some((kind) => !Object.hasOwn(prefixes, kind))
+  ) {
+    throw new TypeError("kinds: at least one kind, each one of prefixes");
   }
   checkSeconds("clockTolerance", options.clockTolerance);
   if (
@@ -149,6 +173,7 @@ export function checkVerifierOptions(options: VerifierOptions): VerifierOptions 
   return {
     ...options,
     algorithms: checkAlgorithms(options.algorithms ?? DEFAULT_ALGORITHMS),
-    prefix: options.prefix ?? "tmpat_",
+    prefixes,
+    kinds,
   };
 }
