@@ -37,6 +37,7 @@ describe.each(STORE_KINDS)("minting on the %s store", (kind) => {
       audience: ["https://api.test"],
       client_id: CLIENT.id,
       family: body.id,
+      kind: "pat",
       state: "active",
       approval: null,
       created_at: new Date(now * 1000).toISOString(),
@@ -74,6 +75,7 @@ describe.each(STORE_KINDS)("minting on the %s store", (kind) => {
       org: "acme",
       cell: "cell-eu-1",
       fam: body.id,
+      kind: "pat",
       status: { status_list: { idx: 0, uri: `${TEST_ISSUER}/v1/status-lists/${listId}` } },
     });
     const stored = await issuer.store.getToken(body.id);

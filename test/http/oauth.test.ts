@@ -29,6 +29,7 @@ describe.each(STORE_KINDS)("introspection and revocation on the %s store", (kind
       org: "globex",
       cell: "cell-us-2",
       fam: minted.id,
+      kind: "pat",
       status: body.status,
     });
     expect((await issuer.store.getToken(minted.id))?.lastUsedAt).toBe(now);

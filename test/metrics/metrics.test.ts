@@ -39,7 +39,7 @@ describe("metrics", () => {
     expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     expect(response.headers.get("cache-control")).toBe("no-store");
     const text = await response.text();
-    expect(sample(text, 'tokenmint_tokens_minted_total{reason="mint"}')).toBe(2);
+    expect(sample(text, 'tokenmint_tokens_minted_total{reason="mint",kind="pat"}')).toBe(2);
     expect(sample(text, 'tokenmint_token_state_changes_total{state="revoked",reason="api"}')).toBe(
       1,
     );
