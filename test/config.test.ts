@@ -96,3 +96,73 @@ describe("configuration", () => {
     expect(problems.join("\n")).not.toContain("my-super-secret-kek");
   });
 });
+
+describe("TOKENMINT_TOKEN_KINDS", () => {
+  const kinds = (value: unknown) => problemsOf({ TOKENMINT_TOKEN_KINDS: JSON.stringify(value) });
+
+  it("defaults to one kind, pat, with TOKENMINT_TOKEN_PREFIX", () => {
+    const config = parseConfig({ TOKENMINT_TOKEN_PREFIX: "acme_" });
+    expect([...config.kinds.values()]).toEqual([
+      {
+        name: "pat",
+        prefix: "acme_",
+        scopes: config.scopes,
+        lifetime: {},
+        selfService: true,
+        trackUsage: true,
+      },
+    ]);
+    expect(config.tokenPrefix).toBe("acme_");
+  });
+
+  it("parses kinds with their defaults, and per-org kinds", () => {
+    const config = parseConfig({
+      TOKENMINT_TOKEN_KINDS: JSON.stringify({
+        pat: {},
+        deploy: { prefix: "tmdt_", scopes: ["read_repository"], max_lifetime: "90d" },
+        job: { prefix: "tmjob_", max_lifetime: 7200, self_service: false, track_usage: false },
+      }),
+      TOKENMINT_ORG_POLICIES: JSON.stringify({ acme: { kinds: ["pat", "deploy"] } }),
+    });
+    expect(config.kinds.get("pat")?.prefix).toBe("tmpat_");
+    expect(config.kinds.get("deploy")).toMatchObject({
+      scopes: ["read_repository"],
+      lifetime: { maxSeconds: 90 * 86400 },
+      selfService: true,
+    });
+    expect(config.kinds.get("job")).toMatchObject({
+      lifetime: { maxSeconds: 7200 },
+      selfService: false,
+      trackUsage: false,
+    });
+    expect(config.orgKindRules.get("acme")).toEqual({ kinds: ["pat", "deploy"] });
+  });
+
+  it.each([
+    [{ deploy: { prefix: "tmdt_" } }, "must define pat"],
+    [{ pat: {}, deploy: {} }, "deploy: a prefix is required"],
+    [{ pat: {}, deploy: { prefix: "tmpat_" } }, "pat and deploy have the same prefix tmpat_"],
+    [
+      { pat: { prefix: "tm_" }, deploy: { prefix: "tm_dt_" } },
+      'the prefix "tm_" of pat is a prefix',
+    ],
+    [{ pat: { prefix: "" }, deploy: { prefix: "tmdt_" } }, 'the prefix "" of pat is a prefix'],
+    [{ pat: {}, deploy: { prefix: "tm-dt" } }, "TOKENMINT_TOKEN_KINDS.deploy.prefix"],
+    [{ pat: {}, Deploy: { prefix: "tmdt_" } }, "TOKENMINT_TOKEN_KINDS.Deploy"],
+    [{ pat: { scopes: ["sudo"] } }, "scopes not in TOKENMINT_SCOPES: sudo"],
+    [{ pat: { min_lifetime: "2d", max_lifetime: "1d" } }, "min_lifetime must not exceed"],
+    [{ pat: { min_lifetime: "10s" } }, "min_lifetime must be 60 s or more"],
+    [{ pat: { default_lifetime: "2d", max_lifetime: "1d" } }, "default_lifetime must lie"],
+    [{ pat: { colour: "red" } }, "TOKENMINT_TOKEN_KINDS.pat"],
+  ])("refuses %j with a clear message", (value, message) => {
+    const problems = kinds(value);
+    expect(problems.some((problem) => problem.includes(message))).toBe(true);
+    expect(problems.every((problem) => problem.startsWith("TOKENMINT_TOKEN_KINDS"))).toBe(true);
+  });
+
+  it("refuses an org policy naming an unknown kind", () => {
+    expect(
+      problemsOf({ TOKENMINT_ORG_POLICIES: JSON.stringify({ acme: { kinds: ["deploy"] } }) }),
+    ).toEqual(["TOKENMINT_ORG_POLICIES: acme: unknown kinds: deploy"]);
+  });
+});

@@ -44,9 +44,12 @@ export function bearer(token: string): string {
   return `Bearer ${token}`;
 }
 
-/** The claims of a token (signature already checked by the issuer that handed it out). */
+/**
+ * The claims of a token of any kind (signature already checked by the issuer that handed it out):
+ * the JWS starts at its header, `eyJ`, whatever the prefix.
+ */
 export function claimsOf(token: string): Record<string, unknown> & { iat: number; exp?: number } {
-  return decodeJwt(token.slice(PREFIX.length)) as Record<string, unknown> & {
+  return decodeJwt(token.slice(token.indexOf("eyJ"))) as Record<string, unknown> & {
     iat: number;
     exp?: number;
   };

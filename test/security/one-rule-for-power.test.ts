@@ -1,7 +1,7 @@
 /**
  * The one rule for power, through HTTP against the real server on Redis: whoever presents a token
  * never obtains, re-issues or revives a token wider than it (scope, permissions, audience, org,
- * lifetime); and every refusal changes nothing. Approval is one more dimension: no bearer
+ * lifetime, kind); and every refusal changes nothing. Approval is one more dimension: no bearer
  * operation activates a token waiting for its org's approval or keeps an approval for a wider one.
  */
 import fc from "fast-check";
@@ -22,8 +22,16 @@ let issuer: LiveIssuer;
 let subjects = 0;
 const nextSubject = () => `user${++subjects}`;
 
+/** Kinds: `pat` and `deploy` are self-service (a holder may move between them), `job` is not. */
+const SELF_SERVICE_KINDS = ["pat", "deploy"];
+const KINDS = {
+  pat: { prefix: "tmpat_" },
+  deploy: { prefix: "tmdt_" },
+  job: { prefix: "tmjob_", self_service: false },
+};
+
 beforeAll(async () => {
-  issuer = await startLiveIssuer();
+  issuer = await startLiveIssuer({ TOKENMINT_TOKEN_KINDS: JSON.stringify(KINDS) });
 });
 afterAll(async () => {
   await issuer.close();
@@ -367,6 +375,11 @@ function widerThanStart(start: Record<string, unknown>, token: string): string |
   if (s.org !== undefined && t.org !== s.org) return `org ${t.org}`;
   const lifetime = t.exp === undefined ? Number.POSITIVE_INFINITY : t.exp - t.iat;
   if (s.exp !== undefined && lifetime > s.exp - s.iat) return `lifetime ${lifetime}`;
+  // The start is a pat: it may reach the other self-service kinds, never a platform-only one.
+  const kind = String(t.kind ?? "pat");
+  if (!SELF_SERVICE_KINDS.includes(kind)) return `kind ${kind}`;
+  const prefix = KINDS[kind as keyof typeof KINDS].prefix;
+  if (!token.startsWith(prefix)) return `prefix of ${kind}`;
   return undefined;
 }
 
@@ -386,11 +399,22 @@ const bodyArb = fc.record(
     org: fc.constantFrom("acme", "globex"),
     expires_in: fc.constantFrom(300, 600, 1800, 3600, 86400, 31536000),
     expires_at: fc.constantFrom(null, "2999-01-01T00:00:00Z"),
+    kind: fc.constantFrom("pat", "deploy", "job"),
   },
   { requiredKeys: [] },
 );
 const opArb = fc.record({
-  kind: fc.constantFrom("mint", "patch", "rotate", "self-rotate", "resume", "suspend", "revoke"),
+  kind: fc.constantFrom(
+    "mint",
+    "mint-kind",
+    "patch",
+    "rotate",
+    "rotate-plain",
+    "self-rotate",
+    "resume",
+    "suspend",
+    "revoke",
+  ),
   by: fc.nat(),
   target: fc.nat(),
   body: bodyArb,
@@ -410,8 +434,18 @@ describe("the rule as a property", () => {
           audience: [AUDIENCES[0]],
           expires_in: 3600,
         });
-        // Wider siblings the caller may try to take over, one of them suspended.
+        // Wider siblings the caller may try to take over, one of them suspended, one of a
+        // platform-only kind (narrow in every other way).
         const siblings = [
+          await issuer.mint({
+            subject: sub,
+            name: "j",
+            kind: "job",
+            scope: ["read_api", "manage_tokens"],
+            org: "acme",
+            audience: [AUDIENCES[0]],
+            expires_in: 600,
+          }),
           await issuer.mint({ subject: sub, name: "w1", scope: SCOPES, expires_in: 86400 }),
           await issuer.mint({
             subject: sub,
@@ -421,7 +455,7 @@ describe("the rule as a property", () => {
             expires_in: 86400,
           }),
         ];
-        await issuer.call("POST", `/v1/tokens/${siblings[1]?.id}/suspend`, CLIENT_AUTH);
+        await issuer.call("POST", `/v1/tokens/${siblings[2]?.id}/suspend`, CLIENT_AUTH);
         const held = [start];
         const ids = () => [...held.map((t) => t.id), ...siblings.map((t) => t.id)];
         for (const op of ops) {
@@ -430,6 +464,8 @@ describe("the rule as a property", () => {
           const target = all[op.target % all.length] as string;
           const path = {
             mint: ["POST", "/v1/tokens"],
+            "mint-kind": ["POST", "/v1/tokens"],
+            "rotate-plain": ["POST", `/v1/tokens/${target}/rotate`],
             patch: ["PATCH", `/v1/tokens/${target}`],
             rotate: ["POST", `/v1/tokens/${target}/rotate`],
             "self-rotate": ["POST", "/v1/tokens/self/rotate"],
@@ -442,7 +478,14 @@ describe("the rule as a property", () => {
               ? undefined
               : op.kind === "mint"
                 ? op.body
-                : Object.fromEntries(Object.entries(op.body).filter(([k]) => k !== "org"));
+                : // A request valid in every other way, so that only the kind decides.
+                  op.kind === "mint-kind"
+                  ? { name: "k", scope: ["read_api"], kind: op.body.kind ?? "job" }
+                  : op.kind === "rotate-plain"
+                    ? {}
+                    : Object.fromEntries(
+                        Object.entries(op.body).filter(([k]) => k !== "org" && k !== "kind"),
+                      );
           const answer = await issuer.call(path[0], path[1], bearer(by.token), body);
           expect(answer.status).toBeLessThan(500);
           if (typeof answer.body.token === "string") {
