@@ -55,6 +55,10 @@ export default defineConfig({
         TOKENMINT_STATUS_LIST_SIZE: "64",
         TOKENMINT_SERVER_TIMING: "true",
         TOKENMINT_SECRET_SCANNING_KEYS: SCANNER_KEYS,
+        TOKENMINT_TOKEN_KINDS: JSON.stringify({
+          pat: { prefix: "tmpat_" },
+          deploy: { prefix: "tmdt_", scopes: ["read_api", "read_repository"], max_lifetime: "90d" },
+        }),
       };
       const issuer = (name: string, bindings: Record<string, string>) => ({
         name,
