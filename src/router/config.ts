@@ -13,14 +13,17 @@
  * @module
  */
 import { createVerifier } from "@tokenmint/verifier";
+import { prefixTableProblem } from "@tokenmint/verifier/jwt";
 import { z } from "zod";
 import { ConfigError } from "../config/config.js";
+import { jsonObject } from "../config/json-values.js";
 import {
   maxConnections,
   type ServerLimits,
   serverLimitsProblem,
   timeoutSeconds,
 } from "../config/server-limits.js";
+import { KIND_NAME } from "../config/token-kinds.js";
 import type { Logger } from "../logger.js";
 import {
   CELL_ID,
@@ -90,6 +93,10 @@ const environmentSchema = z.object({
     }, "must not be a header the router manages (Authorization, Host, hop-by-hop, X-Forwarded-*)")
     .optional(),
   ROUTER_TOKEN_PREFIX: z.string().max(32).default("tmpat_"),
+  ROUTER_TOKEN_PREFIXES: jsonObject(
+    z.record(z.string().regex(KIND_NAME), z.string().max(32)),
+    "a JSON object of kind: prefix",
+  ),
   ROUTER_TRUST_FORWARDED: z
     .enum(["true", "false", "1", "0"])
     .default("false")
@@ -118,7 +125,8 @@ export interface RouterConfig {
   readonly fallback: string;
   readonly routesRefreshSeconds: number;
   readonly forwardClaimsHeader?: string;
-  readonly tokenPrefix: string;
+  /** Every token kind the issuer mints and its prefix (`ROUTER_TOKEN_PREFIXES`, else `ROUTER_TOKEN_PREFIX` as `pat`). */
+  readonly tokenPrefixes: Readonly<Record<string, string>>;
   readonly trustForwarded: boolean;
   /** Node only: the HTTP server's timeouts and connection cap. */
   readonly server: ServerLimits;
@@ -159,6 +167,12 @@ export function parseRouterConfig(env: Readonly<Record<string, unknown>>): Route
   };
   const serverProblem = serverLimitsProblem("ROUTER", server);
   if (serverProblem) throw new ConfigError([serverProblem]);
+  const tokenPrefixes =
+    Object.keys(e.ROUTER_TOKEN_PREFIXES).length > 0
+      ? e.ROUTER_TOKEN_PREFIXES
+      : { pat: e.ROUTER_TOKEN_PREFIX };
+  const tableProblem = prefixTableProblem(tokenPrefixes);
+  if (tableProblem) throw new ConfigError([`ROUTER_TOKEN_PREFIXES: ${tableProblem}`]);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -170,7 +184,7 @@ export function parseRouterConfig(env: Readonly<Record<string, unknown>>): Route
     ...(e.ROUTER_FORWARD_CLAIMS_HEADER
       ? { forwardClaimsHeader: e.ROUTER_FORWARD_CLAIMS_HEADER }
       : {}),
-    tokenPrefix: e.ROUTER_TOKEN_PREFIX,
+    tokenPrefixes,
     trustForwarded: e.ROUTER_TRUST_FORWARDED,
     server,
   };
@@ -204,7 +218,7 @@ export function routerOptions(
     verifier: createVerifier({
       issuer: config.issuer,
       audience: config.audience,
-      prefix: config.tokenPrefix,
+      prefixes: config.tokenPrefixes,
       ...issuerFetch,
     }),
     cells: config.cells,

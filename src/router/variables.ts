@@ -30,7 +30,15 @@ export const ROUTER_VARIABLES: Readonly<Record<RouterVariable, VariableDoc>> = {
   ROUTER_FORWARD_CLAIMS_HEADER: {
     meaning: "header that carries the verified claims to the cell",
   },
-  ROUTER_TOKEN_PREFIX: { default: "tmpat_", meaning: "the issuer's token prefix (may be empty)" },
+  ROUTER_TOKEN_PREFIX: {
+    default: "tmpat_",
+    meaning: "the issuer's token prefix (may be empty), for an issuer of one kind",
+  },
+  ROUTER_TOKEN_PREFIXES: {
+    none: "`ROUTER_TOKEN_PREFIX` as the one kind `pat`",
+    meaning:
+      'every token kind the issuer mints and its prefix, JSON: `{"pat":"tmpat_","deploy":"tmdt_"}` (the issuer\'s `tokenmint_token_prefixes` metadata)',
+  },
   ROUTER_TRUST_FORWARDED: {
     default: "false",
     meaning: "`true` behind a trusted proxy: append to `X-Forwarded-*`",

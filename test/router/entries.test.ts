@@ -46,7 +46,7 @@ describe("the router's configuration", () => {
       cells: { "cell-a": "http://10.0.0.1:8080", "cell-b": "https://b.internal/base" },
       fallback: "cell-a",
       routesRefreshSeconds: 10,
-      tokenPrefix: "tmpat_",
+      tokenPrefixes: { pat: "tmpat_" },
       trustForwarded: false,
       server: { headersTimeoutSeconds: 10, requestTimeoutSeconds: 300, maxConnections: 10000 },
     });
@@ -63,9 +63,18 @@ describe("the router's configuration", () => {
       port: 9000,
       routesRefreshSeconds: 30,
       forwardClaimsHeader: "X-Tokenmint-Claims",
-      tokenPrefix: "",
+      tokenPrefixes: { pat: "" },
       trustForwarded: true,
     });
+    expect(
+      parseRouterConfig({
+        ...GOOD,
+        ROUTER_TOKEN_PREFIXES: JSON.stringify({ pat: "tmpat_", deploy: "tmdt_" }),
+      }).tokenPrefixes,
+    ).toEqual({ pat: "tmpat_", deploy: "tmdt_" });
+    expect(
+      problemsOf({ ...GOOD, ROUTER_TOKEN_PREFIXES: '{"pat":"tm_","deploy":"tm_dt_"}' }),
+    ).toEqual(['ROUTER_TOKEN_PREFIXES: the prefix "tm_" of pat is a prefix of "tm_dt_" of deploy']);
   });
 
   it("names every bad variable, never its value", () => {

@@ -5,6 +5,7 @@
  * @module
  */
 import { createVerifier, TokenVerificationFailed } from "@tokenmint/verifier";
+import { splitTokenPrefix, type TokenPrefixes } from "@tokenmint/verifier/jwt";
 import {
   decodeJwt,
   decodeProtectedHeader,
@@ -53,7 +54,12 @@ function relative(seconds: number, now: number): string {
 /** What each check looks at, from the decoded token (shown whatever the verdict). */
 function explanations(
   decoded: Decoded | undefined,
-  context: { issuer: string; prefix: string; audience: string[] | undefined; algorithms: string[] },
+  context: {
+    issuer: string;
+    prefixes: TokenPrefixes;
+    audience: string[] | undefined;
+    algorithms: string[];
+  },
 ): Record<CheckName, string> {
   const header = decoded?.header ?? {};
   const claims = decoded?.claims ?? {};
@@ -62,7 +68,11 @@ function explanations(
   const status = (claims.status as { status_list?: { uri?: string; idx?: number } } | undefined)
     ?.status_list;
   return {
-    format: `prefix ${JSON.stringify(context.prefix)} then a compact JWS (header.payload.signature), canonical base64url`,
+    format: `the prefix of a kind (${Object.entries(context.prefixes)
+      .map(([kind, prefix]) => `${kind} ${JSON.stringify(prefix)}`)
+      .join(
+        ", ",
+      )}) then a compact JWS (header.payload.signature), canonical base64url; the kind claim must name the prefix's kind`,
     algorithm: `alg ${header.alg ?? "absent"}; allowed: ${context.algorithms.join(", ")} (asymmetric only)`,
     key: `kid ${header.kid ?? "absent"} must be in ${context.issuer}/.well-known/jwks.json`,
     signature: "the signature must verify with that key (ECDSA: low-S form only)",
@@ -79,8 +89,8 @@ function explanations(
   };
 }
 
-function decode(token: string, prefix: string): Decoded | undefined {
-  const jws = token.startsWith(prefix) ? token.slice(prefix.length) : token;
+function decode(token: string, prefixes: TokenPrefixes): Decoded | undefined {
+  const jws = splitTokenPrefix(token, prefixes)?.rest ?? token;
   try {
     return {
       header: decodeProtectedHeader(jws),
@@ -98,7 +108,9 @@ const NO_ANSWER = new Set(["keys_unavailable", "status_unavailable"]);
  * The token prefix and algorithms from the issuer's metadata ({} when it has none). Fetched first,
  * so an issuer that cannot be reached is reported as such, not as a failed key check.
  */
-async function issuerMetadata(issuer: string): Promise<{ prefix?: string; algorithms?: string[] }> {
+async function issuerMetadata(
+  issuer: string,
+): Promise<{ prefixes?: TokenPrefixes; algorithms?: string[] }> {
   let response: Response;
   try {
     response = await fetch(`${issuer}/.well-known/oauth-authorization-server`);
@@ -109,12 +121,15 @@ async function issuerMetadata(issuer: string): Promise<{ prefix?: string; algori
     if (!response.ok) return {};
     const metadata = (await response.json()) as {
       tokenmint_token_prefix?: unknown;
+      tokenmint_token_prefixes?: unknown;
       access_token_signing_alg_values_supported?: unknown;
     };
     return {
-      ...(typeof metadata.tokenmint_token_prefix === "string"
-        ? { prefix: metadata.tokenmint_token_prefix }
-        : {}),
+      ...(isPrefixTable(metadata.tokenmint_token_prefixes)
+        ? { prefixes: metadata.tokenmint_token_prefixes }
+        : typeof metadata.tokenmint_token_prefix === "string"
+          ? { prefixes: { pat: metadata.tokenmint_token_prefix } }
+          : {}),
       ...(Array.isArray(metadata.access_token_signing_alg_values_supported)
         ? { algorithms: metadata.access_token_signing_alg_values_supported as string[] }
         : {}),
@@ -122,6 +137,16 @@ async function issuerMetadata(issuer: string): Promise<{ prefix?: string; algori
   } catch {
     return {};
   }
+}
+
+/** Whether metadata's `tokenmint_token_prefixes` is a table of kind → prefix. */
+function isPrefixTable(value: unknown): value is TokenPrefixes {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((prefix) => typeof prefix === "string")
+  );
 }
 
 /** `tokenmint inspect` (see its `help`). */
@@ -137,7 +162,8 @@ Give "-" to read the token from standard input.
 
 Options:
   --audience LIST         your service's audience(s); without it aud is shown, not checked
-  --prefix PREFIX         the token prefix (default: the issuer's metadata, else tmpat_)
+  --prefix PREFIX         the token prefix, for an issuer of one kind (default: every kind's
+                          prefix from the issuer's metadata, else tmpat_)
   --json                  print only JSON on standard output ({valid, code, checks, header,
                           claims}); the check lines go to standard error
   --issuer URL            the issuer whose keys must have signed it (default $TOKENMINT_ISSUER,
@@ -153,13 +179,15 @@ Options:
     const token = await tokenArgument(argument as string, io);
     const { issuer } = await targetOf(values, io);
     const metadata = await issuerMetadata(issuer);
-    const prefix = stringValue(values, "prefix") ?? metadata.prefix ?? "tmpat_";
+    const given = stringValue(values, "prefix");
+    const prefixes =
+      given === undefined ? (metadata.prefixes ?? { pat: "tmpat_" }) : { pat: given };
     const algorithms = metadata.algorithms ?? ["ES256", "EdDSA", "RS256", "PS256"];
     const pinned = stringValue(values, "audience")
       ?.split(",")
       .map((value) => value.trim())
       .filter(Boolean);
-    const decoded = decode(token, prefix);
+    const decoded = decode(token, prefixes);
     const tokenAud = decoded?.claims.aud;
     const audience =
       pinned ??
@@ -168,7 +196,7 @@ Options:
     const verifier = createVerifier({
       issuer,
       audience,
-      prefix,
+      prefixes,
       algorithms,
     });
     let failure: TokenVerificationFailed | undefined;
@@ -180,7 +208,7 @@ Options:
       }
       failure = error;
     }
-    const why = explanations(decoded, { issuer, prefix, audience: pinned, algorithms });
+    const why = explanations(decoded, { issuer, prefixes, audience: pinned, algorithms });
     const failedAt = failure
       ? CHECKS.findIndex((check) => (check.codes as readonly string[]).includes(failure.code))
       : -1;
