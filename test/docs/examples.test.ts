@@ -127,6 +127,17 @@ beforeAll(async () => {
       TOKENMINT_ORG_POLICIES: JSON.stringify({ initech: { require_approval: true } }),
       TOKENMINT_MINT_RATE_PER_SUBJECT: "100000",
       TOKENMINT_MINT_RATE_PER_CLIENT: "100000",
+      // The example of docs/token-kinds.md.
+      TOKENMINT_TOKEN_KINDS: JSON.stringify({
+        pat: { prefix: "tmpat_" },
+        deploy: {
+          prefix: "tmdt_",
+          scopes: ["read_repository", "read_registry"],
+          max_lifetime: "90d",
+        },
+        job: { prefix: "tmjob_", max_lifetime: "2h", self_service: false, track_usage: false },
+        service: { prefix: "tmsa_", allow_non_expiring: true },
+      }),
     }),
     logger: createJsonLogger(() => undefined),
   });
