@@ -204,3 +204,56 @@ describe("the page's create form", () => {
     expect(all).toContain(`ID <code>${ended.id}</code>`);
   });
 });
+
+describe("the page's create form with token kinds", () => {
+  const KINDS = JSON.stringify({
+    pat: { prefix: "tmpat_" },
+    deploy: { prefix: "tmdt_", scopes: ["read_api", "read_project"], max_lifetime: "5d" },
+    job: { prefix: "tmjob_", self_service: false },
+  });
+
+  it("offers the self-service kinds, bounds the expiry by the kind, and names each token's kind", async () => {
+    const issuer = await createTestIssuer({ env: { TOKENMINT_TOKEN_KINDS: KINDS } });
+    const session = await signedIn(issuer);
+    expect(session.html).toContain('<select id="kind" name="kind"');
+    expect(session.html).toContain('<option value="deploy"');
+    expect(session.html).not.toContain('<option value="job"');
+    // The deploy kind's 5 d maximum is below the signed-in token's 10 d.
+    const late = await session.create({
+      name: "too long",
+      kind: "deploy",
+      scope: "read_api",
+      expires_on: dateOf(session.now + 7 * DAY),
+    });
+    expect(late.status).toBe(400);
+    expect(await late.text()).toContain("a token may live at most 5d");
+    const created = await session.create({
+      name: "registry",
+      kind: "deploy",
+      scope: "read_api",
+      expires_on: dateOf(session.now + 2 * DAY),
+    });
+    expect(created.status).toBe(200);
+    expect(await created.text()).toContain("tmdt_");
+    const job = await session.create({
+      name: "job",
+      kind: "job",
+      scope: "read_api",
+      expires_on: dateOf(session.now + 2 * DAY),
+    });
+    expect(job.status).toBe(403);
+    expect(await job.text()).toContain(
+      'id="kind-error">Tokens of kind job are minted by a service client only',
+    );
+    const listed = await (await session.get("/ui")).text();
+    expect(listed).toContain("Kind <code>deploy</code>");
+    expect(listed).toContain("Kind <code>pat</code>");
+  });
+
+  it("offers no choice with one kind", async () => {
+    const issuer = await createTestIssuer();
+    const session = await signedIn(issuer);
+    expect(session.html).not.toContain('name="kind"');
+    expect(session.html).not.toContain("Kind <code>");
+  });
+});
