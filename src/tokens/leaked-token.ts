@@ -17,6 +17,7 @@ import { TokenVerificationFailed } from "@tokenmint/verifier";
 import { verifyAccessTokenJwt } from "@tokenmint/verifier/jwt";
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
+import { DEFAULT_TOKEN_KIND, kindPrefixes } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
 import { ensureRevoked } from "./token-state.js";
 
@@ -61,7 +62,7 @@ export async function handleLeakedToken(
     sub: stored.record.sub,
     ...(stored.record.org === undefined ? {} : { org: stored.record.org }),
     reason: "leaked",
-    detail: { ...where, name: stored.record.name },
+    detail: { ...where, name: stored.record.name, kind: stored.record.kind ?? DEFAULT_TOKEN_KIND },
   });
   return "true_positive";
 }
@@ -72,7 +73,8 @@ async function genuineTokenId(ctx: IssuerContext, token: string): Promise<string
     const claims = await verifyAccessTokenJwt(token, {
       issuer: ctx.config.issuer,
       algorithms: await ctx.keyring.algorithms(),
-      prefix: ctx.config.tokenPrefix,
+      // Every kind's prefix, read the way parseTokenKind reads it; the kind claim must match.
+      prefixes: kindPrefixes(ctx.config.kinds),
       maxLength: ctx.config.maxBodyBytes,
       getKey: ctx.keyring.getKey,
       signatures: ctx.keyring.signatures,
