@@ -4,10 +4,12 @@
  * bearer authentication by every configured prefix (and only those, matching the claim); the
  * self-service rule; rotation keeping the kind; and tokens without a `kind` claim as `pat`.
  */
+import { generateKeyPairSync, sign } from "node:crypto";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { signJwt } from "../../src/keys/sign-jwt.js";
 import { claimsFor } from "../../src/tokens/issue-token.js";
+import { sweepUnusedTokens } from "../../src/tokens/unused-tokens.js";
 import {
   bearer,
   createTestIssuer,
@@ -29,6 +31,13 @@ export const KINDS = {
   service: { prefix: "tmsa_", allow_non_expiring: true },
 };
 
+/** A secret scanner's key pair: the public half is configured, the private half signs reports. */
+const SCANNER = (() => {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const key = publicKey.export({ type: "spki", format: "pem" }).toString();
+  return { privateKey, entry: { key_identifier: "k1", key, is_current: true } };
+})();
+
 const PREFIXES: Record<string, string> = {
   pat: "tmpat_",
   deploy: "tmdt_",
@@ -42,6 +51,7 @@ function issuerWithKinds(store: StoreKind, env: Record<string, string> = {}) {
     env: {
       TOKENMINT_TOKEN_KINDS: JSON.stringify(KINDS),
       TOKENMINT_ORG_POLICIES: JSON.stringify({ acme: { kinds: ["pat", "deploy"] } }),
+      TOKENMINT_SECRET_SCANNING_KEYS: JSON.stringify({ public_keys: [SCANNER.entry] }),
       TOKENMINT_METRICS: "true",
       ...env,
     },
@@ -279,6 +289,43 @@ describe.each(STORE_KINDS)("token kinds on the %s store", (store) => {
     expect(body.token.startsWith("tmdt_")).toBe(true);
   });
 
+  it("revokes a leaked token of any kind reported by a secret scanner, naming its kind", async () => {
+    const issuer = await issuerWithKinds(store);
+    const deploy = await issuer.mint({ kind: "deploy", scope: ["read_registry"] });
+    const body = JSON.stringify([
+      {
+        token: deploy.token,
+        type: "tokenmint_deploy",
+        url: "https://example.test/x",
+        source: "content",
+      },
+    ]);
+    const answer = await issuer.request("/v1/secret-scanning", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "github-public-key-identifier": "k1",
+        "github-public-key-signature": sign(
+          "sha256",
+          Buffer.from(body),
+          SCANNER.privateKey,
+        ).toString("base64"),
+      },
+      body,
+    });
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { label: string }[])[0]?.label).toBe("true_positive");
+    expect((await issuer.store.getToken(deploy.id))?.state).toBe("revoked");
+    const audit = await issuer.request("/v1/audit?type=token.leaked", {
+      headers: { authorization: issuer.clientAuth },
+    });
+    const events = ((await audit.json()) as { events: { jti: string; detail: unknown }[] }).events;
+    expect(events.find((event) => event.jti === deploy.id)?.detail).toMatchObject({
+      kind: "deploy",
+      type: "tokenmint_deploy",
+    });
+  });
+
   it("records no use of a kind that does not track it", async () => {
     const issuer = await issuerWithKinds(store);
     const job = await issuer.mint({ kind: "job", scope: ["read_api"] });
@@ -337,5 +384,31 @@ describe("without TOKENMINT_TOKEN_KINDS", () => {
       kind: "deploy",
     });
     expect([deploy.status, deploy.body.code]).toEqual([400, "invalid_kind"]);
+  });
+});
+
+describe.each(STORE_KINDS)("token kinds and the sweeps on the %s store", (store) => {
+  it("leaves tokens of a kind that records no use to unused-token cleanup", async () => {
+    const issuer = await issuerWithKinds(store, {
+      TOKENMINT_TOKEN_KINDS: JSON.stringify({
+        pat: { prefix: "tmpat_" },
+        robot: { prefix: "tmbot_", track_usage: false },
+      }),
+      TOKENMINT_ORG_POLICIES: "{}",
+      TOKENMINT_REVOKE_UNUSED_AFTER: "10d",
+      TOKENMINT_EXPIRY_NOTICES: "1d",
+    });
+    const robot = await issuer.mint({ name: "robot", kind: "robot", scope: ["read_api"] });
+    const pat = await issuer.mint({ name: "pat", scope: ["read_api"] });
+    issuer.clock.advance(10 * 86400 + 60);
+    expect(await sweepUnusedTokens(issuer.ctx)).toEqual({ notices: 0, revoked: 1 });
+    const active = async (token: string) => {
+      const answer = await issuer.request(
+        "/v1/introspect",
+        form({ token }, { authorization: issuer.clientAuth }),
+      );
+      return ((await answer.json()) as { active: boolean }).active;
+    };
+    expect([await active(robot.token), await active(pat.token)]).toEqual([true, false]);
   });
 });
