@@ -96,13 +96,16 @@ describe.skipIf(!existsSync(CHROMIUM))(
       return (await response.json()) as Minted;
     }
 
-    /** A token of `subject` that can sign in to the page, living 30 days. */
+    /**
+     * A token of `subject` that can sign in to the page, living an hour short of 30 days, so the
+     * page's 30-day choice always lies beyond it (however fast the page opens after the mint).
+     */
     const mintManager = (subject: string) =>
       mint({
         subject,
         name: "admin laptop",
         scope: ["read_api", "read_project", "manage_tokens"],
-        expires_in: 30 * DAY,
+        expires_in: 30 * DAY - 3600,
       });
 
     const statusWith = async (token: string) =>
@@ -178,10 +181,11 @@ describe.skipIf(!existsSync(CHROMIUM))(
     it("bounds the expiry date by the policy and by the token signed in with", async () => {
       await onPage("erin", async (page, manager) => {
         const picker = page.locator("#expires_on");
-        // Policy: at least 5 minutes; the signed-in token (30 days) ends before the policy's 365.
+        // Policy: at least 5 minutes; the signed-in token (~30 days) ends before the policy's 365.
         await expect(picker.getAttribute("min")).resolves.toBe(dateOf(Date.now() + 300_000));
         await expect(picker.getAttribute("max")).resolves.toBe(manager.expires_at.slice(0, 10));
-        await expect(picker.inputValue()).resolves.toBe(dateOf(Date.now() + 30 * DAY * 1000));
+        await expect(picker.inputValue()).resolves.toBe(manager.expires_at.slice(0, 10));
+        await expect(page.locator("button.chip:has-text('30 days')").count()).resolves.toBe(0);
         await page.click("button.chip:has-text('7 days')");
         await expect(picker.inputValue()).resolves.toBe(dateOf(Date.now() + 7 * DAY * 1000));
         await expect(
@@ -297,7 +301,13 @@ describe.skipIf(!existsSync(CHROMIUM))(
 
     it("asks before rotating, and only the confirmed post rotates", async () => {
       await onPage("heidi", async (page) => {
-        const child = await mint({ subject: "heidi", name: "ci", scope: ["read_api"] });
+        // No longer-lived than the session's token, which may rotate only what is no wider.
+        const child = await mint({
+          subject: "heidi",
+          name: "ci",
+          scope: ["read_api"],
+          expires_in: 7 * DAY,
+        });
         const rotations: string[] = [];
         page.on("request", (request) => {
           if (request.method() === "POST" && request.url().endsWith("/rotate")) {
