@@ -16,6 +16,7 @@ import { type RunningIssuer, startServer } from "../../src/node/start-server.js"
 import { uniquePrefix } from "../helpers/issuer.js";
 import { freePort } from "../helpers/redis-server.js";
 import { runProcess } from "../helpers/run-process.js";
+import { EXAMPLE_KINDS } from "../helpers/token-kinds.js";
 
 interface Example {
   readonly file: string;
@@ -128,16 +129,7 @@ beforeAll(async () => {
       TOKENMINT_MINT_RATE_PER_SUBJECT: "100000",
       TOKENMINT_MINT_RATE_PER_CLIENT: "100000",
       // The example of docs/token-kinds.md.
-      TOKENMINT_TOKEN_KINDS: JSON.stringify({
-        pat: { prefix: "tmpat_" },
-        deploy: {
-          prefix: "tmdt_",
-          scopes: ["read_repository", "read_registry"],
-          max_lifetime: "90d",
-        },
-        job: { prefix: "tmjob_", max_lifetime: "2h", self_service: false, track_usage: false },
-        service: { prefix: "tmsa_", allow_non_expiring: true },
-      }),
+      TOKENMINT_TOKEN_KINDS: JSON.stringify(EXAMPLE_KINDS),
     }),
     logger: createJsonLogger(() => undefined),
   });

@@ -18,18 +18,9 @@ import {
   type StoreKind,
   type TestIssuer,
 } from "../helpers/issuer.js";
+import { EXAMPLE_KINDS } from "../helpers/token-kinds.js";
 
-/** The example of the manual's token-kinds page. */
-export const KINDS = {
-  pat: { prefix: "tmpat_" },
-  deploy: {
-    prefix: "tmdt_",
-    scopes: ["read_repository", "read_registry"],
-    max_lifetime: "90d",
-  },
-  job: { prefix: "tmjob_", max_lifetime: "2h", self_service: false, track_usage: false },
-  service: { prefix: "tmsa_", allow_non_expiring: true },
-};
+const KINDS = EXAMPLE_KINDS;
 
 /** A secret scanner's key pair: the public half is configured, the private half signs reports. */
 const SCANNER = (() => {
