@@ -43,6 +43,7 @@ export default defineConfig({
   plugins: [
     cloudflareTest(({ inject }) => {
       const redisUrl = inject("workerRedisUrl");
+      const webhookUrl = inject("workerWebhookUrl");
       const base = {
         ...vars,
         TOKENMINT_ISSUER: TEST_ISSUER_URL,
@@ -77,11 +78,13 @@ export default defineConfig({
             CLIENT_ID: CLIENT.id,
             CLIENT_SECRET: CLIENT.secret,
             SCANNER_PRIVATE_JWK: JSON.stringify(SCANNER.privateKey.export({ format: "jwk" })),
+            WEBHOOK_RECEIVER_URL: webhookUrl,
           },
           serviceBindings: {
             ISSUER: "tokenmint",
             REPLICA: "tokenmint-replica",
             CRON: "tokenmint-cron",
+            WEBHOOKS: "tokenmint-webhooks",
             DOWN: "tokenmint-down",
             MISCONFIGURED: "tokenmint-misconfigured",
           },
@@ -90,6 +93,20 @@ export default defineConfig({
             // Another isolate on the same Redis with a short status list ttl.
             issuer("tokenmint-replica", { ...base, TOKENMINT_STATUS_LIST_TTL: "2" }),
             issuer("tokenmint-cron", { ...base, REDIS_PREFIX: `${run}cron:` }),
+            // A webhook on the Node receiver (plain http on 127.0.0.1: allowed as insecure).
+            issuer("tokenmint-webhooks", {
+              ...base,
+              REDIS_PREFIX: `${run}wh:`,
+              TOKENMINT_WEBHOOKS: JSON.stringify([
+                {
+                  id: "receiver",
+                  url: webhookUrl,
+                  secret: inject("workerWebhookSecret"),
+                  events: ["token.minted"],
+                },
+              ]),
+              TOKENMINT_WEBHOOKS_ALLOW_INSECURE: "true",
+            }),
             issuer("tokenmint-down", {
               ...base,
               REDIS_URL: "redis://127.0.0.1:1",

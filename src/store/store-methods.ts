@@ -61,6 +61,7 @@ export const STORE_METHODS = {
   setOrgCell: "org-routes",
   seedOrgCells: "org-routes",
   saveWebhook: "webhooks",
+  replaceWebhook: "webhooks",
   listWebhooks: "webhooks",
   deleteWebhook: "webhooks",
   openOutbox: "webhooks",

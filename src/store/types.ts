@@ -230,6 +230,12 @@ export interface OrgRouteStore {
 export interface WebhookStore {
   /** Creates or replaces an API-defined webhook. */
   saveWebhook(hook: StoredWebhook): Promise<void>;
+  /**
+   * Compare-and-set: replaces `current` by `next` (same id) only if the stored webhook is still
+   * exactly `current`, so a webhook deleted or changed meanwhile is left alone. Returns whether it
+   * applied.
+   */
+  replaceWebhook(current: StoredWebhook, next: StoredWebhook): Promise<boolean>;
   /** Every API-defined webhook, oldest first. */
   listWebhooks(): Promise<StoredWebhook[]>;
   /** Deletes a webhook and every delivery of it; returns whether it existed. */

@@ -141,8 +141,8 @@ export async function createWebhook(
  * Changes an API-defined webhook's URL or event filter (`events: null` means every type); its
  * secret and pending deliveries stay.
  *
- * @throws {NotFound} for an unknown id; {Conflict} for a configured one; {InvalidRequest} for a
- * refused URL.
+ * @throws {NotFound} for an unknown id; {Conflict} for a configured one or one changed meanwhile;
+ * {InvalidRequest} for a refused URL.
  */
 export async function updateWebhook(
   ctx: IssuerContext,
@@ -169,7 +169,10 @@ export async function updateWebhook(
     url: change.url ?? stored.url,
     ...(events ? { events: [...new Set(events)] } : {}),
   };
-  await ctx.store.saveWebhook(next);
+  // A concurrent change (or a rekey re-encrypting the secret) must not be overwritten.
+  if (!(await ctx.store.replaceWebhook(stored, next))) {
+    throw new Conflict("invalid_state", "The webhook changed meanwhile; read it again");
+  }
   return {
     id,
     url: next.url,

@@ -457,10 +457,17 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     const hook = { id: "h1", url: "https://hooks.example.com/t", secretJwe: "jwe", createdAt: now };
     await store.saveWebhook(hook);
     expect(await store.listWebhooks()).toEqual([hook]);
+    const resealed = { ...hook, secretJwe: "jwe2" };
+    expect(await store.replaceWebhook(hook, resealed)).toBe(true);
+    expect(await store.replaceWebhook(hook, { ...hook, secretJwe: "jwe3" })).toBe(false);
+    expect(await store.listWebhooks()).toEqual([resealed]);
     expect(await store.deleteWebhook("h1")).toBe(true);
     expect(await store.listWebhooks()).toEqual([]);
     expect(await store.listDeliveries("h1", 10)).toEqual([]);
     expect(await store.deleteWebhook("h1")).toBe(false);
+    // A webhook deleted meanwhile is not brought back.
+    expect(await store.replaceWebhook(resealed, { ...resealed, secretJwe: "jwe4" })).toBe(false);
+    expect(await store.listWebhooks()).toEqual([]);
     await store.close();
   });
 }

@@ -2,7 +2,7 @@
  * A real webhook receiver for the tests: a `node:http` server that verifies every request with
  * the Standard Webhooks reference library (`standardwebhooks`), as a receiver in the field would,
  * and records what it accepted. It can be taken down (every connection is dropped unanswered)
- * and brought back.
+ * and brought back. A `GET` answers what it recorded, for tests in another process (workerd).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,6 +39,11 @@ export async function startReceiver(secret: string, path = "/hook"): Promise<Rec
   const server: Server = createServer((request, response) => {
     if (down) {
       request.socket.destroy();
+      return;
+    }
+    if (request.method === "GET") {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ received, rejected }));
       return;
     }
     const chunks: Buffer[] = [];

@@ -7,6 +7,8 @@ declare namespace Cloudflare {
     readonly REPLICA: Fetcher;
     /** The same build on an empty Redis prefix, for the cron trigger. */
     readonly CRON: Fetcher;
+    /** The same build on its own Redis prefix, with a configured webhook on the Node receiver. */
+    readonly WEBHOOKS: Fetcher;
     /** The same build pointed at a Redis that does not answer. */
     readonly DOWN: Fetcher;
     /** The same build without TOKENMINT_KEK. */
@@ -16,5 +18,7 @@ declare namespace Cloudflare {
     readonly CLIENT_SECRET: string;
     /** The private JWK of the secret scanner key the issuers are configured with. */
     readonly SCANNER_PRIVATE_JWK: string;
+    /** The Node webhook receiver: `GET` answers `{ received, rejected }` (test/webhooks/receiver.ts). */
+    readonly WEBHOOK_RECEIVER_URL: string;
   }
 }

@@ -1,19 +1,25 @@
 /**
- * Node side of the Worker tests: starts a real `redis-server` (or uses `REDIS_URL`) and builds the
- * Worker exactly as `wrangler deploy` would (`--dry-run --outdir`), so the tests run that bundle in
- * workerd. The Redis URL and the bundle's path reach `vitest.workers.config.ts` through `provide`.
+ * Node side of the Worker tests: starts a real `redis-server` (or uses `REDIS_URL`) and a real
+ * webhook receiver (verifying with the Standard Webhooks library), and builds the Worker exactly as
+ * `wrangler deploy` would (`--dry-run --outdir`), so the tests run that bundle in workerd. The
+ * Redis URL, the receiver's URL and secret, and the bundle's path reach `vitest.workers.config.ts`
+ * through `provide`.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import "vitest";
 import type { TestProject } from "vitest/node";
+import { generateWebhookSecret } from "../../src/webhooks/secret.js";
 import { type RedisProcess, startRedisServer } from "../helpers/redis-server.js";
+import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
     workerRedisUrl: string;
     workerScript: string;
+    workerWebhookUrl: string;
+    workerWebhookSecret: string;
   }
 }
 
@@ -21,6 +27,7 @@ declare module "vitest" {
 export const WORKER_BUILD_DIR = ".wrangler/test-build";
 
 let server: RedisProcess | undefined;
+let receiver: Receiver | undefined;
 
 /** Builds the Worker bundle with the pinned wrangler. */
 export function buildWorker(outdir = WORKER_BUILD_DIR): string {
@@ -43,6 +50,10 @@ export function buildWorker(outdir = WORKER_BUILD_DIR): string {
 export async function setup(project: TestProject): Promise<void> {
   const script = buildWorker();
   project.provide("workerScript", script);
+  const secret = generateWebhookSecret();
+  receiver = await startReceiver(secret);
+  project.provide("workerWebhookUrl", receiver.url);
+  project.provide("workerWebhookSecret", secret);
   if (process.env.REDIS_URL) {
     project.provide("workerRedisUrl", process.env.REDIS_URL);
     return;
@@ -52,5 +63,6 @@ export async function setup(project: TestProject): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  await receiver?.close();
   await server?.stop();
 }

@@ -77,3 +77,20 @@ export async function textOf(response: Response): Promise<string> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The cron expression the scheduled tests pass (the handler does the same work for any). */
+export const CRON = "*/15 * * * *";
+
+/**
+ * A service binding's `scheduled()` runs the target's cron handler (workerd's experimental
+ * Fetcher API, present in the local runtime but not in the stable typings). It resolves when the
+ * handler succeeds and rejects with the handler's error.
+ */
+export function cronOf(
+  worker: Fetcher,
+): (options: { cron: string; scheduledTime: Date }) => Promise<unknown> {
+  const binding = worker as unknown as {
+    scheduled(options: { cron: string; scheduledTime: Date }): Promise<unknown>;
+  };
+  return (options) => binding.scheduled(options);
+}

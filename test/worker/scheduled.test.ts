@@ -5,23 +5,7 @@
 import { env } from "cloudflare:workers";
 import { decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
-import { call, mint, serverTiming } from "./helpers.js";
-
-const CRON = "*/15 * * * *";
-
-/**
- * A service binding's `scheduled()` runs the target's cron handler (workerd's experimental
- * Fetcher API, present in the local runtime but not in the stable typings). It resolves when the
- * handler succeeds and rejects with the handler's error.
- */
-function cronOf(
-  worker: Fetcher,
-): (options: { cron: string; scheduledTime: Date }) => Promise<unknown> {
-  const binding = worker as unknown as {
-    scheduled(options: { cron: string; scheduledTime: Date }): Promise<unknown>;
-  };
-  return (options) => binding.scheduled(options);
-}
+import { CRON, call, cronOf, mint, serverTiming } from "./helpers.js";
 
 describe("the cron trigger", () => {
   it("creates the signing key on an empty store, so requests need no Redis after it", async () => {

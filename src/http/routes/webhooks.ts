@@ -170,7 +170,7 @@ const UPDATE: Operation = {
   tag: "webhooks",
   summary: "Change an API-defined webhook's URL or event filter (its secret stays)",
   description:
-    "`events: null` sends every type. A configured webhook (`source: config`) answers 409.",
+    "`events: null` sends every type. A configured webhook (`source: config`), or one changed meanwhile, answers 409.",
   security: ["admin"],
   body: {
     schema: named("WebhookUpdateRequest", webhookUpdateSchema),

@@ -37,6 +37,12 @@ export function createMemoryWebhookStore(clock: Clock, log: AuditLog): WebhookSt
     async saveWebhook(hook) {
       hooks.set(hook.id, structuredClone(hook));
     },
+    async replaceWebhook(current, next) {
+      const stored = hooks.get(current.id);
+      if (!stored || JSON.stringify(stored) !== JSON.stringify(current)) return false;
+      hooks.set(current.id, structuredClone(next));
+      return true;
+    },
     async listWebhooks() {
       return [...hooks.values()].sort(
         (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),

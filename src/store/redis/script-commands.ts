@@ -37,6 +37,7 @@ import {
   DELETE_WEBHOOK,
   FAN_OUT,
   FINISH_DELIVERY,
+  REPLACE_WEBHOOK,
   REQUEUE_DELIVERY,
 } from "./webhook-scripts.js";
 
@@ -72,6 +73,7 @@ export const SCRIPTS = {
   tmFinishDelivery: [3, FINISH_DELIVERY],
   tmRequeueDelivery: [2, REQUEUE_DELIVERY],
   tmDeleteWebhook: [4, DELETE_WEBHOOK],
+  tmReplaceWebhook: [1, REPLACE_WEBHOOK],
 } as const;
 
 /** The name of one of {@link SCRIPTS}. */

@@ -133,6 +133,17 @@ return 1
 `;
 
 /**
+ * KEYS[1] webhooks hash; ARGV[1] webhook id, ARGV[2] expected JSON, ARGV[3] new JSON.
+ * Compare-and-set: replaces the webhook only if it is still exactly the expected one (so a
+ * deleted one is not brought back). Returns 1 when applied.
+ */
+export const REPLACE_WEBHOOK = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;
+
+/**
  * KEYS[1] webhooks hash, KEYS[2] deliveries hash, KEYS[3] due set, KEYS[4] delivery index;
  * ARGV[1] webhook id. Deletes the webhook and every delivery of it. Returns 1 if it existed.
  */

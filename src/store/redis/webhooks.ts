@@ -71,6 +71,17 @@ export function createRedisWebhookStore(shared: RedisStoreContext): WebhookStore
     async saveWebhook(hook) {
       await call(() => redis.hset(key.webhooks, hook.id, JSON.stringify(hook)));
     },
+    async replaceWebhook(current, next) {
+      const applied = await call(() =>
+        script("tmReplaceWebhook")(
+          key.webhooks,
+          current.id,
+          JSON.stringify(current),
+          JSON.stringify(next),
+        ),
+      );
+      return Number(applied) === 1;
+    },
     async listWebhooks() {
       const all = await call(() => redis.hvals(key.webhooks));
       return all
