@@ -13,12 +13,11 @@
  * ```
  * @module
  */
-import { TokenVerificationFailed } from "@tokenmint/verifier";
-import { verifyAccessTokenJwt } from "@tokenmint/verifier/jwt";
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
-import { DEFAULT_TOKEN_KIND, kindPrefixes } from "../config/token-kinds.js";
+import { DEFAULT_TOKEN_KIND } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
+import { genuineTokenId } from "./genuine-token.js";
 import { ensureRevoked } from "./token-state.js";
 
 /** One token a scanner found: the format of GitHub's secret scanning partner program. */
@@ -65,29 +64,6 @@ export async function handleLeakedToken(
     detail: { ...where, name: stored.record.name, kind: stored.record.kind ?? DEFAULT_TOKEN_KIND },
   });
   return "true_positive";
-}
-
-/** The `jti` of a token this issuer signed (expired or not), or undefined when it is not one. */
-async function genuineTokenId(ctx: IssuerContext, token: string): Promise<string | undefined> {
-  try {
-    const claims = await verifyAccessTokenJwt(token, {
-      issuer: ctx.config.issuer,
-      algorithms: await ctx.keyring.algorithms(),
-      // Every kind's prefix, read the way parseTokenKind reads it; the kind claim must match.
-      prefixes: kindPrefixes(ctx.config.kinds),
-      maxLength: ctx.config.maxBodyBytes,
-      getKey: ctx.keyring.getKey,
-      signatures: ctx.keyring.signatures,
-      allowNoExpiry: true,
-      // A leaked token is genuine however old it is; the record says whether it expired.
-      clockTolerance: Number.MAX_SAFE_INTEGER,
-      now: ctx.clock,
-    });
-    return claims.jti;
-  } catch (error) {
-    if (error instanceof TokenVerificationFailed && error.status === 401) return undefined;
-    throw error;
-  }
 }
 
 const encoder = new TextEncoder();
