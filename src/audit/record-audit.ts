@@ -21,6 +21,7 @@ export type AuditType =
   | "token.resumed"
   | "token.updated"
   | "token.reuse_detected"
+  | "token.ip_refused"
   | "token.expiring"
   | "token.leaked"
   | "tokens.mass_revoked"

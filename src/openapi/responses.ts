@@ -42,6 +42,10 @@ const tokenViewSchema = z.object({
   org: z.string().nullable(),
   cell: z.string().nullable(),
   audience: z.array(z.string()),
+  allowed_ips: z
+    .array(z.string())
+    .nullable()
+    .describe("The networks (normalized CIDRs) the token may be used from; null: anywhere"),
   client_id: z.string(),
   family: z.string(),
   state: z.enum(["active", "suspended", "revoked", "rotated"]),
@@ -84,6 +88,10 @@ const introspectionSchema = z.union([
     permissions: z.record(z.string(), z.array(z.string())).optional(),
     org: z.string().optional(),
     cell: z.string().optional(),
+    allowed_ips: z
+      .array(z.string())
+      .optional()
+      .describe("The networks (normalized CIDRs) the token may be used from; absent: anywhere"),
     fam: z.string(),
     status: z.object({
       status_list: z.object({ idx: z.number().int(), uri: z.string() }),

@@ -14,6 +14,7 @@
  */
 import { createVerifier } from "@tokenmint/verifier";
 import { z } from "zod";
+import { cidrList } from "../config/cidr-list.js";
 import { ConfigError } from "../config/config.js";
 import {
   maxConnections,
@@ -90,6 +91,7 @@ const environmentSchema = z.object({
     }, "must not be a header the router manages (Authorization, Host, hop-by-hop, X-Forwarded-*)")
     .optional(),
   ROUTER_TOKEN_PREFIX: z.string().max(32).default("tmpat_"),
+  ROUTER_TRUSTED_PROXIES: cidrList,
   ROUTER_TRUST_FORWARDED: z
     .enum(["true", "false", "1", "0"])
     .default("false")
@@ -120,6 +122,8 @@ export interface RouterConfig {
   readonly forwardClaimsHeader?: string;
   readonly tokenPrefix: string;
   readonly trustForwarded: boolean;
+  /** Proxies (normalized CIDRs) whose `X-Forwarded-For` is believed, for `allowed_ips`. */
+  readonly trustedProxies: readonly string[];
   /** Node only: the HTTP server's timeouts and connection cap. */
   readonly server: ServerLimits;
 }
@@ -172,6 +176,7 @@ export function parseRouterConfig(env: Readonly<Record<string, unknown>>): Route
       : {}),
     tokenPrefix: e.ROUTER_TOKEN_PREFIX,
     trustForwarded: e.ROUTER_TRUST_FORWARDED,
+    trustedProxies: e.ROUTER_TRUSTED_PROXIES,
     server,
   };
 }
@@ -215,6 +220,7 @@ export function routerOptions(
       ...issuerFetch,
     },
     trustForwarded: config.trustForwarded,
+    trustedProxies: config.trustedProxies,
     ...(config.forwardClaimsHeader ? { forwardClaimsHeader: config.forwardClaimsHeader } : {}),
     ...(runtime.fetch ? { fetch: runtime.fetch } : {}),
     ...(runtime.clientIp ? { clientIp: runtime.clientIp } : {}),

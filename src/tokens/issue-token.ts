@@ -74,6 +74,7 @@ export function claimsFor(record: TokenRecord, issuer: string): AccessTokenClaim
     ...(record.permissions ? { permissions: record.permissions } : {}),
     ...(record.org === undefined ? {} : { org: record.org }),
     ...(record.cell === undefined ? {} : { cell: record.cell }),
+    ...(record.allowed_ips === undefined ? {} : { allowed_ips: [...record.allowed_ips] }),
     fam: record.fam,
     status: {
       status_list: { idx: record.status.idx, uri: statusListUri(issuer, record.status.list) },
@@ -114,6 +115,7 @@ export async function issueToken(
     ...(request.permissions === undefined ? {} : { permissions: request.permissions }),
     ...(request.org === undefined ? {} : { org: request.org }),
     aud,
+    ...(request.allowed_ips === undefined ? {} : { allowed_ips: request.allowed_ips }),
     client_id: actor.clientId,
     fam: replaces?.fam ?? id,
     kid: "",

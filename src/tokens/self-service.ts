@@ -1,6 +1,6 @@
 /**
  * What a self-service child inherits from the token that mints it when the request leaves it
- * out: the org, the audience, each permission's narrowing, and an expiry (the default lifetime,
+ * out: the org, the audience, the allowed IPs, each permission's narrowing, and an expiry (the default lifetime,
  * cut short to the parent's expiry). The result is then checked like any request.
  * @module
  */
@@ -40,6 +40,9 @@ export function inheritFromParent(
     ...request,
     ...(org === undefined ? {} : { org }),
     audience: request.audience ?? [...parent.aud],
+    ...(request.allowed_ips === undefined && parent.allowed_ips !== undefined
+      ? { allowed_ips: [...parent.allowed_ips] }
+      : {}),
     ...(Object.keys(permissions).length === 0 ? {} : { permissions }),
   };
   if (request.expires_in !== undefined || request.expires_at !== undefined || parent.exp === null) {

@@ -9,7 +9,7 @@ import type { IssuerContext } from "../../context.js";
 import { Conflict, Forbidden } from "../../errors.js";
 import { named, type Operation } from "../../openapi/operation.js";
 import {
-  AUTHENTICATED,
+  BEARER_OR_CLIENT,
   DURABLE_WRITE,
   ISSUING,
   JSON_BODY,
@@ -101,7 +101,7 @@ const REVOKE_ALL: Operation = {
       schema: Answers.MassRevoked,
       example: { revoked: 3 },
     },
-    ...problems(JSON_BODY, AUTHENTICATED, { 403: ["client_required"] }, DURABLE_WRITE),
+    ...problems(JSON_BODY, BEARER_OR_CLIENT, { 403: ["client_required"] }, DURABLE_WRITE),
   },
 };
 
@@ -122,7 +122,7 @@ const ROTATE_SELF: Operation = {
     ...problems(
       JSON_BODY,
       ISSUING,
-      AUTHENTICATED,
+      BEARER_OR_CLIENT,
       { 403: ["token_required", "wider_than_caller"] },
       ROTATION_CONFLICTS,
       DURABLE_WRITE,

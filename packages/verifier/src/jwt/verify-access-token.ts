@@ -72,6 +72,9 @@ function hasClaimShape(
     (payload.exp === undefined || typeof payload.exp === "number") &&
     (payload.org === undefined || typeof payload.org === "string") &&
     (payload.cell === undefined || typeof payload.cell === "string") &&
+    (payload.allowed_ips === undefined ||
+      (Array.isArray(payload.allowed_ips) &&
+        payload.allowed_ips.every((range) => typeof range === "string"))) &&
     (payload.permissions === undefined ||
       (typeof payload.permissions === "object" &&
         payload.permissions !== null &&
