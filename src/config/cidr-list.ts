@@ -17,13 +17,21 @@ export const cidrList = z
   .default("")
   .transform((value, ctx) => {
     const entries = value.split(/[\s,]+/).filter(Boolean);
-    try {
-      return normalizeIpRanges(entries);
-    } catch (error) {
+    const bad = entries.findIndex((entry) => {
+      try {
+        normalizeIpRanges([entry]);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    if (bad >= 0) {
+      // The entry is named by position: a configuration problem never echoes a value.
       ctx.addIssue({
         code: "custom",
-        message: `expected comma-separated IP addresses or CIDR ranges: entry ${(error as Error).message}`,
+        message: `expected comma-separated IP addresses or CIDR ranges; entry ${bad + 1} is neither`,
       });
       return z.NEVER;
     }
+    return normalizeIpRanges(entries);
   });
