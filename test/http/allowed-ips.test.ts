@@ -173,6 +173,31 @@ describe.each(STORE_KINDS)("allowed_ips on the %s store", (kind) => {
     expect(shown.body.last_used_ips).toEqual(["203.0.113.9"]);
   });
 
+  it("guards the page: sign-in from outside the list is refused, and a session ends where the token may not be used", async () => {
+    const minted = await issuer.mint({ subject: "page", allowed_ips: ["203.0.113.0/24"] });
+    const signIn = (from: string) =>
+      fetch(`${issuer.server.url}/ui/sign-in`, {
+        method: "POST",
+        redirect: "manual",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          origin: issuer.server.url,
+          "x-forwarded-for": from,
+        },
+        body: new URLSearchParams({ token: minted.token }),
+      });
+    const refused = await signIn("198.51.100.7");
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("That token may not be used from this network.");
+    const signed = await signIn("203.0.113.5");
+    expect(signed.status).toBe(303);
+    const cookie = (signed.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const page = (from: string) =>
+      fetch(`${issuer.server.url}/ui`, { headers: { cookie, "x-forwarded-for": from } });
+    expect(await (await page("203.0.113.5")).text()).toContain('name="csrf"');
+    expect(await (await page("198.51.100.7")).text()).not.toContain('name="csrf"');
+  });
+
   it("gives a self-service child its parent's list, or one within it, never wider", async () => {
     const parent = await issuer.mint({ subject: "carol", allowed_ips: ["10.0.0.0/8"] });
     const mintChild = (allowed_ips?: string[]) =>
