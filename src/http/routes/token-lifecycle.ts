@@ -137,7 +137,7 @@ const UPDATE_TOKEN: Operation = {
   tag: "tokens",
   summary: "Rename or describe a token; other changes rotate it",
   description:
-    "`name` and `description` change in place (200). `scope`, `permissions`, `audience`, `expires_in` or `expires_at` cannot change a signed token: it rotates (201, the new token shown once). At least one field; at most one of `expires_in` and `expires_at`.",
+    "`name` and `description` change in place (200). `scope`, `permissions`, `audience`, `allowed_ips`, `expires_in` or `expires_at` cannot change a signed token: it rotates (201, the new token shown once). At least one field; at most one of `expires_in` and `expires_at`.",
   security: ["client", "user"],
   body: {
     schema: named("UpdateRequest", updateRequestSchema),
