@@ -131,7 +131,7 @@ describe.each(STORE_KINDS)("allowed_ips on the %s store", (kind) => {
     expect(listed.body.tokens as unknown[]).toHaveLength(1);
   });
 
-  it("refuses a bearer request from outside the list with 403 ip_not_allowed, audited with the address", async () => {
+  it("refuses a bearer request from outside the list with 403 ip_not_allowed, audited with the address once a minute", async () => {
     const minted = await issuer.mint({
       subject: "bob",
       allowed_ips: ["203.0.113.0/24", "2001:db8::/32"],
@@ -161,7 +161,8 @@ describe.each(STORE_KINDS)("allowed_ips on the %s store", (kind) => {
 
     const events = await issuer.audit(minted.id);
     const refusals = events.filter((e) => (e as { type: string }).type === "token.ip_refused");
-    expect(refusals).toHaveLength(3);
+    // Three refusals from one address: audited once a minute, so a replay loop cannot flush the log.
+    expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatchObject({
       actor: `token:${minted.id}`,
       sub: "bob",
