@@ -129,6 +129,9 @@ describe.each(STORE_KINDS)("allowed_ips on the %s store", (kind) => {
     expect(max.allowed_ips).toHaveLength(32);
     const listed = await issuer.call("GET", "/v1/tokens?subject=refused", CLIENT);
     expect(listed.body.tokens as unknown[]).toHaveLength(1);
+    expect((listed.body.tokens as Array<{ allowed_ips: string[] }>)[0]?.allowed_ips).toEqual(
+      max.allowed_ips,
+    );
   });
 
   it("refuses a bearer request from outside the list with 403 ip_not_allowed, audited with the address once a minute", async () => {
