@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import { behindProxies } from "@tokenmint/verifier";
 import type { Context } from "hono";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config/config.js";
@@ -30,6 +31,10 @@ export interface IssuerParts {
   /** KEKs to use (normally `config.keks`; the Node dev mode supplies a generated one). */
   readonly keks: readonly string[];
   readonly clock?: Clock;
+  /**
+   * The connection's peer as the runtime sees it; the context's `clientIp` reads
+   * `X-Forwarded-For` behind it when it is one of `config.trustedProxies`.
+   */
   readonly clientIp?: (c: Context) => string | undefined;
   /** How often the keyring re-reads the store (ms). */
   readonly keyRefreshMs?: number;
@@ -70,7 +75,9 @@ export async function createIssuerContext(parts: IssuerParts): Promise<IssuerCon
     keks,
     clock,
     logger: parts.logger,
-    ...(parts.clientIp ? { clientIp: parts.clientIp } : {}),
+    ...(parts.clientIp
+      ? { clientIp: behindProxies(parts.config.trustedProxies, parts.clientIp) }
+      : {}),
   };
   await runScheduledKeyRotation(ctx);
   await keyring.signingKey();

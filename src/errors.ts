@@ -39,6 +39,7 @@ export const ISSUER_ERROR_CODES = [
   "client_required",
   "token_required",
   "csrf_failed",
+  "ip_not_allowed",
   // 404, 405
   "not_found",
   "method_not_allowed",

@@ -25,6 +25,7 @@ describe("configuration", () => {
       statusList: { size: 131072, ttlSeconds: 60 },
       orgCells: {},
       defaultCell: undefined,
+      trustedProxies: [],
     });
   });
 
@@ -45,6 +46,7 @@ describe("configuration", () => {
       TOKENMINT_MAX_LIFETIME: "90d",
       TOKENMINT_ORG_CELLS: "acme=eu-1,globex=us-2",
       TOKENMINT_DEFAULT_CELL: "eu-0",
+      TOKENMINT_TRUSTED_PROXIES: "10.0.0.7/8 fd00::1/8,192.0.2.1",
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -62,6 +64,7 @@ describe("configuration", () => {
       lifetime: { defaultSeconds: 7 * 86400, minSeconds: 600, maxSeconds: 90 * 86400 },
       orgCells: { acme: "eu-1", globex: "us-2" },
       defaultCell: "eu-0",
+      trustedProxies: ["10.0.0.0/8", "fd00::/8", "192.0.2.1/32"],
     });
   });
 
@@ -85,6 +88,7 @@ describe("configuration", () => {
       "TOKENMINT_ADMIN_CLIENTS",
     ],
     [{ TOKENMINT_STATUS_LIST_SIZE: "10" }, "TOKENMINT_STATUS_LIST_SIZE"],
+    [{ TOKENMINT_TRUSTED_PROXIES: "10.0.0.0/8,lb.internal" }, "TOKENMINT_TRUSTED_PROXIES"],
   ])("refuses %j naming %s", (env, variable) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems.length).toBeGreaterThan(0);

@@ -23,6 +23,7 @@ export type AuditType =
   | "token.denied"
   | "token.updated"
   | "token.reuse_detected"
+  | "token.ip_refused"
   | "token.expiring"
   | "token.leaked"
   | "tokens.mass_revoked"

@@ -9,7 +9,9 @@
  * ```
  * @module
  */
+
 import { z } from "zod";
+import { cidrList } from "./cidr-list.js";
 import { parseDurationSeconds } from "./duration.js";
 import { durationValue, jsonObject } from "./json-values.js";
 import { type HostPort, parseHostPorts, type RedisAuth, type RedisTarget } from "./redis-target.js";
@@ -266,6 +268,7 @@ const environmentSchema = z.object({
   TOKENMINT_HEADERS_TIMEOUT: timeoutSeconds("10s"),
   TOKENMINT_REQUEST_TIMEOUT: timeoutSeconds("30s"),
   TOKENMINT_MAX_CONNECTIONS: maxConnections(10000),
+  TOKENMINT_TRUSTED_PROXIES: cidrList,
   TOKENMINT_ORG_POLICIES: orgPolicies,
   TOKENMINT_MAX_TOKENS_PER_SUBJECT: z.coerce.number().int().min(1).max(100000).default(300),
   TOKENMINT_MINT_RATE_PER_SUBJECT: z.coerce.number().int().min(1).max(1000000).default(60),
@@ -390,6 +393,11 @@ export interface Config {
   readonly maxTokenLength: number;
   /** Node only: the HTTP server's timeouts and connection cap (`TOKENMINT_HEADERS_TIMEOUT`, ...). */
   readonly server: ServerLimits;
+  /**
+   * Proxies (normalized CIDRs) whose `X-Forwarded-For` is believed when they connect; empty: the
+   * header is ignored and the connection's peer is the client.
+   */
+  readonly trustedProxies: readonly string[];
   readonly keyRotation: KeyRotationPolicy;
   /** `GET /openapi.json` and `GET /docs` (`TOKENMINT_DOCS`). */
   readonly docs: boolean;
@@ -640,6 +648,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     maxBodyBytes: e.TOKENMINT_MAX_BODY_BYTES,
     maxTokenLength: e.TOKENMINT_MAX_TOKEN_LENGTH,
     server,
+    trustedProxies: e.TOKENMINT_TRUSTED_PROXIES,
     keyRotation: {
       periodSeconds: e.TOKENMINT_KEY_ROTATION_PERIOD,
       prepublicationSeconds: e.TOKENMINT_KEY_PREPUBLICATION,

@@ -151,6 +151,11 @@ export const ISSUER_VARIABLES: Readonly<Record<IssuerVariable, VariableDoc>> = {
     meaning:
       "Node only: open connections at most; more are closed as soon as they are accepted (keep it below the process's file-descriptor limit)",
   },
+  TOKENMINT_TRUSTED_PROXIES: {
+    none: "none: `X-Forwarded-For` is ignored",
+    meaning:
+      "comma-separated addresses or CIDR ranges of proxies in front of the issuer; when one connects, the client is the right-most `X-Forwarded-For` address outside them (for `allowed_ips` and last-use IPs)",
+  },
   TOKENMINT_ORG_POLICIES: {
     default: "{}",
     meaning:

@@ -89,7 +89,7 @@ export async function authenticateUser(ctx: IssuerContext, c: Context): Promise<
   if (!match) throw new Unauthenticated("A bearer token is required");
   const token = match[1] as string;
   try {
-    const inspected = await inspectToken(ctx, token, { ip: ctx.clientIp?.(c) });
+    const inspected = await inspectToken(ctx, token, { ip: ctx.clientIp?.(c), fromClient: true });
     return { kind: "user", token, ...inspected };
   } catch (error) {
     if (error instanceof TokenVerificationFailed && error.status === 401) {

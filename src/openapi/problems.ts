@@ -41,7 +41,7 @@ export const PROBLEM_EXAMPLES: Readonly<Record<IssuerErrorCode, Example>> = {
   invalid_kind: { detail: "Unknown kind; this issuer mints pat, deploy, job" },
   token_too_large: {
     detail:
-      "The token would be up to 9120 characters long; the limit is 8192; name fewer resources in permissions",
+      "The token would be up to 9120 characters long; the limit is 8192; name fewer resources in permissions or fewer allowed_ips",
   },
   unauthenticated: { detail: "A bearer token or client credentials are required" },
   insufficient_scope: { detail: "The token needs the manage_tokens scope" },
@@ -54,6 +54,7 @@ export const PROBLEM_EXAMPLES: Readonly<Record<IssuerErrorCode, Example>> = {
   client_required: { detail: "Mass revocation is for service clients" },
   token_required: { detail: "Present the token to rotate" },
   csrf_failed: { detail: "The form is stale; reload the page" },
+  ip_not_allowed: { detail: "The token may not be used from 198.51.100.7" },
   not_found: { detail: "No such token" },
   method_not_allowed: { detail: "PUT is not allowed here; use GET, HEAD, POST" },
   invalid_state: { detail: "The token is revoked, not active" },
@@ -149,10 +150,16 @@ export const DURABLE_WRITE: ProblemCodes = { 503: ["store_unavailable", "store_n
 /** An operation that needs credentials. */
 export const AUTHENTICATED: ProblemCodes = { 401: ["unauthenticated"] };
 
+/**
+ * An operation that takes client credentials or a bearer token; a token with `allowed_ips`
+ * presented from another address is refused.
+ */
+export const BEARER_OR_CLIENT: ProblemCodes = { 401: ["unauthenticated"], 403: ["ip_not_allowed"] };
+
 /** A token operation for service clients or users with `manage_tokens`, on a token by id. */
 export const MANAGED_TOKEN: ProblemCodes = {
   401: ["unauthenticated"],
-  403: ["insufficient_scope"],
+  403: ["ip_not_allowed", "insufficient_scope"],
   404: ["not_found"],
   503: ["store_unavailable"],
 };

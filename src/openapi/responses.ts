@@ -42,6 +42,10 @@ const tokenViewSchema = z.object({
   org: z.string().nullable(),
   cell: z.string().nullable(),
   audience: z.array(z.string()),
+  allowed_ips: z
+    .array(z.string())
+    .nullable()
+    .describe("The networks (normalized CIDRs) the token may be used from; null: anywhere"),
   client_id: z.string(),
   family: z.string(),
   kind: z.string().describe("The token kind (`TOKENMINT_TOKEN_KINDS`), e.g. `pat` or `deploy`"),
@@ -96,6 +100,10 @@ const introspectionSchema = z.union([
     permissions: z.record(z.string(), z.array(z.string())).optional(),
     org: z.string().optional(),
     cell: z.string().optional(),
+    allowed_ips: z
+      .array(z.string())
+      .optional()
+      .describe("The networks (normalized CIDRs) the token may be used from; absent: anywhere"),
     fam: z.string(),
     kind: z.string().describe("The token kind; `pat` for tokens minted before kinds"),
     status: z.object({

@@ -15,6 +15,7 @@
 import { createVerifier } from "@tokenmint/verifier";
 import { prefixTableProblem } from "@tokenmint/verifier/jwt";
 import { z } from "zod";
+import { cidrList } from "../config/cidr-list.js";
 import { ConfigError } from "../config/config.js";
 import { jsonObject } from "../config/json-values.js";
 import {
@@ -97,6 +98,7 @@ const environmentSchema = z.object({
     z.record(z.string().regex(KIND_NAME), z.string().max(32)),
     "a JSON object of kind: prefix",
   ),
+  ROUTER_TRUSTED_PROXIES: cidrList,
   ROUTER_TRUST_FORWARDED: z
     .enum(["true", "false", "1", "0"])
     .default("false")
@@ -128,6 +130,8 @@ export interface RouterConfig {
   /** Every token kind the issuer mints and its prefix (`ROUTER_TOKEN_PREFIXES`, else `ROUTER_TOKEN_PREFIX` as `pat`). */
   readonly tokenPrefixes: Readonly<Record<string, string>>;
   readonly trustForwarded: boolean;
+  /** Proxies (normalized CIDRs) whose `X-Forwarded-For` is believed, for `allowed_ips`. */
+  readonly trustedProxies: readonly string[];
   /** Node only: the HTTP server's timeouts and connection cap. */
   readonly server: ServerLimits;
 }
@@ -186,6 +190,7 @@ export function parseRouterConfig(env: Readonly<Record<string, unknown>>): Route
       : {}),
     tokenPrefixes,
     trustForwarded: e.ROUTER_TRUST_FORWARDED,
+    trustedProxies: e.ROUTER_TRUSTED_PROXIES,
     server,
   };
 }
@@ -229,6 +234,7 @@ export function routerOptions(
       ...issuerFetch,
     },
     trustForwarded: config.trustForwarded,
+    trustedProxies: config.trustedProxies,
     ...(config.forwardClaimsHeader ? { forwardClaimsHeader: config.forwardClaimsHeader } : {}),
     ...(runtime.fetch ? { fetch: runtime.fetch } : {}),
     ...(runtime.clientIp ? { clientIp: runtime.clientIp } : {}),

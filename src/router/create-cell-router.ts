@@ -9,7 +9,8 @@
  * 401 with `WWW-Authenticate: Bearer error="invalid_token"` (or plain `Bearer` when no token was
  * sent), 503 when the issuer's keys or status list cannot be had. A cell the router has no
  * upstream for is a 502 (`cell_unknown`), an upstream that does not answer a 502
- * (`upstream_unavailable`). Web APIs, jose and hono only: it runs on Node and in Workers.
+ * (`upstream_unavailable`). A token with `allowed_ips` used from another address (the client
+ * address, read behind `trustedProxies`) is refused with 403 `ip_not_allowed`, as the issuer does. Web APIs, jose and hono only: it runs on Node and in Workers.
  *
  * @example
  * ```ts
@@ -25,6 +26,8 @@
  */
 import {
   type AccessTokenClaims,
+  checkClientAddress,
+  IpNotAllowed,
   TokenMissing,
   TokenVerificationFailed,
   tokenProblem,
@@ -85,6 +88,13 @@ export function createCellRouter(input: CellRouterOptions): Hono {
   const app = new Hono();
   app.onError((error, c) => {
     if (error instanceof TokenVerificationFailed) return tokenProblem(error);
+    if (error instanceof IpNotAllowed) {
+      logger?.warn("router.ip_not_allowed", {
+        method: c.req.method,
+        ip: options.addressOf(c) ?? "unknown",
+      });
+      return tokenProblem(error);
+    }
     if (error instanceof RouterError) {
       logger?.warn(`router.${error.code}`, {
         method: c.req.method,
@@ -98,6 +108,7 @@ export function createCellRouter(input: CellRouterOptions): Hono {
 
   app.all("*", async function routeByToken(c) {
     const claims = await verifier.verify(readBearer(c));
+    if (claims.allowed_ips !== undefined) checkClientAddress(claims, options.addressOf(c));
     const cell = await resolveCell(options, routes, claims, c.req.raw);
     const base = cell === undefined ? undefined : options.upstreams.get(cell);
     if (base === undefined) {

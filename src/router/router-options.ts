@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import type { AccessTokenClaims, Verifier } from "@tokenmint/verifier";
+import { type AccessTokenClaims, behindProxies, type Verifier } from "@tokenmint/verifier";
 import type { Context } from "hono";
 import type { Logger } from "../logger.js";
 import { HOP_BY_HOP_HEADERS } from "./forward-headers.js";
@@ -47,6 +47,18 @@ export interface CellRouterOptions {
   readonly trustForwarded?: boolean;
   /** The client's address for `X-Forwarded-For` (the runtime's connection info). */
   readonly clientIp?: (c: Context) => string | undefined;
+  /**
+   * Proxies (addresses or CIDR ranges) in front of the router: when the peer is one of them, the
+   * client is the right-most `X-Forwarded-For` address outside them. Default none: the header is
+   * not believed.
+   */
+  readonly trustedProxies?: readonly string[];
+  /**
+   * The client's address, checked against a token's `allowed_ips` (default: `clientIp`, read
+   * behind `trustedProxies`). A token used from outside its list is refused with 403
+   * `ip_not_allowed` and never reaches a cell.
+   */
+  readonly clientAddress?: (c: Context) => string | undefined;
   /** `fetch` for the requests to the cells (default: the global one). */
   readonly fetch?: typeof fetch;
   /** The clock of the route map, milliseconds since the epoch (default `Date.now`). */
@@ -111,6 +123,8 @@ export function checkClaimsHeader(name: unknown): string {
 /** The options after checking: cells as a map of normalized base URLs. */
 export interface CheckedRouterOptions extends CellRouterOptions {
   readonly upstreams: ReadonlyMap<string, string>;
+  /** Where a request comes from, for `allowed_ips`. */
+  readonly addressOf: (c: Context) => string | undefined;
   readonly claimsHeader?: string;
 }
 
@@ -143,5 +157,16 @@ export function checkRouterOptions(options: CellRouterOptions): CheckedRouterOpt
     options.forwardClaimsHeader === undefined
       ? undefined
       : checkClaimsHeader(options.forwardClaimsHeader);
-  return { ...options, upstreams, ...(claimsHeader ? { claimsHeader } : {}) };
+  if (options.clientAddress !== undefined && typeof options.clientAddress !== "function") {
+    throw new TypeError("clientAddress: must be a function");
+  }
+  let addressOf = options.clientAddress;
+  if (addressOf === undefined) {
+    try {
+      addressOf = behindProxies(options.trustedProxies ?? [], (c) => options.clientIp?.(c));
+    } catch {
+      throw new TypeError("trustedProxies: must be IP addresses or CIDR ranges");
+    }
+  }
+  return { ...options, upstreams, addressOf, ...(claimsHeader ? { claimsHeader } : {}) };
 }

@@ -39,6 +39,11 @@ export const ROUTER_VARIABLES: Readonly<Record<RouterVariable, VariableDoc>> = {
     meaning:
       'every token kind the issuer mints and its prefix, JSON: `{"pat":"tmpat_","deploy":"tmdt_"}` (the issuer\'s `tokenmint_token_prefixes` metadata)',
   },
+  ROUTER_TRUSTED_PROXIES: {
+    none: "none: `X-Forwarded-For` is not believed",
+    meaning:
+      "comma-separated addresses or CIDR ranges of proxies in front of the router; when one connects, the client (checked against a token's `allowed_ips`) is the right-most `X-Forwarded-For` address outside them",
+  },
   ROUTER_TRUST_FORWARDED: {
     default: "false",
     meaning: "`true` behind a trusted proxy: append to `X-Forwarded-*`",

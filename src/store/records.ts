@@ -41,6 +41,8 @@ export interface TokenRecord {
   readonly org?: string;
   readonly cell?: string;
   readonly aud: readonly string[];
+  /** The networks the token may be used from (normalized CIDRs); absent: anywhere. */
+  readonly allowed_ips?: readonly string[];
   readonly client_id: string;
   readonly fam: string;
   readonly kid: string;

@@ -1,7 +1,8 @@
 /**
  * The issuer's own, exact check of a presented token: signature and claims (the same checks the
  * downstream verifier makes), then the live record and status bits in the store. Used by bearer
- * authentication and introspection; records the use (throttled).
+ * authentication and introspection; records the use (throttled). Presented by a client (bearer
+ * authentication, the page's sign-in), a token limited by `allowed_ips` must come from one of them.
  *
  * Signature checks are remembered per exact token string (the downstream verifier's token cache,
  * up to the token's `exp` and at most 5 minutes): a service that introspects the same token on
@@ -36,6 +37,7 @@ import type { IssuerContext } from "../context.js";
 import { measureChecks } from "../metrics/issuer-metrics.js";
 import { statusListUri } from "../status/status-list-uri.js";
 import { type StoredToken, TokenStatus } from "../store/types.js";
+import { requireAllowedAddress } from "./allowed-ips.js";
 import { nonExpiringAllowed, tracksUsage } from "./policy.js";
 import { detectReuse } from "./rotate-token.js";
 import { recordTokenUse } from "./token-use.js";
@@ -106,6 +108,8 @@ async function inspectTokenExactly(
     readonly record?: boolean;
     /** What the token was presented for (audit of reuse detection). */
     readonly purpose?: string;
+    /** The token is presented by the client at `ip`: enforce its `allowed_ips`. */
+    readonly fromClient?: boolean;
   } = {},
 ): Promise<InspectedToken> {
   const { config, store } = ctx;
@@ -123,6 +127,9 @@ async function inspectTokenExactly(
   if (status === TokenStatus.suspended || stored.state === "suspended") throw new TokenSuspended();
   if (status !== TokenStatus.valid || stored.state !== "active") throw new TokenRevoked();
 
+  if (use.fromClient) {
+    await requireAllowedAddress(ctx, stored, use.ip, use.purpose ?? "authenticate");
+  }
   const now = epochSeconds(ctx.clock);
   if (
     use.record !== false &&

@@ -77,6 +77,7 @@ export function claimsFor(record: TokenRecord, issuer: string): AccessTokenClaim
     ...(record.permissions ? { permissions: record.permissions } : {}),
     ...(record.org === undefined ? {} : { org: record.org }),
     ...(record.cell === undefined ? {} : { cell: record.cell }),
+    ...(record.allowed_ips === undefined ? {} : { allowed_ips: [...record.allowed_ips] }),
     fam: record.fam,
     kind: record.kind ?? DEFAULT_TOKEN_KIND,
     status: {
@@ -125,6 +126,7 @@ export async function issueToken(
     ...(request.permissions === undefined ? {} : { permissions: request.permissions }),
     ...(request.org === undefined ? {} : { org: request.org }),
     aud,
+    ...(request.allowed_ips === undefined ? {} : { allowed_ips: request.allowed_ips }),
     client_id: actor.clientId,
     fam: replaces?.fam ?? id,
     kid: "",

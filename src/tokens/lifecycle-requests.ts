@@ -3,7 +3,13 @@
  * @module
  */
 import { z } from "zod";
-import { EXPIRY_FIELDS as expiry, IDENTIFIER, MINT_LIMITS, ONE_EXPIRY } from "./mint-request.js";
+import {
+  allowedIpsSchema,
+  EXPIRY_FIELDS as expiry,
+  IDENTIFIER,
+  MINT_LIMITS,
+  ONE_EXPIRY,
+} from "./mint-request.js";
 
 /** `PATCH /v1/tokens/{id}`: name and description change in place; the rest means a rotation. */
 export const updateRequestSchema = z
@@ -16,6 +22,7 @@ export const updateRequestSchema = z
       .nullable()
       .optional(),
     audience: z.array(z.string().min(1).max(512)).min(1).max(MINT_LIMITS.audiences).optional(),
+    allowed_ips: allowedIpsSchema.nullable().optional(),
     ...expiry,
   })
   .refine((body) => Object.keys(body).length > 0, { message: "nothing to change" })

@@ -2,6 +2,7 @@
  * The body of `POST /v1/tokens`, validated with zod (unknown fields are refused).
  * @module
  */
+import { MAX_IP_RANGES, normalizeIpRanges } from "@tokenmint/verifier";
 import { z } from "zod";
 import { KIND_NAME } from "../config/token-kinds.js";
 
@@ -17,6 +18,37 @@ export const MINT_LIMITS = {
   resourcesPerPermission: 256,
   audiences: 16,
 } as const;
+
+/**
+ * `allowed_ips`: the networks a token may be used from, 1 to 32 IPv4 or IPv6 addresses or CIDR
+ * ranges, normalized (host bits cleared, IPv4-mapped IPv6 as IPv4, duplicates dropped).
+ */
+export const allowedIpsSchema = z
+  .array(z.string().min(1).max(64))
+  .min(1)
+  .max(MAX_IP_RANGES)
+  .transform((list, ctx) => {
+    const normalized: string[] = [];
+    list.forEach((text, index) => {
+      try {
+        for (const range of normalizeIpRanges([text])) {
+          if (!normalized.includes(range)) normalized.push(range);
+        }
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          message:
+            "must be an IPv4 or IPv6 address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32",
+        });
+      }
+    });
+    return normalized;
+  })
+  .meta({
+    description: `At most ${MAX_IP_RANGES} IPv4 or IPv6 addresses or CIDR ranges the token may be used from; absent: anywhere. Stored normalized (host bits cleared).`,
+    examples: [["10.0.0.0/8", "2001:db8::/32"]],
+  });
 
 /** The expiry fields every request that (re)issues a token takes. */
 export const EXPIRY_FIELDS = {
@@ -55,6 +87,7 @@ export const mintRequestSchema = z
       .optional(),
     audience: z.array(z.string().min(1).max(512)).min(1).max(MINT_LIMITS.audiences).optional(),
     kind: z.string().regex(KIND_NAME, "a kind name such as pat or deploy").optional(),
+    allowed_ips: allowedIpsSchema.optional(),
     ...EXPIRY_FIELDS,
     approved: z
       .boolean()

@@ -27,6 +27,8 @@ export interface RotationChanges extends ExpiryRequest {
   /** New narrowings; null removes every narrowing; absent keeps those of the remaining scope. */
   readonly permissions?: Readonly<Record<string, readonly string[]>> | null | undefined;
   readonly audience?: readonly string[] | undefined;
+  /** New allowed IPs; null removes the limit; absent keeps the old one. */
+  readonly allowed_ips?: readonly string[] | null | undefined;
 }
 
 /** The narrowings a successor carries: the new ones, none, or the old ones still in scope. */
@@ -53,6 +55,8 @@ export function successorRequest(old: StoredToken, changes: RotationChanges): Mi
   const permissions = successorPermissions(record, changes, scope);
   const description =
     changes.description === undefined ? record.description : (changes.description ?? undefined);
+  const allowedIps =
+    changes.allowed_ips === undefined ? record.allowed_ips : (changes.allowed_ips ?? undefined);
   return {
     subject: record.sub,
     name: changes.name ?? record.name,
@@ -62,6 +66,7 @@ export function successorRequest(old: StoredToken, changes: RotationChanges): Mi
     ...(record.org === undefined ? {} : { org: record.org }),
     ...(record.kind === undefined ? {} : { kind: record.kind }),
     audience: [...(changes.audience ?? record.aud)],
+    ...(allowedIps === undefined ? {} : { allowed_ips: [...allowedIps] }),
     ...(keepsLifetime
       ? lifetime === null
         ? { expires_at: null }

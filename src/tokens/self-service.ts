@@ -1,7 +1,8 @@
 /**
  * What a self-service child inherits from the token that mints it when the request leaves it
- * out: the org, the audience, the kind, each permission's narrowing, and an expiry (the default
- * lifetime of the kind, cut short to the parent's expiry). The result is then checked like any request.
+ * out: the org, the audience, the kind, the allowed IPs, each permission's narrowing, and an expiry
+ * (the default lifetime of the kind, cut short to the parent's expiry). The result is then checked
+ * like any request.
  * @module
  */
 import type { Config } from "../config/config.js";
@@ -43,6 +44,9 @@ export function inheritFromParent(
     ...(org === undefined ? {} : { org }),
     ...(kind === undefined ? {} : { kind }),
     audience: request.audience ?? [...parent.aud],
+    ...(request.allowed_ips === undefined && parent.allowed_ips !== undefined
+      ? { allowed_ips: [...parent.allowed_ips] }
+      : {}),
     ...(Object.keys(permissions).length === 0 ? {} : { permissions }),
   };
   if (request.expires_in !== undefined || request.expires_at !== undefined || parent.exp === null) {

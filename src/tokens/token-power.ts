@@ -2,7 +2,8 @@
  * The one rule for power: whoever presents a token can never obtain, re-issue or revive a token
  * wider than the one presented. "Wider" compares scope (a subset), fine-grained permissions (each
  * narrowed permission stays narrowed to a subset), audience (a subset), org (a token bound to an
- * org stays in it), lifetime (`exp - iat`, never longer) and kind (the same kind, or another only
+ * org stays in it), allowed IPs (every address the new token allows, the holder allows; no list
+ * is the widest), lifetime (`exp - iat`, never longer) and kind (the same kind, or another only
  * when both are self-service kinds, which the operator lets any holder mint). Minting, rotation, update and resume
  * apply it for every bearer caller, whichever path (API, page, CLI) the request came by.
  * Organization approval (approval.ts) is one more dimension, and reuses {@link widerPart}: a
@@ -10,6 +11,7 @@
  * @module
  */
 
+import { rangesWithin } from "@tokenmint/verifier";
 import { formatDuration } from "../config/duration.js";
 import { DEFAULT_TOKEN_KIND } from "../config/token-kinds.js";
 import { Forbidden } from "../errors.js";
@@ -20,6 +22,8 @@ export interface TokenPower {
   readonly permissions?: Readonly<Record<string, readonly string[]>> | undefined;
   readonly aud: readonly string[];
   readonly org?: string | undefined;
+  /** The networks it may be used from; absent: anywhere. */
+  readonly allowed_ips?: readonly string[] | undefined;
   /** Issued at, seconds since the epoch. */
   readonly created: number;
   /** Expiry, seconds since the epoch; null when it never expires. */
@@ -104,6 +108,9 @@ export function widerPart(
   }
   if (candidate.aud.some((aud) => !holder.aud.includes(aud))) {
     return `The audience must be a subset of ${holderName}'s`;
+  }
+  if (!rangesWithin(candidate.allowed_ips, holder.allowed_ips)) {
+    return `allowed_ips must lie within ${holderName}'s: ${(holder.allowed_ips ?? []).slice(0, 5).join(", ")}`;
   }
   const heldLifetime = lifetimeOf(holder);
   const asked = lifetimeOf(candidate);

@@ -83,7 +83,7 @@ export function checkTokenSize(
   if (length > limit) {
     throw new InvalidRequest(
       "token_too_large",
-      `The token would be up to ${length} characters long; the limit is ${limit}; name fewer resources in permissions`,
+      `The token would be up to ${length} characters long; the limit is ${limit}; name fewer resources in permissions or fewer allowed_ips`,
     );
   }
 }

@@ -44,6 +44,7 @@ export interface TokenView {
   org: string | null;
   cell: string | null;
   audience: string[];
+  allowed_ips: string[] | null;
   client_id: string;
   family: string;
   kind: string;
@@ -75,6 +76,7 @@ export function tokenView(stored: StoredToken): TokenView {
     org: record.org ?? null,
     cell: record.cell ?? null,
     audience: [...record.aud],
+    allowed_ips: record.allowed_ips ? [...record.allowed_ips] : null,
     client_id: record.client_id,
     family: record.fam,
     kind: record.kind ?? DEFAULT_TOKEN_KIND,

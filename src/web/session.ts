@@ -13,6 +13,7 @@
  * `Secure`, `Path=/`, no `Domain`); on plain http (development) it is scoped to `Path=/ui`.
  * @module
  */
+import { addressInRanges } from "@tokenmint/verifier";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { base64url, EncryptJWT, jwtDecrypt } from "jose";
@@ -118,7 +119,9 @@ export function sessionCookies(ctx: IssuerContext): SessionCookies {
       if (!sealed) return undefined;
       const session = await open(sealed);
       const caller = session && (await liveCaller(ctx, session));
-      if (!session || !caller) {
+      // A session acts for its token, so it ends where the token may not be used.
+      const allowed = caller?.stored.record.allowed_ips;
+      if (!session || !caller || (allowed && !addressInRanges(ctx.clientIp?.(c), allowed))) {
         end(c);
         return undefined;
       }

@@ -232,6 +232,7 @@ export function uiRoutes(ctx: IssuerContext) {
       inspected = await inspectToken(ctx, token, {
         ip: ctx.clientIp?.(c),
         purpose: "web_sign_in",
+        fromClient: true,
       });
     } catch (error) {
       if (error instanceof TokenPendingApproval) {
@@ -239,6 +240,9 @@ export function uiRoutes(ctx: IssuerContext) {
       }
       if (error instanceof TokenVerificationFailed && error.status === 401) {
         return refuse("That token is not valid: it may be expired, revoked or mistyped.", 401);
+      }
+      if (error instanceof Forbidden && error.code === "ip_not_allowed") {
+        return refuse("That token may not be used from this network.", 403);
       }
       throw error;
     }

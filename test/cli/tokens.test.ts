@@ -47,6 +47,17 @@ describe("tokenmint tokens, introspect and revoke", () => {
     expect(alias.code).toBe(0);
     expect(alias.stdout.trim()).toMatch(TOKEN);
     expect(stdoutJson<TokenJson>(fromBody)).toMatchObject({ subject: "bob", name: "from stdin" });
+    const limited = await create(
+      "ip-limited",
+      "--scope",
+      "read_api",
+      "--allowed-ips",
+      "10.1.2.3/8, 2001:db8::/32",
+      "--json",
+    );
+    expect(stdoutJson<TokenJson>(limited)).toMatchObject({
+      allowed_ips: ["10.0.0.0/8", "2001:db8::/32"],
+    });
 
     // A user token with manage_tokens mints a narrower one for its own subject, read from stdin.
     const own = await tm.run(

@@ -35,6 +35,7 @@ describe.each(STORE_KINDS)("minting on the %s store", (kind) => {
       org: "acme",
       cell: "cell-eu-1",
       audience: ["https://api.test"],
+      allowed_ips: null,
       client_id: CLIENT.id,
       family: body.id,
       kind: "pat",

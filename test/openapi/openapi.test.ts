@@ -118,6 +118,24 @@ describe("the OpenAPI document", () => {
     expect(checked).toBeGreaterThanOrEqual(100);
   });
 
+  it("documents allowed_ips in requests and answers, and ip_not_allowed wherever a bearer token is taken", () => {
+    const { schemas } = document.components;
+    for (const name of ["MintRequest", "UpdateRequest", "Token", "IssuedToken"]) {
+      const schema = schemas[name as keyof typeof schemas] as {
+        properties?: Record<string, unknown>;
+        anyOf?: Array<{ properties?: Record<string, unknown> }>;
+      };
+      const properties = schema.properties ?? schema.anyOf?.[0]?.properties ?? {};
+      expect(Object.keys(properties), name).toContain("allowed_ips");
+    }
+    const bearerOperations = operations.filter((op) => op.security.includes("user"));
+    expect(bearerOperations.length).toBeGreaterThan(5);
+    for (const op of bearerOperations) {
+      const forbidden = op.responses[403] as { examples?: Record<string, unknown> } | undefined;
+      expect(Object.keys(forbidden?.examples ?? {}), op.operationId).toContain("ip_not_allowed");
+    }
+  });
+
   it("lists the issuer's closed set of error codes in the Problem schema", () => {
     const problem = document.components.schemas.Problem as {
       properties: { code: { enum: string[] }; errors: { type: string } };

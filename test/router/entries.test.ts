@@ -48,6 +48,7 @@ describe("the router's configuration", () => {
       routesRefreshSeconds: 10,
       tokenPrefixes: { pat: "tmpat_" },
       trustForwarded: false,
+      trustedProxies: [],
       server: { headersTimeoutSeconds: 10, requestTimeoutSeconds: 300, maxConnections: 10000 },
     });
     expect(
@@ -58,8 +59,10 @@ describe("the router's configuration", () => {
         ROUTER_FORWARD_CLAIMS_HEADER: "X-Tokenmint-Claims",
         ROUTER_TOKEN_PREFIX: "",
         ROUTER_TRUST_FORWARDED: "true",
+        ROUTER_TRUSTED_PROXIES: "10.1.2.3/8, ::1",
       }),
     ).toMatchObject({
+      trustedProxies: ["10.0.0.0/8", "::1/128"],
       port: 9000,
       routesRefreshSeconds: 30,
       forwardClaimsHeader: "X-Tokenmint-Claims",
@@ -91,6 +94,7 @@ describe("the router's configuration", () => {
       ROUTER_FALLBACK: "bad cell",
       ROUTER_ROUTES_REFRESH: "0",
       ROUTER_FORWARD_CLAIMS_HEADER: "Authorization",
+      ROUTER_TRUSTED_PROXIES: "10.0.0.0/8,proxy.internal",
       ROUTER_TRUST_FORWARDED: "yes",
       PORT: "70000",
     });
@@ -102,8 +106,12 @@ describe("the router's configuration", () => {
       "ROUTER_FALLBACK",
       "ROUTER_ROUTES_REFRESH",
       "ROUTER_FORWARD_CLAIMS_HEADER",
+      "ROUTER_TRUSTED_PROXIES",
       "ROUTER_TRUST_FORWARDED",
     ]);
+    expect(bad).toContain(
+      "ROUTER_TRUSTED_PROXIES: expected comma-separated IP addresses or CIDR ranges; entry 2 is neither",
+    );
     expect(bad.join("\n")).not.toContain("hunter2");
     expect(problemsOf({ ...GOOD, ROUTER_FALLBACK: "cell-z" })).toEqual([
       "ROUTER_FALLBACK: must be one of the cells in ROUTER_CELLS",

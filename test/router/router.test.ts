@@ -322,6 +322,60 @@ describe("the cell router", () => {
     expect(await response.json()).toEqual({ cell: "cell-a", compressed: true });
   });
 
+  it("refuses a token used from outside its allowed_ips with 403 ip_not_allowed; no cell sees it", async () => {
+    const local = await issuer.mint({ org: "acme", allowed_ips: ["127.0.0.0/8", "::1"] });
+    expect((await echoOf("/api/v4/user", local.token)).cell).toBe("cell-a");
+    const remote = await issuer.mint({ org: "acme", allowed_ips: ["203.0.113.0/24"] });
+    const seen = cellA.seen.length + cellB.seen.length;
+    // Without trusted proxies the client's X-Forwarded-For is not believed.
+    const response = await send("/api/v4/user", {
+      headers: { ...bearer(remote.token), "x-forwarded-for": "203.0.113.9" },
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toEqual(
+      problem("ip_not_allowed", 403, "Forbidden", "The token may not be used from this address"),
+    );
+    expect(cellA.seen.length + cellB.seen.length).toBe(seen);
+    expect(logs.some((line) => line.includes('"event":"router.ip_not_allowed"'))).toBe(true);
+  });
+
+  it("reads the client behind trusted proxies from X-Forwarded-For, right-most first", async () => {
+    const behind = await startRouter({
+      port: 0,
+      options: {
+        verifier: createVerifier({ issuer: issuer.url, audience: AUDIENCE }),
+        cells: { "cell-a": cellA.url, "cell-b": cellB.url },
+        fallback: "cell-b",
+        trustedProxies: ["127.0.0.1", "::1"],
+      },
+    });
+    try {
+      const remote = await issuer.mint({ org: "acme", allowed_ips: ["203.0.113.0/24"] });
+      const from = (forwarded: string) =>
+        fetch(`${behind.url}/api/v4/user`, {
+          headers: { ...bearer(remote.token), "x-forwarded-for": forwarded },
+        });
+      expect((await from("203.0.113.9")).status).toBe(200);
+      expect((await from("::ffff:203.0.113.9")).status).toBe(200);
+      expect((await from("203.0.113.9, 192.0.2.1")).status).toBe(403);
+      expect((await from("192.0.2.1, 203.0.113.9")).status).toBe(200);
+    } finally {
+      await behind.close();
+    }
+    await expect(
+      startRouter({
+        port: 0,
+        options: {
+          verifier: createVerifier({ issuer: issuer.url, audience: AUDIENCE }),
+          cells: { a: cellA.url },
+          fallback: "a",
+          trustedProxies: ["nope"],
+        },
+      }),
+    ).rejects.toThrow("trustedProxies: must be IP addresses or CIDR ranges");
+  });
+
   it("logs no token", () => {
     expect(logs.join("\n")).not.toMatch(/eyJ/);
   });

@@ -1,10 +1,12 @@
 /**
  * The one rule for power, through HTTP against the real server on Redis: whoever presents a token
  * never obtains, re-issues or revives a token wider than it (scope, permissions, audience, org,
- * lifetime, kind); and every refusal changes nothing. Approval is one more dimension: no bearer
- * operation activates a token waiting for its org's approval or keeps an approval for a wider one.
+ * allowed IPs, lifetime, kind); and every refusal changes nothing. Approval is one more
+ * dimension: no bearer operation activates a token waiting for its org's approval or keeps an
+ * approval for a wider one.
  */
 import fc from "fast-check";
+import ipaddr from "ipaddr.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AUDIENCES,
@@ -17,6 +19,28 @@ import {
 
 const SCOPES = ["read_api", "read_project", "write_project", "read_registry", "manage_tokens"];
 const RESOURCES = ["p1", "p2", "p3", "p4"];
+/** The start token's networks: loopback (the tests' own address) and 10/8, disjoint. */
+const START_IPS = ["127.0.0.0/8", "10.0.0.0/8"];
+const IPS = [
+  "127.0.0.0/8",
+  "127.0.0.1",
+  "10.0.0.0/8",
+  "10.1.0.0/16",
+  "192.168.0.0/16",
+  "::1",
+  "::ffff:127.0.0.0/104",
+  "0.0.0.0/0",
+  "::/0",
+];
+
+/** Whether `range` lies inside one of `list` (exact for START_IPS, whose ranges are disjoint). */
+function rangeInside(range: string, list: readonly string[]): boolean {
+  const [address, bits] = ipaddr.parseCIDR(range);
+  return list.some((outer) => {
+    const [network, prefix] = ipaddr.parseCIDR(outer);
+    return address.kind() === network.kind() && bits >= prefix && address.match(network, prefix);
+  });
+}
 
 let issuer: LiveIssuer;
 let subjects = 0;
@@ -373,6 +397,12 @@ function widerThanStart(start: Record<string, unknown>, token: string): string |
   const startAud = ([] as string[]).concat(s.aud as string | string[]);
   if (aud.some((a) => !startAud.includes(a))) return `audience ${aud}`;
   if (s.org !== undefined && t.org !== s.org) return `org ${t.org}`;
+  const startIps = s.allowed_ips as string[] | undefined;
+  const ips = t.allowed_ips as string[] | undefined;
+  if (startIps !== undefined) {
+    if (ips === undefined) return "allowed_ips lifted";
+    if (ips.some((range) => !rangeInside(range, startIps))) return `allowed_ips ${ips}`;
+  }
   const lifetime = t.exp === undefined ? Number.POSITIVE_INFINITY : t.exp - t.iat;
   if (s.exp !== undefined && lifetime > s.exp - s.iat) return `lifetime ${lifetime}`;
   // The start is a pat: it may reach the other self-service kinds, never a platform-only one.
@@ -400,6 +430,7 @@ const bodyArb = fc.record(
     expires_in: fc.constantFrom(300, 600, 1800, 3600, 86400, 31536000),
     expires_at: fc.constantFrom(null, "2999-01-01T00:00:00Z"),
     kind: fc.constantFrom("pat", "deploy", "job"),
+    allowed_ips: fc.option(fc.subarray(IPS, { minLength: 1 }), { nil: null }),
   },
   { requiredKeys: [] },
 );
@@ -432,6 +463,7 @@ describe("the rule as a property", () => {
           permissions: { read_project: ["p1", "p2"] },
           org: "acme",
           audience: [AUDIENCES[0]],
+          allowed_ips: START_IPS,
           expires_in: 3600,
         });
         // Wider siblings the caller may try to take over, one of them suspended, one of a
@@ -501,6 +533,49 @@ describe("the rule as a property", () => {
       }),
       // Shrinking a failure takes many server round trips: stop it after a minute.
       { numRuns: 40, interruptAfterTimeLimit: 60_000 },
+    );
+  }, 120_000);
+
+  it("no sequence of bearer operations widens the networks a token may be used from", async () => {
+    const ipOpArb = fc.record({
+      kind: fc.constantFrom("mint", "patch", "self-rotate", "rotate"),
+      by: fc.nat(),
+      target: fc.nat(),
+      allowed_ips: fc.option(fc.subarray(IPS, { minLength: 1 }), { nil: null }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(ipOpArb, { minLength: 1, maxLength: 8 }), async (ops) => {
+        const sub = nextSubject();
+        const start = await issuer.mint({
+          subject: sub,
+          name: "start",
+          scope: ["read_api", "manage_tokens"],
+          allowed_ips: START_IPS,
+          expires_in: 3600,
+        });
+        const open = await issuer.mint({ subject: sub, name: "open", scope: ["read_api"] });
+        const held = [start];
+        for (const op of ops) {
+          const by = held[op.by % held.length] as (typeof held)[number];
+          const targets = [...held.map((t) => t.id), open.id];
+          const target = targets[op.target % targets.length] as string;
+          const ips = op.allowed_ips === null ? {} : { allowed_ips: op.allowed_ips };
+          const [method, path, body] = {
+            mint: ["POST", "/v1/tokens", { name: "c", scope: ["read_api"], ...ips }],
+            patch: ["PATCH", `/v1/tokens/${target}`, { allowed_ips: op.allowed_ips }],
+            "self-rotate": ["POST", "/v1/tokens/self/rotate", undefined],
+            rotate: ["POST", `/v1/tokens/${target}/rotate`, undefined],
+          }[op.kind] as [string, string, unknown];
+          const answer = await issuer.call(method, path, bearer(by.token), body);
+          expect(answer.status).toBeLessThan(500);
+          if (typeof answer.body.token === "string") {
+            const wider = widerThanStart(start, answer.body.token);
+            expect(wider, `${op.kind} gave a wider token: ${wider}`).toBeUndefined();
+            held.push(answer.body as (typeof held)[number]);
+          }
+        }
+      }),
+      { numRuns: 30, interruptAfterTimeLimit: 60_000 },
     );
   }, 120_000);
 });

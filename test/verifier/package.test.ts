@@ -117,11 +117,11 @@ it("installs from its tarball alone and verifies the running issuer's tokens", a
   );
   expect(
     readdirSync(join(project, "node_modules")).filter((name) => !name.startsWith(".")),
-  ).toEqual(["@tokenmint", "jose"]);
+  ).toEqual(["@tokenmint", "ipaddr.js", "jose"]);
   const manifest = JSON.parse(
     readFileSync(join(project, "node_modules/@tokenmint/verifier/package.json"), "utf8"),
   ) as { dependencies: Record<string, string> };
-  expect(Object.keys(manifest.dependencies)).toEqual(["jose"]);
+  expect(Object.keys(manifest.dependencies)).toEqual(["ipaddr.js", "jose"]);
 
   const basic = `Basic ${btoa(`svc:${secret}`)}`;
   const mint = async (subject: string) => {

@@ -229,3 +229,19 @@ export class InsufficientScope extends VerifierError<"insufficient_scope"> {
     });
   }
 }
+
+/**
+ * The token is valid but carries `allowed_ips`, and the request comes from an address outside
+ * them, or from one the service cannot tell (HTTP 403). Not a verification failure: the token
+ * itself is fine, the place it is used from is not.
+ *
+ * @example
+ * ```ts
+ * if (!addressInRanges(address, claims.allowed_ips)) throw new IpNotAllowed();
+ * ```
+ */
+export class IpNotAllowed extends VerifierError<"ip_not_allowed"> {
+  constructor(detail = "The token may not be used from this address") {
+    super("ip_not_allowed", detail, 403);
+  }
+}

@@ -22,6 +22,7 @@ export {
   AudienceMismatch,
   ClaimInvalid,
   InsufficientScope,
+  IpNotAllowed,
   IssuerMismatch,
   KeysUnavailable,
   KeyUnknown,
@@ -39,6 +40,7 @@ export {
   type VerificationCode,
   VerifierError,
 } from "./errors.js";
+export { behindProxies, type ClientAddress, runtimeAddress } from "./hono/client-address.js";
 export {
   type RequireTokenOptions,
   requireToken,
@@ -53,8 +55,16 @@ export {
 } from "./jwt/claims.js";
 export { TOKEN_CACHE_DEFAULTS } from "./jwt/token-cache.js";
 export { DEFAULT_TOKEN_KIND, kindOfClaims } from "./jwt/token-kind.js";
+export { forwardedClientAddress } from "./lib/forwarded-for.js";
+export {
+  addressInRanges,
+  MAX_IP_RANGES,
+  normalizeIpRanges,
+  rangesWithin,
+} from "./lib/ip-ranges.js";
 export { PROBLEM_JSON, tokenProblem } from "./lib/problem-response.js";
 export { type CanContext, can } from "./verifier/can.js";
+export { checkClientAddress } from "./verifier/client-address.js";
 export { createVerifier, type Verifier } from "./verifier/create-verifier.js";
 export { JWKS_DEFAULTS } from "./verifier/jwks-source.js";
 export { STATUS_LIST_DEFAULTS } from "./verifier/status-list-source.js";

@@ -31,12 +31,14 @@ const CLAIM_OPTIONS = {
   scope: { type: "string" },
   audience: { type: "string" },
   permissions: { type: "string" },
+  "allowed-ips": { type: "string" },
   ...EXPIRY_OPTIONS,
 } as const;
 
 const CLAIM_HELP = `  --scope LIST            comma-separated scopes
   --audience LIST         comma-separated audiences (a subset of the issuer's)
   --permissions JSON      fine-grained narrowing, permission -> resource ids
+  --allowed-ips LIST      comma-separated addresses or CIDR ranges it may be used from
 ${EXPIRY_HELP}`;
 
 const tokenPath = (id: string) => `/v1/tokens/${encodeURIComponent(id)}`;
@@ -84,6 +86,7 @@ ${TOKEN_HELP}
         scope: listValue(values, "scope"),
         org: stringValue(values, "org"),
         audience: listValue(values, "audience"),
+        allowed_ips: listValue(values, "allowed-ips"),
       }),
       ...permissionsOf(values),
       ...expiryOf(values),
@@ -145,8 +148,8 @@ export const tokensUpdate: Command = {
   help: `Usage: tokenmint tokens update <id> [options]
 
 Changes a token (PATCH /v1/tokens/{id}). --name and --description change it in place and print
-it. --scope, --audience, --permissions and the expiry cannot change a signed token: it rotates,
-and the new token is printed alone on standard output (shown only once).
+it. --scope, --audience, --permissions, --allowed-ips and the expiry cannot change a signed
+token: it rotates, and the new token is printed alone on standard output (shown only once).
 
 Options:
   --name NAME             a new name
@@ -174,6 +177,7 @@ ${JSON_HELP}`,
         description: values["no-description"] ? null : stringValue(values, "description"),
         scope: listValue(values, "scope"),
         audience: listValue(values, "audience"),
+        allowed_ips: listValue(values, "allowed-ips"),
       }),
       ...permissionsOf(values),
       ...expiryOf(values),

@@ -92,6 +92,7 @@ export const ISSUED_EXAMPLE = {
   org: "acme",
   cell: "eu-1",
   audience: ["https://api.example.com"],
+  allowed_ips: ["10.0.0.0/8", "2001:db8::/32"],
   client_id: "platform",
   family: "VY0lq2mC8n1Jx7d3sQ4t5w",
   kind: "pat",

@@ -9,7 +9,7 @@ import type { IssuerContext } from "../../context.js";
 import { Conflict, Forbidden } from "../../errors.js";
 import { named, type Operation } from "../../openapi/operation.js";
 import {
-  AUTHENTICATED,
+  BEARER_OR_CLIENT,
   DURABLE_WRITE,
   ISSUING,
   JSON_BODY,
@@ -103,7 +103,7 @@ const REVOKE_ALL: Operation = {
       schema: Answers.MassRevoked,
       example: { revoked: 3 },
     },
-    ...problems(JSON_BODY, AUTHENTICATED, { 403: ["client_required"] }, DURABLE_WRITE),
+    ...problems(JSON_BODY, BEARER_OR_CLIENT, { 403: ["client_required"] }, DURABLE_WRITE),
   },
 };
 
@@ -124,7 +124,7 @@ const ROTATE_SELF: Operation = {
     ...problems(
       JSON_BODY,
       ISSUING,
-      AUTHENTICATED,
+      BEARER_OR_CLIENT,
       { 403: ["token_required", "wider_than_caller"] },
       ROTATION_CONFLICTS,
       DURABLE_WRITE,
@@ -139,7 +139,7 @@ const UPDATE_TOKEN: Operation = {
   tag: "tokens",
   summary: "Rename or describe a token; other changes rotate it",
   description:
-    "`name` and `description` change in place (200). `scope`, `permissions`, `audience`, `expires_in` or `expires_at` cannot change a signed token: it rotates (201, the new token shown once). At least one field; at most one of `expires_in` and `expires_at`.",
+    "`name` and `description` change in place (200). `scope`, `permissions`, `audience`, `allowed_ips`, `expires_in` or `expires_at` cannot change a signed token: it rotates (201, the new token shown once). At least one field; at most one of `expires_in` and `expires_at`.",
   security: ["client", "user"],
   body: {
     schema: named("UpdateRequest", updateRequestSchema),

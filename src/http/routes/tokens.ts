@@ -9,7 +9,7 @@ import type { IssuerContext } from "../../context.js";
 import { Forbidden, InvalidRequest, NotFound } from "../../errors.js";
 import { named, type Operation } from "../../openapi/operation.js";
 import {
-  AUTHENTICATED,
+  BEARER_OR_CLIENT,
   DURABLE_WRITE,
   ISSUING,
   JSON_BODY,
@@ -58,6 +58,7 @@ const MINT_TOKEN: Operation = {
       permissions: { read_project: ["gid://gitlab/Project/42"] },
       org: "acme",
       audience: ["https://api.example.com"],
+      allowed_ips: ["10.0.0.0/8", "2001:db8::/32"],
       expires_in: 3600,
     },
   },
@@ -66,7 +67,7 @@ const MINT_TOKEN: Operation = {
     ...problems(
       JSON_BODY,
       ISSUING,
-      AUTHENTICATED,
+      BEARER_OR_CLIENT,
       {
         403: [
           "insufficient_scope",
@@ -103,14 +104,14 @@ const LIST_TOKENS: Operation = {
     },
     ...problems(
       { 400: ["invalid_request"] },
-      AUTHENTICATED,
+      BEARER_OR_CLIENT,
       { 403: ["insufficient_scope"] },
       STORE,
     ),
   },
 };
 
-const SELF = problems(AUTHENTICATED, { 404: ["not_found"] }, STORE);
+const SELF = problems(BEARER_OR_CLIENT, { 404: ["not_found"] }, STORE);
 
 const SHOW_SELF: Operation = {
   method: "get",
@@ -134,7 +135,7 @@ const REVOKE_SELF: Operation = {
   security: ["user"],
   responses: {
     204: { description: "Revoked" },
-    ...problems(AUTHENTICATED, { 404: ["not_found"] }, DURABLE_WRITE),
+    ...problems(BEARER_OR_CLIENT, { 404: ["not_found"] }, DURABLE_WRITE),
   },
 };
 

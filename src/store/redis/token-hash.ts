@@ -51,6 +51,7 @@ export function tokenHashFields(record: TokenRecord, epoch: StoreEpoch): string[
   if (record.permissions !== undefined) fields.push("pm", JSON.stringify(record.permissions));
   if (record.org !== undefined) fields.push("o", record.org);
   if (record.cell !== undefined) fields.push("ce", record.cell);
+  if (record.allowed_ips !== undefined) fields.push("ai", record.allowed_ips.join(" "));
   if (record.fam !== record.id) fields.push("f", record.fam);
   if (record.exp !== null) fields.push("e", String(record.exp));
   if (record.kind !== undefined) fields.push("kd", record.kind);
@@ -135,6 +136,7 @@ function recordOf(id: string, hash: Record<string, string>, epoch: StoreEpoch): 
     ...(hash.o === undefined ? {} : { org: hash.o }),
     ...(hash.ce === undefined ? {} : { cell: hash.ce }),
     aud: a.startsWith("[") ? (JSON.parse(a) as string[]) : [a],
+    ...(hash.ai === undefined ? {} : { allowed_ips: hash.ai.split(" ") }),
     client_id,
     fam: hash.f ?? id,
     kid,

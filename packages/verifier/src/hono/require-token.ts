@@ -5,7 +5,9 @@
  * on the context as `tokenClaims`. Failures answer RFC 9457 problem+json with a stable `code`,
  * `Cache-Control: no-store`, and never echo the token: 401 with `WWW-Authenticate: Bearer
  * error="invalid_token"` (plain `Bearer` when no token was sent), 403 with
- * `error="insufficient_scope"`, 503 with `Retry-After` when the status list or keys cannot be had.
+ * `error="insufficient_scope"`, 403 `ip_not_allowed` for a token with `allowed_ips` used from
+ * another address (read by `clientAddress`), 503 with `Retry-After` when the status list or keys
+ * cannot be had.
  *
  * @example
  * ```ts
@@ -19,12 +21,19 @@
  * @module
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
-import { InsufficientScope, TokenMissing, TokenVerificationFailed } from "../errors.js";
+import {
+  InsufficientScope,
+  IpNotAllowed,
+  TokenMissing,
+  TokenVerificationFailed,
+} from "../errors.js";
 import type { AccessTokenClaims } from "../jwt/claims.js";
 import { kindOfClaims } from "../jwt/token-kind.js";
 import { tokenProblem } from "../lib/problem-response.js";
 import { can } from "../verifier/can.js";
+import { checkClientAddress } from "../verifier/client-address.js";
 import type { Verifier } from "../verifier/create-verifier.js";
+import { type ClientAddress, runtimeAddress } from "./client-address.js";
 
 /** The Hono variables {@link requireToken} sets. */
 export type TokenVariables = { tokenClaims: AccessTokenClaims };
@@ -40,6 +49,12 @@ export interface RequireTokenOptions {
   readonly org?: (c: Context) => string | undefined;
   /** The token kinds this route accepts (default: every kind the verifier accepts). */
   readonly kinds?: readonly string[];
+  /**
+   * The client's address, checked against a token's `allowed_ips` (default
+   * {@link runtimeAddress}: the connection's peer; behind proxies use {@link behindProxies}).
+   * Read only for tokens that carry the claim.
+   */
+  readonly clientAddress?: ClientAddress;
 }
 
 const BEARER_SCHEME = /^Bearer +/i;
@@ -70,6 +85,10 @@ export function requireToken(
     throw new TypeError("requireToken: a verifier is required");
   }
   const { verifier, permission, resource, org } = options;
+  const clientAddress = options.clientAddress ?? runtimeAddress;
+  if (typeof clientAddress !== "function") {
+    throw new TypeError("requireToken: clientAddress must be a function");
+  }
   if (permission !== undefined && (typeof permission !== "string" || permission === "")) {
     throw new TypeError("requireToken: permission must be a non-empty string");
   }
@@ -92,6 +111,14 @@ export function requireToken(
       return Promise.resolve(
         tokenProblem(new InsufficientScope("Tokens of this kind are not accepted here")),
       );
+    }
+    if (claims.allowed_ips !== undefined) {
+      try {
+        checkClientAddress(claims, clientAddress(c));
+      } catch (error) {
+        if (error instanceof IpNotAllowed) return Promise.resolve(tokenProblem(error));
+        throw error;
+      }
     }
     const context = org ? { org: org(c) } : undefined;
     if (permission !== undefined && !can(claims, permission, resource?.(c), context)) {

@@ -28,6 +28,11 @@ export interface AccessTokenClaims {
   readonly org?: string;
   /** The cell that owns `org` (a routing hint, signed). */
   readonly cell?: string;
+  /**
+   * The networks the token may be used from (normalized CIDRs, IPv4 and IPv6); absent: any.
+   * Checked by the issuer, the `requireToken` middleware and the cell router.
+   */
+  readonly allowed_ips?: readonly string[];
   /** Token family: the `jti` of the first token of a rotation chain. */
   readonly fam: string;
   /** The token's kind (`pat`, `deploy`, …); absent on tokens minted before kinds, which are `pat`. */

@@ -80,6 +80,9 @@ function hasClaimShape(
     (payload.org === undefined || typeof payload.org === "string") &&
     (payload.cell === undefined || typeof payload.cell === "string") &&
     (payload.kind === undefined || typeof payload.kind === "string") &&
+    (payload.allowed_ips === undefined ||
+      (Array.isArray(payload.allowed_ips) &&
+        payload.allowed_ips.every((range) => typeof range === "string"))) &&
     (payload.permissions === undefined ||
       (typeof payload.permissions === "object" &&
         payload.permissions !== null &&
