@@ -1,20 +1,35 @@
 /**
  * Webhook delivery on Node: every instance runs a delivery pass on an unref'd timer (the store's
  * consumer group and leases share the work between instances), resolving each target's host with
- * `dns.lookup` so that every address it has is checked before sending.
+ * `dns.lookup` so that every address it has is checked, and connecting only to a checked address.
  * @module
  */
-import { lookup } from "node:dns/promises";
 import type { IssuerContext } from "../context.js";
 import { randomId } from "../random.js";
 import { runWebhookPass, type WebhookPassOptions } from "../webhooks/delivery-pass.js";
+import { type AddressLookup, lookupAll, pinnedFetcher } from "./pinned-fetch.js";
 
 /** How often a Node instance runs a delivery pass. */
 export const WEBHOOK_TICK_MS = 1000;
 
-/** Every address `host` resolves to. */
-async function resolveHost(host: string): Promise<string[]> {
-  return (await lookup(host, { all: true, verbatim: true })).map((answer) => answer.address);
+/**
+ * How a Node delivery pass resolves and sends: the guard checks every address `lookup` gives before
+ * the attempt, and the request resolves again through `lookup`, checks again and connects only to
+ * an address it checked (a rebinding name cannot slip a private address in between).
+ *
+ * @example
+ * ```ts
+ * await runWebhookPass(ctx, { consumer: "node-1", ...nodeWebhookTransport(false) });
+ * ```
+ */
+export function nodeWebhookTransport(
+  allowInsecure: boolean,
+  lookup: AddressLookup = lookupAll,
+): Pick<WebhookPassOptions, "fetch" | "resolveHost"> {
+  return {
+    resolveHost: async (host) => (await lookup(host)).map((answer) => answer.address),
+    fetch: pinnedFetcher({ allowInsecure, lookup }),
+  };
 }
 
 /** Options of {@link startWebhookDelivery} (tests shorten the times). */
@@ -40,7 +55,7 @@ export async function startWebhookDelivery(
   await ctx.store.openOutbox();
   const pass: WebhookPassOptions = {
     consumer: `node-${randomId(6)}`,
-    resolveHost,
+    ...nodeWebhookTransport(ctx.config.webhooks.allowInsecure),
     ...(options.reclaimAfterMs === undefined ? {} : { reclaimAfterMs: options.reclaimAfterMs }),
   };
   let running: Promise<void> | undefined;

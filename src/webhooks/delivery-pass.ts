@@ -17,7 +17,7 @@ import type { IssuerContext } from "../context.js";
 import type { ClaimedDelivery, WebhookDelivery } from "../store/types.js";
 import { retryDelayMs } from "./backoff.js";
 import { webhookMessageId, webhookPayload } from "./payload.js";
-import { sendWebhook } from "./send.js";
+import { sendWebhook, type WebhookFetcher } from "./send.js";
 import { signWebhook } from "./sign.js";
 import { checkWebhookTarget, type HostResolver, TargetRefused } from "./target-guard.js";
 import { type ActiveWebhook, listActiveWebhooks, wantsEvent } from "./webhook-list.js";
@@ -26,8 +26,8 @@ import { type ActiveWebhook, listActiveWebhooks, wantsEvent } from "./webhook-li
 export interface WebhookPassOptions {
   /** This instance's name in the consumer group (stable for its life). */
   readonly consumer: string;
-  /** How outbound requests are made (the runtime's `fetch`). */
-  readonly fetch?: typeof fetch;
+  /** How outbound requests are made (default: the runtime's `fetch`; Node pins the address). */
+  readonly fetch?: WebhookFetcher;
   /** Node: resolves host names so every address can be checked. */
   readonly resolveHost?: HostResolver;
   /** Entries another instance read but never fanned out are taken over after this (ms). */

@@ -1,7 +1,8 @@
 /**
  * One delivery attempt over HTTP: `POST` of the signed JSON body, no redirects followed, a time
  * limit on the whole exchange, and at most {@link MAX_RESPONSE_BYTES} of the answer read (the rest
- * is dropped). A 2xx answer is a success; anything else, or no answer, is a failure to retry.
+ * is dropped). A 2xx answer is a success; anything else, or no answer, is a failure to retry; a
+ * target the fetcher refuses when connecting is thrown as {@link TargetRefused}.
  *
  * @example
  * ```ts
@@ -10,6 +11,29 @@
  * ```
  * @module
  */
+
+import { TargetRefused } from "./target-guard.js";
+
+/** What an attempt sends: a `POST` of a JSON body, redirects not followed, under a time limit. */
+export interface WebhookRequest {
+  readonly method: "POST";
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly redirect: "manual";
+  readonly signal: AbortSignal;
+}
+
+/** The part of an answer an attempt uses (a `fetch` `Response` is one). */
+export interface WebhookAnswer {
+  readonly status: number;
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+/**
+ * Makes the request of an attempt: the runtime's `fetch`, or on Node a sender that connects only
+ * to an address it checked. It rejects with {@link TargetRefused} when it refuses the target.
+ */
+export type WebhookFetcher = (url: URL, request: WebhookRequest) => Promise<WebhookAnswer>;
 
 /** The most of a receiver's answer that is read. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -43,13 +67,15 @@ async function drainCapped(body: ReadableStream<Uint8Array> | null, limit: numbe
 /**
  * Sends one attempt.
  *
+ * @throws {TargetRefused} when the fetcher refuses the target (Node: it resolved to a blocked
+ *   address when connecting).
  * @example
  * ```ts
  * await sendWebhook(fetch, "https://hooks.example.com/t", signed, body, 10_000);
  * ```
  */
 export async function sendWebhook(
-  fetcher: typeof fetch,
+  fetcher: WebhookFetcher,
   url: URL,
   headers: Readonly<Record<string, string>>,
   body: string,
@@ -78,13 +104,16 @@ export async function sendWebhook(
         : `HTTP ${response.status}`;
     return { ok: false, status: response.status, error };
   } catch (error) {
+    // A target refused when connecting is reported like one refused before the attempt.
+    if (error instanceof TargetRefused) throw error;
     if (signal.aborted)
       return { ok: false, status: null, error: `timed out after ${timeoutMs} ms` };
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const failure = error as { code?: string; message: string; cause?: typeof failure };
+    const cause = failure.cause;
     return {
       ok: false,
       status: null,
-      error: (cause?.code ?? cause?.message ?? (error as Error).message).slice(0, 200),
+      error: (cause?.code ?? cause?.message ?? failure.code ?? failure.message).slice(0, 200),
     };
   }
 }

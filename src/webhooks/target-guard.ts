@@ -2,7 +2,8 @@
  * Where a webhook may send (server-side request forgery guard): `https` only, and never to a
  * loopback, private, link-local, unique-local, carrier-grade NAT, multicast or cloud metadata
  * address, nor to `localhost`. IP literals are checked everywhere; host names are checked after
- * resolution where the runtime can resolve (Node passes a resolver: every answer must be public).
+ * resolution where the runtime can resolve (Node passes a resolver: every answer must be public,
+ * and Node's sender checks its own resolution again and connects to the address it checked).
  * `TOKENMINT_WEBHOOKS_ALLOW_INSECURE=true` lifts all of this, for development and tests.
  *
  * @example
@@ -156,10 +157,20 @@ export async function checkWebhookTarget(url: string, policy: TargetPolicy): Pro
   } catch {
     throw new TargetRefused(`host ${host} does not resolve`);
   }
+  checkResolvedAddresses(host, addresses);
+  return parsed;
+}
+
+/**
+ * Checks the addresses a host name resolved to: there must be at least one, and every one must be
+ * public (one private answer is enough for a rebinding receiver to be reached inward).
+ *
+ * @throws {TargetRefused} naming the first address refused, or saying the host does not resolve.
+ */
+export function checkResolvedAddresses(host: string, addresses: readonly string[]): void {
   if (addresses.length === 0) throw new TargetRefused(`host ${host} does not resolve`);
   const refused = addresses.find((address) => blockedAddress(address) !== false);
   if (refused !== undefined) {
     throw new TargetRefused(`host ${host} resolves to ${refused}, which is not public`);
   }
-  return parsed;
 }

@@ -2,10 +2,14 @@
  * The SSRF guard: only `https`, never a loopback, private, link-local, unique-local, metadata or
  * other non-public address (IP literals always; host names after resolution where the runtime
  * resolves), unless `TOKENMINT_WEBHOOKS_ALLOW_INSECURE=true`. Checked when a webhook is created
- * through the API, when the configuration is read, and before every attempt.
+ * through the API, when the configuration is read, before every attempt and, on Node, again when
+ * the attempt connects, to the address checked then (DNS rebinding).
  */
+
+import { type AddressInfo, createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../src/config/config.js";
+import { nodeWebhookTransport } from "../../src/node/webhook-delivery.js";
 import { runWebhookPass } from "../../src/webhooks/delivery-pass.js";
 import { generateWebhookSecret } from "../../src/webhooks/secret.js";
 import {
@@ -161,6 +165,55 @@ describe("the webhook target guard", () => {
       state: "pending",
       last_error: "refused: host hooks.example.com resolves to 10.20.30.40, which is not public",
     });
+  });
+
+  it("on Node, connects only to an address it checked: a name that rebinds to loopback after the check is refused without a connection", async () => {
+    let connections = 0;
+    const listener = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const { port } = listener.address() as AddressInfo;
+    try {
+      const issuer = await createTestIssuer({
+        env: {
+          TOKENMINT_WEBHOOKS: JSON.stringify([
+            {
+              id: "rebinding",
+              url: `https://hooks.example.com:${port}/t`,
+              secret: generateWebhookSecret(),
+            },
+          ]),
+        },
+      });
+      await issuer.ctx.store.openOutbox();
+      await issuer.mint();
+      // The first answer (the guard's check) is public, every later one (the connection's) is not.
+      const asked: string[] = [];
+      const lookup = async (host: string) => {
+        asked.push(host);
+        return [{ address: asked.length === 1 ? "93.184.216.34" : "127.0.0.1", family: 4 }];
+      };
+      const pass = await runWebhookPass(issuer.ctx, {
+        consumer: "test",
+        ...nodeWebhookTransport(false, lookup),
+      });
+      expect(pass).toMatchObject({ fannedOut: 1, retried: 1, delivered: 0 });
+      expect(asked).toEqual(["hooks.example.com", "hooks.example.com"]);
+      expect(connections).toBe(0);
+      const listed = (await (
+        await issuer.request("/v1/webhooks/rebinding/deliveries", {
+          headers: { authorization: issuer.clientAuth },
+        })
+      ).json()) as { deliveries: { last_error: string; last_status: number | null }[] };
+      expect(listed.deliveries[0]).toMatchObject({
+        last_status: null,
+        last_error: "refused: host hooks.example.com resolves to 127.0.0.1, which is not public",
+      });
+    } finally {
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    }
   });
 
   it("does not follow redirects, and reads at most 64 KiB of an answer", async () => {
