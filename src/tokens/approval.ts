@@ -14,11 +14,14 @@
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
 import type { Config } from "../config/config.js";
+import { DEFAULT_TOKEN_KIND } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
 import { Conflict, Forbidden } from "../errors.js";
 import type { ApprovalDecision, StoredToken, TokenRecord } from "../store/types.js";
+import { tracksUsage } from "./policy.js";
 import { type TokenPower, widerPart } from "./token-power.js";
 import { changeTokenState } from "./token-state.js";
+import { noteTokenActivity } from "./token-use.js";
 
 /** What decides whether a new token waits for approval. */
 export interface ApprovalQuestion {
@@ -65,6 +68,7 @@ const REASON_FOR_VERDICT = { approved: "approved", denied: "denied" } as const;
 /**
  * Approves (the token becomes active) or denies (it is revoked) a pending token. The state moves
  * first by compare-and-set, so of concurrent decisions exactly one wins; then the status bits.
+ * An approval is activity for unused-token cleanup, which counts from it.
  *
  * @throws {Conflict} `token_not_pending` when the token is not pending (nothing changes then).
  * @example
@@ -101,7 +105,11 @@ export async function decideApproval(
     sub: record.sub,
     ...(record.org === undefined ? {} : { org: record.org }),
     reason: change.reason ?? "api",
-    detail: { previous: "pending" },
+    detail: { previous: "pending", kind: record.kind ?? DEFAULT_TOKEN_KIND },
   });
+  // Unused-token cleanup counts from the approval: the owner could not use it before.
+  if (verdict === "approved" && tracksUsage(ctx.config, record.kind)) {
+    await noteTokenActivity(ctx, record.id, decision.at);
+  }
   return { ...stored, state, decision };
 }

@@ -1,7 +1,9 @@
 /**
  * Unused-token cleanup (`TOKENMINT_REVOKE_UNUSED_AFTER`): a token not used for that long (counted
- * from its creation when it was never used) is revoked with reason `unused`. Before that, for every
- * `TOKENMINT_EXPIRY_NOTICES` offset, one `token.expiring` event with reason `unused` says when.
+ * from its approval or creation when it was never used since) is revoked with reason `unused`; a
+ * pending token nobody approved for that long is revoked so too, which ends its approval request.
+ * Before that, for every `TOKENMINT_EXPIRY_NOTICES` offset, one `token.expiring` event with reason
+ * `unused` says when.
  * Tokens are found through the activity index (per UTC day, each token's last activity), never by
  * scanning every token; an entry left behind by a later use, or by a token that ended, is dropped
  * when a sweep meets it. Notices are claimed once per token, activity and offset; a revocation is
@@ -17,8 +19,9 @@
  */
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
+import { DEFAULT_TOKEN_KIND } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
-import type { IdleEntry, StoredToken } from "../store/types.js";
+import type { IdleEntry, StoredToken, TokenState } from "../store/types.js";
 import { EXPIRY_NOTICE_LOOKBACK_SECONDS } from "./expiry-notices.js";
 import { tracksUsage } from "./policy.js";
 import { changeTokenState } from "./token-state.js";
@@ -29,15 +32,19 @@ const REVOCATION_LOOKBACK_SECONDS = 8 * 86400;
 /** How long one instance's claim on a revocation holds the others off (a crashed one's lapses). */
 const REVOCATION_CLAIM_SECONDS = 600;
 
+/** The states cleanup revokes from (a pending token nobody approved is unused as well). */
+const REVOCABLE_AS_UNUSED: ReadonlySet<TokenState> = new Set(["active", "suspended", "pending"]);
+
 /** What one sweep did. */
 export interface UnusedSweep {
   readonly notices: number;
   readonly revoked: number;
 }
 
-/** The latest activity of a token: its last use, or its creation when never used. */
+/** The latest activity of a token: its last use, its approval or its creation. */
 export function lastActivityOf(stored: StoredToken): number {
-  return Math.max(stored.lastUsedAt ?? 0, stored.record.created);
+  const approvedAt = stored.decision?.verdict === "approved" ? stored.decision.at : 0;
+  return Math.max(stored.lastUsedAt ?? 0, approvedAt, stored.record.created);
 }
 
 /** A token the entry still speaks for, with its activity; dropped or moved entries give none. */
@@ -139,6 +146,7 @@ async function noticeUnused(
       notice_offset: window.offset,
       last_used_at: token.stored.lastUsedAt,
       name: record.name,
+      kind: record.kind ?? DEFAULT_TOKEN_KIND,
     },
   });
   return true;
@@ -157,8 +165,15 @@ async function revokeUnused(
   if (!(await ctx.store.claimOnce(claim, REVOCATION_CLAIM_SECONDS))) return false;
   // Read again right before revoking: a use since the sweep listed it keeps the token.
   const fresh = await ctx.store.getToken(entry.id);
-  if (!fresh || (fresh.state !== "active" && fresh.state !== "suspended")) return false;
+  if (!fresh || !REVOCABLE_AS_UNUSED.has(fresh.state)) return false;
   if (lastActivityOf(fresh) > token.lastActive) return false;
+  // Pending: compare-and-set first, so of this and a concurrent approval exactly one wins.
+  if (
+    fresh.state === "pending" &&
+    !(await ctx.store.transitionTokenState(fresh.record.id, ["pending"], "revoked"))
+  ) {
+    return false;
+  }
   await changeTokenState(ctx, fresh, "revoked", {
     actor: "system",
     reason: "unused",
