@@ -168,6 +168,25 @@ describe.each(STORE_KINDS)("approval with token kinds on the %s store", (store) 
     ]);
     expect(await introspect(issuer, token)).toMatchObject({ active: true, kind: "deploy" });
 
+    const renamed = await call(issuer, "PATCH", `/v1/tokens/${id}`, issuer.clientAuth, {
+      name: "ci deploy",
+    });
+    expect([renamed.status, renamed.body.rotated, renamed.body.kind]).toEqual([
+      200,
+      false,
+      "deploy",
+    ]);
+    // Every event of the token names it, its subject, org and kind.
+    const ownEvents = await auditOf(issuer, id);
+    expect(ownEvents.map((event) => event.type)).toEqual([
+      "token.minted",
+      "token.approved",
+      "token.updated",
+    ]);
+    for (const event of ownEvents) {
+      expect([event.sub, event.org, event.detail?.kind]).toEqual(["bob", "acme", "deploy"]);
+    }
+
     const denied = await mint(issuer, { org: "acme", kind: "deploy", scope: ["read_registry"] });
     const deniedId = String(denied.body.id);
     expect((await decide(issuer, deniedId, "deny", "no")).body).toMatchObject({
@@ -188,21 +207,14 @@ describe.each(STORE_KINDS)("approval with token kinds on the %s store", (store) 
       ...(await deliveredFor(issuer, id)),
       ...(await deliveredFor(issuer, deniedId)),
     ];
-    const decided = payloads.filter((payload) => payload.type !== "token.minted");
-    expect(decided.map((payload) => [payload.type, payload.data])).toEqual([
-      [
-        "token.approved",
-        expect.objectContaining({ token_id: id, subject: "bob", org: "acme", kind: "deploy" }),
-      ],
-      [
-        "token.denied",
-        expect.objectContaining({
-          token_id: deniedId,
-          subject: "bob",
-          org: "acme",
-          kind: "deploy",
-        }),
-      ],
+    const named = (token: string) =>
+      expect.objectContaining({ token_id: token, subject: "bob", org: "acme", kind: "deploy" });
+    expect(payloads.map((payload) => [payload.type, payload.data])).toEqual([
+      ["token.minted", named(id)],
+      ["token.approved", named(id)],
+      ["token.updated", named(id)],
+      ["token.minted", named(deniedId)],
+      ["token.denied", named(deniedId)],
     ]);
     await issuer.store.close();
   });

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { recordAudit } from "../../audit/record-audit.js";
+import { DEFAULT_TOKEN_KIND } from "../../config/token-kinds.js";
 import type { IssuerContext } from "../../context.js";
 import { Conflict, Forbidden } from "../../errors.js";
 import { named, type Operation } from "../../openapi/operation.js";
@@ -367,7 +368,9 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
       actor: actorOf(caller),
       jti: stored.record.id,
       sub: stored.record.sub,
+      ...(stored.record.org === undefined ? {} : { org: stored.record.org }),
       reason: "api",
+      detail: { kind: stored.record.kind ?? DEFAULT_TOKEN_KIND },
     });
     const updated = (await ctx.store.getToken(stored.record.id)) ?? stored;
     return c.json({ rotated: false, ...tokenView(updated) });
