@@ -169,15 +169,15 @@ export interface TokenStore {
   updateTokenDetails(id: string, details: TokenDetails): Promise<void>;
 }
 
-/** A token's entry in the activity index: when it was last used, or created if never used. */
+/** A token's entry in the activity index: its last use, approval or creation, the latest. */
 export interface IdleEntry {
   readonly id: string;
   readonly at: number;
 }
 
 /**
- * The activity index of unused-token cleanup: per UTC day, each token last active (used, or
- * created) that day and when. A token active again gets a newer entry; the older one stays until
+ * The activity index of unused-token cleanup: per UTC day, each token last active (used, approved
+ * or created) that day and when. A token active again gets a newer entry; the older one stays until
  * the sweep drops it, so readers check the record.
  */
 export interface ActivityIndexStore {
