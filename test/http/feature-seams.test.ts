@@ -261,6 +261,29 @@ describe.each(STORE_KINDS)("approval with token kinds on the %s store", (store) 
     ).toBe("client_required");
     expect((await decide(issuer, String(child.body.id), "approve")).body.kind).toBe("deploy");
     expect(await introspect(issuer, childToken)).toMatchObject({ active: true, kind: "deploy" });
+
+    // A rotation keeps the approval and the kind; a wider successor waits again, still a deploy token.
+    const rotated = await call(
+      issuer,
+      "POST",
+      `/v1/tokens/${String(child.body.id)}/rotate`,
+      issuer.clientAuth,
+    );
+    expect([rotated.status, rotated.body.state, rotated.body.kind]).toEqual([
+      201,
+      "active",
+      "deploy",
+    ]);
+    expect(String(rotated.body.token).startsWith("tmdt_")).toBe(true);
+    const wider = await call(
+      issuer,
+      "PATCH",
+      `/v1/tokens/${String(rotated.body.id)}`,
+      issuer.clientAuth,
+      { scope: ["read_repository", "read_registry"] },
+    );
+    expect([wider.status, wider.body.state, wider.body.kind]).toEqual([201, "pending", "deploy"]);
+    expect((await introspect(issuer, String(wider.body.token))).active).toBe(false);
     await issuer.store.close();
   });
 });
