@@ -262,7 +262,7 @@ describe.each(STORE_KINDS)("approval with token kinds on the %s store", (store) 
     expect((await decide(issuer, String(child.body.id), "approve")).body.kind).toBe("deploy");
     expect(await introspect(issuer, childToken)).toMatchObject({ active: true, kind: "deploy" });
 
-    // A rotation keeps the approval and the kind; a wider successor waits again, still a deploy token.
+    // A rotation keeps approval and kind; a wider successor waits again, still a deploy token.
     const rotated = await call(
       issuer,
       "POST",
