@@ -17,15 +17,10 @@ import {
   type StoreKind,
   type TestIssuer,
 } from "../helpers/issuer.js";
+import { EXAMPLE_KINDS } from "../helpers/token-kinds.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
 
 const DAY = 86400;
-
-const KINDS = {
-  pat: { prefix: "tmpat_" },
-  deploy: { prefix: "tmdt_", scopes: ["read_repository", "read_registry"], max_lifetime: "90d" },
-  job: { prefix: "tmjob_", max_lifetime: "2h", self_service: false, track_usage: false },
-};
 
 /** A secret scanner's key pair: the public half is configured, the private half signs reports. */
 const SCANNER = (() => {
@@ -60,7 +55,7 @@ async function seamIssuer(store: StoreKind, env: Record<string, string> = {}) {
   const issuer = await createTestIssuer({
     store,
     env: {
-      TOKENMINT_TOKEN_KINDS: JSON.stringify(KINDS),
+      TOKENMINT_TOKEN_KINDS: JSON.stringify(EXAMPLE_KINDS),
       TOKENMINT_ORG_POLICIES: JSON.stringify({
         acme: { require_approval: true, kinds: ["pat", "deploy"], max_lifetime: "30d" },
       }),
