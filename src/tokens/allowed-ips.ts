@@ -14,6 +14,7 @@
  */
 import { addressInRanges } from "@tokenmint/verifier";
 import { recordAudit } from "../audit/record-audit.js";
+import { DEFAULT_TOKEN_KIND } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
 import { Forbidden } from "../errors.js";
 import type { StoredToken } from "../store/types.js";
@@ -47,7 +48,7 @@ export async function requireAllowedAddress(
       sub: record.sub,
       ...(record.org === undefined ? {} : { org: record.org }),
       reason: purpose,
-      detail: { ip: shown },
+      detail: { ip: shown, kind: record.kind ?? DEFAULT_TOKEN_KIND },
     });
   }
   throw new Forbidden(

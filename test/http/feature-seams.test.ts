@@ -3,10 +3,17 @@
  * token kinds (a pending token of another kind, an org's kinds, self-service children), with
  * secret scanning (a leaked pending token is revoked) and with unused-token cleanup (a pending
  * token nobody decides is revoked as unused; an approved one counts from its approval); and the
- * kind, token, subject and org in the audit events and webhook payloads of these paths.
+ * kind, token, subject and org in the audit events and webhook payloads of these paths. On the
+ * real Node server (the client address comes from the connection and trusted proxies): IP
+ * allowlists with approval (a pending token with `allowed_ips` approved, then used from an allowed
+ * and a refused address; a wider successor waits again) and with kinds (a self-service child of
+ * another kind inherits or narrows the list, never widens it).
  */
-import { generateKeyPairSync, sign } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseConfig } from "../../src/config/config.js";
+import { createJsonLogger } from "../../src/logger.js";
+import { type RunningIssuer, startServer } from "../../src/node/start-server.js";
 import { sweepUnusedTokens } from "../../src/tokens/unused-tokens.js";
 import { runWebhookPass } from "../../src/webhooks/delivery-pass.js";
 import { generateWebhookSecret } from "../../src/webhooks/secret.js";
@@ -16,6 +23,7 @@ import {
   STORE_KINDS,
   type StoreKind,
   type TestIssuer,
+  uniquePrefix,
 } from "../helpers/issuer.js";
 import { EXAMPLE_KINDS } from "../helpers/token-kinds.js";
 import { type Receiver, startReceiver } from "../webhooks/receiver.js";
@@ -388,5 +396,189 @@ describe.each(STORE_KINDS)("approval with unused-token cleanup on the %s store",
       ]);
     }
     await issuer.store.close();
+  });
+});
+
+const SERVICE = { id: "svc", secret: "svc-secret-0123456789abcdef" };
+const SERVICE_AUTH = `Basic ${btoa(`${SERVICE.id}:${SERVICE.secret}`)}`;
+
+/**
+ * The real Node server with kinds, approval for acme and the webhook; loopback is the trusted
+ * proxy, so each request says where it comes from in `X-Forwarded-For`.
+ */
+async function startSeamServer(store: StoreKind) {
+  const server: RunningIssuer = await startServer({
+    config: parseConfig({
+      PORT: "0",
+      ...(store === "redis" ? { REDIS_URL: inject("redisUrl"), REDIS_PREFIX: uniquePrefix() } : {}),
+      TOKENMINT_CLIENTS: `${SERVICE.id}:${SERVICE.secret}`,
+      TOKENMINT_KEK: randomBytes(32).toString("base64url"),
+      TOKENMINT_ISSUER: "http://issuer.local",
+      TOKENMINT_AUDIENCE: "https://api.test",
+      TOKENMINT_TRUSTED_PROXIES: "127.0.0.1, ::1",
+      TOKENMINT_TOKEN_KINDS: JSON.stringify(EXAMPLE_KINDS),
+      TOKENMINT_ORG_POLICIES: JSON.stringify({
+        acme: { require_approval: true, kinds: ["pat", "deploy"] },
+      }),
+      TOKENMINT_WEBHOOKS: JSON.stringify([{ id: "all", url: receiver.url, secret: webhookSecret }]),
+      TOKENMINT_WEBHOOKS_ALLOW_INSECURE: "true",
+    }),
+    logger: createJsonLogger(() => undefined),
+  });
+  const call = async (
+    method: string,
+    path: string,
+    auth: string,
+    options: { body?: unknown; from?: string } = {},
+  ): Promise<{ status: number; body: Json }> => {
+    const headers: Record<string, string> = { authorization: auth };
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    if (options.from !== undefined) headers["x-forwarded-for"] = options.from;
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text === "" ? {} : JSON.parse(text)) as Json };
+  };
+  const mint = async (body: Json, auth = SERVICE_AUTH, from?: string) =>
+    call("POST", "/v1/tokens", auth, {
+      body: { name: "n", ...(auth === SERVICE_AUTH ? { subject: "bob" } : {}), ...body },
+      ...(from === undefined ? {} : { from }),
+    });
+  const audit = async (jti: string, type: string) => {
+    const answer = await call("GET", `/v1/audit?type=${type}&limit=500`, SERVICE_AUTH);
+    return (answer.body.events as AuditEvent[]).filter((event) => event.jti === jti);
+  };
+  return { server, call, mint, audit };
+}
+
+/** Waits (the server's delivery loop runs every second) for the webhook payload of an event. */
+async function payloadOf(type: string, tokenId: string) {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const found = receiver.received.find(
+      (message) => message.payload.type === type && message.payload.data.token_id === tokenId,
+    );
+    if (found) return found.payload;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
+
+describe.each(STORE_KINDS)("allowed_ips with approval and kinds on the %s store", (store) => {
+  let issuer: Awaited<ReturnType<typeof startSeamServer>>;
+  beforeAll(async () => {
+    issuer = await startSeamServer(store);
+  });
+  afterAll(async () => {
+    await issuer.server.close();
+  });
+  const bearer = (token: unknown) => `Bearer ${String(token)}`;
+
+  it("approves a pending token with allowed_ips, which then works from inside its list only", async () => {
+    const pending = await issuer.mint({
+      org: "acme",
+      kind: "deploy",
+      scope: ["read_repository"],
+      allowed_ips: ["10.1.2.3/8"],
+    });
+    expect([pending.status, pending.body.state, pending.body.allowed_ips]).toEqual([
+      201,
+      "pending",
+      ["10.0.0.0/8"],
+    ]);
+    const id = String(pending.body.id);
+    const self = (from: string) =>
+      issuer.call("GET", "/v1/tokens/self", bearer(pending.body.token), { from });
+    // Pending is refused from anywhere, before the address is looked at.
+    expect((await self("10.1.2.3")).status).toBe(401);
+    expect((await self("192.0.2.9")).status).toBe(401);
+    expect(await issuer.audit(id, "token.ip_refused")).toEqual([]);
+
+    const approved = await issuer.call("POST", `/v1/tokens/${id}/approve`, SERVICE_AUTH);
+    expect([approved.status, approved.body.state, approved.body.allowed_ips]).toEqual([
+      200,
+      "active",
+      ["10.0.0.0/8"],
+    ]);
+    expect((await self("10.1.2.3")).status).toBe(200);
+    const refused = await self("192.0.2.9");
+    expect([refused.status, refused.body.code]).toEqual([403, "ip_not_allowed"]);
+    const events = await issuer.audit(id, "token.ip_refused");
+    expect(events.map((event) => [event.sub, event.org, event.reason, event.detail])).toEqual([
+      ["bob", "acme", "authenticate", { ip: "192.0.2.9", kind: "deploy" }],
+    ]);
+    expect((await payloadOf("token.ip_refused", id))?.data).toMatchObject({
+      token_id: id,
+      subject: "bob",
+      org: "acme",
+      kind: "deploy",
+    });
+
+    // A narrower list keeps the approval; lifting the list is wider and waits again.
+    const narrowed = await issuer.call("PATCH", `/v1/tokens/${id}`, SERVICE_AUTH, {
+      body: { allowed_ips: ["10.1.0.0/16"] },
+    });
+    expect([narrowed.status, narrowed.body.state, narrowed.body.allowed_ips]).toEqual([
+      201,
+      "active",
+      ["10.1.0.0/16"],
+    ]);
+    const lifted = await issuer.call(
+      "PATCH",
+      `/v1/tokens/${String(narrowed.body.id)}`,
+      SERVICE_AUTH,
+      {
+        body: { allowed_ips: null },
+      },
+    );
+    expect([lifted.status, lifted.body.state, lifted.body.allowed_ips, lifted.body.kind]).toEqual([
+      201,
+      "pending",
+      null,
+      "deploy",
+    ]);
+  });
+
+  it("gives a self-service child of another kind the parent's list, or a narrower one, never a wider", async () => {
+    const parent = await issuer.mint({
+      org: "acme",
+      approved: true,
+      scope: ["read_api", "read_repository", "manage_tokens"],
+      allowed_ips: ["10.0.0.0/8"],
+    });
+    expect([parent.body.state, parent.body.kind]).toEqual(["active", "pat"]);
+    const asParent = bearer(parent.body.token);
+    const child = (body: Json) =>
+      issuer.mint({ kind: "deploy", scope: ["read_repository"], ...body }, asParent, "10.1.2.3");
+
+    const inherited = await child({ name: "inherits" });
+    expect([
+      inherited.status,
+      inherited.body.kind,
+      inherited.body.state,
+      inherited.body.allowed_ips,
+    ]).toEqual([201, "deploy", "pending", ["10.0.0.0/8"]]);
+    const narrower = await child({ name: "narrower", allowed_ips: ["10.1.0.0/16"] });
+    expect([narrower.status, narrower.body.allowed_ips]).toEqual([201, ["10.1.0.0/16"]]);
+    for (const wider of [["192.0.2.0/24"], ["0.0.0.0/0"], ["10.0.0.0/8", "::1"]]) {
+      const answer = await child({ name: "wider", allowed_ips: wider });
+      expect([answer.status, answer.body.code]).toEqual([403, "wider_than_parent"]);
+    }
+    // The parent itself is refused outside its list, whatever it asks for.
+    const outside = await issuer.mint(
+      { kind: "deploy", scope: ["read_repository"] },
+      asParent,
+      "192.0.2.9",
+    );
+    expect([outside.status, outside.body.code]).toEqual([403, "ip_not_allowed"]);
+
+    const id = String(inherited.body.id);
+    expect((await issuer.call("POST", `/v1/tokens/${id}/approve`, SERVICE_AUTH)).status).toBe(200);
+    const use = (from: string) =>
+      issuer.call("GET", "/v1/tokens/self", bearer(inherited.body.token), { from });
+    expect((await use("10.200.0.1")).body.kind).toBe("deploy");
+    expect((await use("192.0.2.9")).body.code).toBe("ip_not_allowed");
   });
 });
