@@ -578,7 +578,14 @@ describe.each(STORE_KINDS)("allowed_ips with approval and kinds on the %s store"
     expect((await issuer.call("POST", `/v1/tokens/${id}/approve`, SERVICE_AUTH)).status).toBe(200);
     const use = (from: string) =>
       issuer.call("GET", "/v1/tokens/self", bearer(inherited.body.token), { from });
-    expect((await use("10.200.0.1")).body.kind).toBe("deploy");
+    const usage = async () => {
+      const shown = await issuer.call("GET", `/v1/tokens/${id}`, SERVICE_AUTH);
+      return [shown.body.last_used_at === null, shown.body.last_used_ips];
+    };
+    // A refused attempt is no use: unused-token cleanup still sees the token as never used.
     expect((await use("192.0.2.9")).body.code).toBe("ip_not_allowed");
+    expect(await usage()).toEqual([true, []]);
+    expect((await use("10.200.0.1")).body.kind).toBe("deploy");
+    expect(await usage()).toEqual([false, ["10.200.0.1"]]);
   });
 });
