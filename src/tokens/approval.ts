@@ -70,7 +70,8 @@ const REASON_FOR_VERDICT = { approved: "approved", denied: "denied" } as const;
  * first by compare-and-set, so of concurrent decisions exactly one wins; then the status bits.
  * An approval is activity for unused-token cleanup, which counts from it.
  *
- * @throws {Conflict} `token_not_pending` when the token is not pending (nothing changes then).
+ * @throws {Conflict} `token_not_pending` when the token is not pending, or is to be approved after
+ *   it expired (nothing changes then).
  * @example
  * ```ts
  * const decided = await decideApproval(ctx, stored, "denied", { actor: "client:platform", reason: "not needed" });
@@ -89,6 +90,9 @@ export async function decideApproval(
     by: change.actor,
     ...(change.reason === undefined ? {} : { reason: change.reason }),
   };
+  if (verdict === "approved" && record.exp !== null && record.exp <= decision.at) {
+    throw new Conflict("token_not_pending", "The token expired before it was approved");
+  }
   if (stored.state !== "pending" || !(await ctx.store.decideApproval(record.id, decision))) {
     throw new Conflict("token_not_pending", `The token is ${stored.state}, not pending`);
   }

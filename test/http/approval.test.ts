@@ -302,6 +302,10 @@ describe.each(STORE_KINDS)("organization approval on the %s store", (kind) => {
     const pending = await issuer.mint({ org: "acme", expires_in: 600 });
     issuer.clock.advance(601);
     expect(await introspect(issuer, pending.token)).toEqual({ active: false });
+    // Too late to approve: an approval would report a token active that can never work.
+    const late = await call(issuer, "POST", `/v1/tokens/${pending.id}/approve`, issuer.clientAuth);
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe("token_not_pending");
     const listed = await call(
       issuer,
       "GET",
