@@ -149,6 +149,13 @@ describe.each(STORE_KINDS)("the token lifecycle on the %s store", (kind) => {
     // The old token no longer authenticates; presenting it is reuse, which ends the family.
     expect((await patch({ name: "again" })).status).toBe(401);
     expect(await introspect(issuer, rotated.token)).toEqual({ active: false });
+    // An ended token is history: not even a service client renames it.
+    const renameEnded = await issuer.request(`/v1/tokens/${token.id}`, {
+      ...json({ name: "history" }, { authorization: issuer.clientAuth }),
+      method: "PATCH",
+    });
+    expect(renameEnded.status).toBe(409);
+    expect(await renameEnded.json()).toMatchObject({ code: "token_not_active" });
   });
 
   it("suspends and resumes, with a distinct reason, and refuses impossible transitions", async () => {

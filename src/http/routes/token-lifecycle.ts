@@ -359,6 +359,13 @@ export function tokenLifecycleRoutes(ctx: IssuerContext) {
       return c.json({ rotated: true, ...rotation }, 201);
     }
     requireWithinCaller(ctx, caller, stored, "update");
+    // An ended token is history: its name stays what it was when it ended.
+    if (stored.state === "revoked" || stored.state === "rotated") {
+      throw new Conflict(
+        "token_not_active",
+        `The token is ${stored.state}; only a live token is renamed`,
+      );
+    }
     await ctx.store.updateTokenDetails(stored.record.id, {
       ...(name === undefined ? {} : { name }),
       ...(description === undefined ? {} : { description }),
