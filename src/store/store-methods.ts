@@ -66,6 +66,8 @@ export const STORE_METHODS = {
   deleteWebhook: "webhooks",
   openOutbox: "webhooks",
   readOutbox: "webhooks",
+  outboxEnd: "webhooks",
+  skipOutboxTo: "webhooks",
   fanOut: "webhooks",
   claimDeliveries: "webhooks",
   finishDelivery: "webhooks",

@@ -250,6 +250,13 @@ export interface WebhookStore {
    * more than `reclaimAfterMs` ago without acknowledging (it crashed), then new ones.
    */
   readOutbox(consumer: string, count: number, reclaimAfterMs: number): Promise<AuditEntry[]>;
+  /** The id of the newest audit entry (`0-0` when there is none). */
+  outboxEnd(): Promise<string>;
+  /**
+   * Moves the group's read position forward to `id` without reading what lies before it (when no
+   * webhook exists, nothing is to be fanned out); never moves it back.
+   */
+  skipOutboxTo(id: string): Promise<void>;
   /**
    * Atomically creates every delivery that does not exist yet (due at its `nextAttemptAt`) and
    * acknowledges the entries `ack`, so each event is fanned out once.

@@ -399,6 +399,20 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     await store.close();
   });
 
+  it("skips the outbox forward to an entry without reading it, and never back", async () => {
+    const { store } = await openStore();
+    await store.openOutbox();
+    expect(await store.outboxEnd()).toMatch(/^\d+-\d+$/);
+    const first = await store.appendAudit({ type: "token.minted", at: NOW, actor: "test" }, 1000);
+    const second = await store.appendAudit({ type: "token.revoked", at: NOW, actor: "test" }, 1000);
+    expect(await store.outboxEnd()).toBe(second);
+    await store.skipOutboxTo(second);
+    await store.skipOutboxTo(first);
+    expect(await store.readOutbox("c1", 10, 60_000)).toEqual([]);
+    const third = await store.appendAudit({ type: "token.revoked", at: NOW, actor: "test" }, 1000);
+    expect((await store.readOutbox("c1", 10, 60_000)).map((entry) => entry.id)).toEqual([third]);
+  });
+
   it("fans audit events out once through the webhook outbox, leases due deliveries, and keeps failed ones for redelivery", async () => {
     const { store, clock } = await openStore();
     await store.appendAudit({ type: "token.minted", at: NOW, actor: "test" }, 1000);

@@ -81,6 +81,14 @@ export function createMemoryWebhookStore(clock: Clock, log: AuditLog): WebhookSt
       for (const entry of read) group.pending.set(entry.id, [consumer, now]);
       return read.map((entry) => structuredClone(entry));
     },
+    async outboxEnd() {
+      return log.entries.at(-1)?.id ?? "0-0";
+    },
+    async skipOutboxTo(id) {
+      await openOutbox();
+      const group = log.group as NonNullable<AuditLog["group"]>;
+      if (compareIds(id, group.lastRead) > 0) group.lastRead = id;
+    },
     async fanOut(created, ack) {
       for (const delivery of created) {
         const name = member(delivery.hook, delivery.event.id);

@@ -39,6 +39,7 @@ import {
   FINISH_DELIVERY,
   REPLACE_WEBHOOK,
   REQUEUE_DELIVERY,
+  SKIP_OUTBOX,
 } from "./webhook-scripts.js";
 
 /** Every script as an ioredis command: name → [number of keys, Lua]. */
@@ -69,6 +70,7 @@ export const SCRIPTS = {
   tmSeedOrgCells: [2, SEED_ORG_CELLS],
   tmAppendAudit: [1, APPEND_AUDIT],
   tmFanOut: [4, FAN_OUT],
+  tmSkipOutbox: [1, SKIP_OUTBOX],
   tmClaimDeliveries: [2, CLAIM_DELIVERIES],
   tmFinishDelivery: [3, FINISH_DELIVERY],
   tmRequeueDelivery: [2, REQUEUE_DELIVERY],

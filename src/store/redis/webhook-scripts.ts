@@ -157,3 +157,23 @@ for _, member in ipairs(members) do
 end
 return existed
 `;
+
+/**
+ * KEYS[1] audit stream; ARGV[1] consumer group, ARGV[2] entry id. Moves the group's read position
+ * forward to the id (never back, so two instances skipping at once cannot re-open what one passed).
+ * Returns 1 when it moved.
+ */
+export const SKIP_OUTBOX = `${STREAM_IDS}
+for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local fields = {}
+  for i = 1, #group, 2 do fields[group[i]] = group[i + 1] end
+  if fields['name'] == ARGV[1] then
+    if before(fields['last-delivered-id'], ARGV[2]) then
+      redis.call('XGROUP', 'SETID', KEYS[1], ARGV[1], ARGV[2])
+      return 1
+    end
+    return 0
+  end
+end
+return 0
+`;

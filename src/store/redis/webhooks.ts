@@ -138,6 +138,17 @@ export function createRedisWebhookStore(shared: RedisStoreContext): WebhookStore
         return call(read);
       }
     },
+    async outboxEnd() {
+      const [newest] = (await call(() => redis.xrevrange(key.audit, "+", "-", "COUNT", 1))) as [
+        string,
+        string[],
+      ][];
+      return newest?.[0] ?? "0-0";
+    },
+    async skipOutboxTo(id) {
+      if (!groupReady) await openOutbox();
+      await call(() => script("tmSkipOutbox")(key.audit, WEBHOOK_GROUP, id));
+    },
     async fanOut(deliveries, ack) {
       if (deliveries.length === 0 && ack.length === 0) return;
       const triples = deliveries.flatMap((delivery) => [
