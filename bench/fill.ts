@@ -10,6 +10,7 @@ import { createRedisStore } from "../src/store/redis-store.js";
 import type { Store, TokenRecord } from "../src/store/types.js";
 
 const RETENTION = 7 * 86400;
+const RATE = { limit: Number.MAX_SAFE_INTEGER, windowSeconds: 60 };
 const LIFETIME = 30 * 86400;
 const LIST_SIZE = 1 << 17;
 
@@ -42,7 +43,10 @@ export async function fillTokens(
       const id = randomId(16);
       const sub = `fill-${i % subjects}`;
       const exp = now + LIFETIME;
-      if (!(await store.reserveSubjectSlot({ id, sub, exp }, now, 100_000, RETENTION))) {
+      if (
+        (await store.reserveSubjectSlot({ id, sub, exp }, now, 100_000, RETENTION, RATE)) !==
+        "reserved"
+      ) {
         throw new Error("subject slot refused");
       }
       const status = await store.allocateStatus(exp + RETENTION);

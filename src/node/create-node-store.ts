@@ -34,6 +34,9 @@ export function redisConnection(config: Config) {
   };
 }
 
+/** Status indexes a Node server reserves at a time (at most this many are skipped per restart). */
+const SERVER_STATUS_BLOCK = 64;
+
 /**
  * Creates the store the configuration asks for.
  *
@@ -46,7 +49,8 @@ export function createNodeStore(config: Config, logger: Logger, keysDirectory: s
   const connection = redisConnection(config);
   if (connection) {
     return {
-      store: createRedisStore(connection),
+      // A server lives long enough to hand out status indexes from blocks it reserved ahead.
+      store: createRedisStore({ ...connection, statusBlock: SERVER_STATUS_BLOCK }),
       keks: config.keks,
       mode: "redis",
       keyChanges: createRedisKeyChangeFeed(connection),

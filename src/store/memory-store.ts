@@ -41,13 +41,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const expiry = createExpiry(clock);
   const { lifecycle, opened } = createMemoryLifecycle();
   const auditLog = createAuditLog();
+  const rateLimits = createMemoryRateLimitStore(expiry);
   return {
     ...lifecycle,
     ...createMemoryKeyringStore(options),
     ...createMemoryStatusStore(opened, expiry),
-    ...createMemoryTokenStore(expiry),
+    ...createMemoryTokenStore(expiry, rateLimits.countHit),
     ...createMemoryActivityIndex(expiry),
-    ...createMemoryRateLimitStore(expiry),
+    ...rateLimits,
     ...createMemoryAuditStore(clock, auditLog),
     ...createMemoryOrgRouteStore(),
     ...createMemoryWebhookStore(clock, auditLog),

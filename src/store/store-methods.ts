@@ -39,6 +39,7 @@ export const STORE_METHODS = {
   getStatus: "status",
   readStatusList: "status",
   reserveSubjectSlot: "tokens",
+  releaseSubjectSlot: "tokens",
   saveToken: "tokens",
   getToken: "tokens",
   listTokens: "tokens",

@@ -104,19 +104,33 @@ export interface StatusStore {
   readStatusList(list: string): Promise<Uint8Array | null>;
 }
 
+/** How many mints a subject may make per fixed window. */
+export interface SubjectMintRate {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+/** The outcome of {@link TokenStore.reserveSubjectSlot}. */
+export type SlotReservation = "reserved" | "limit_reached" | "rate_limited";
+
 /** Token records, their lifecycle state and last use, and the indexes that find them. */
 export interface TokenStore {
   /**
-   * Atomically reserves a place for a new token in its subject's index, unless the subject
-   * already holds `maxLive` live tokens (unexpired and not revoked). Drops index entries that
-   * ended more than `retentionSeconds` before `now`. Returns false when the limit is reached.
+   * Counts a mint against the subject's rate (`rate.limit` per fixed window of
+   * `rate.windowSeconds`), then atomically reserves a place for the new token in its subject's
+   * index, unless the subject is over that rate or already holds `maxLive` live tokens (unexpired
+   * and not revoked). Drops index entries that ended more than `retentionSeconds` before `now`.
+   * Only `reserved` reserves anything.
    */
   reserveSubjectSlot(
     record: Pick<TokenRecord, "id" | "sub" | "exp">,
     now: number,
     maxLive: number,
     retentionSeconds: number,
-  ): Promise<boolean>;
+    rate: SubjectMintRate,
+  ): Promise<SlotReservation>;
+  /** Gives back a place {@link TokenStore.reserveSubjectSlot} reserved for a token never saved. */
+  releaseSubjectSlot(record: Pick<TokenRecord, "id" | "sub">): Promise<void>;
   /**
    * Saves a new token record and its family, org and expiry indexes; kept until `exp` + retention.
    * Call it after {@link TokenStore.reserveSubjectSlot} for the same token: the org and expiry

@@ -12,19 +12,20 @@
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "@tokenmint/verifier";
 import { recordAudit } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
-import { DEFAULT_TOKEN_KIND, selfServiceKinds } from "../config/token-kinds.js";
+import { DEFAULT_TOKEN_KIND, selfServiceKinds, type TokenKind } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
 import { Conflict, Forbidden } from "../errors.js";
+import type { SigningKey } from "../keys/keyring.js";
 import { signJwt } from "../keys/sign-jwt.js";
 import { noteMinted, noteStateChange } from "../metrics/issuer-metrics.js";
 import { randomId } from "../random.js";
 import { noteStatusChange } from "../status/sign-status-list.js";
 import { statusListUri } from "../status/status-list-uri.js";
-import { type StoredToken, type TokenRecord, TokenStatus } from "../store/types.js";
+import { type StatusRef, type StoredToken, type TokenRecord, TokenStatus } from "../store/types.js";
 import { startsPending } from "./approval.js";
 import type { MintRequest } from "./mint-request.js";
 import { checkScope, kindFor, lifetimeFor, resolveAudience, resolveExpiry } from "./policy.js";
-import { limitMintRate } from "./rate-limit.js";
+import { countClientMint, mintRateExceeded, subjectMintRate } from "./rate-limit.js";
 import { inheritFromParent } from "./self-service.js";
 import { checkChildOfParent, checkSuccessor } from "./token-power.js";
 import { checkTokenSize } from "./token-size.js";
@@ -157,34 +158,64 @@ export async function issueToken(
     },
     config.maxTokenLength,
   );
-  // Independent round trips go together: the rate limit (and the org's cell) first, so a refused
-  // request reserves nothing; then the signing gate, the subject's slot and the status index.
-  const [orgCell] = await Promise.all([
-    request.org === undefined ? undefined : store.getOrgCell(request.org),
-    limitMintRate(ctx, request.subject, actor.rateLimitClient),
-  ]);
-  const cell = request.org === undefined ? undefined : (orgCell ?? config.defaultCell);
+  // One round trip decides whether the mint goes ahead: the client's rate, the subject's rate and
+  // slot (one atomic step that reserves nothing when it refuses), the signing gate, the org's cell.
   const maxLive = config.maxTokensPerSubject + (replaces ? 1 : 0);
-  const keepUntil = exp === null ? null : exp + config.retentionSeconds;
-  const [signing, reserved, status] = await Promise.all([
-    // The signing gate records `exp` as the key's latest (a retired key stays published until then).
-    keyring.signingKey({ exp }),
-    store.reserveSubjectSlot(
-      { id, sub: request.subject, exp },
-      now,
-      maxLive,
-      config.retentionSeconds,
-    ),
+  const slot = { id, sub: request.subject, exp };
+  const reservation = store.reserveSubjectSlot(
+    slot,
+    now,
+    maxLive,
+    config.retentionSeconds,
+    subjectMintRate(config),
+  );
+  try {
+    const [orgCell, clientWithinRate, reserved, signing] = await Promise.all([
+      request.org === undefined ? undefined : store.getOrgCell(request.org),
+      countClientMint(ctx, actor.rateLimitClient),
+      reservation,
+      // The gate records `exp` as the key's latest (a retired key stays published until then).
+      keyring.signingKey({ exp }),
+    ]);
+    if (!clientWithinRate || reserved === "rate_limited") throw mintRateExceeded(now);
+    if (reserved === "limit_reached") {
+      throw new Conflict(
+        "token_limit_reached",
+        `The subject already has ${config.maxTokensPerSubject} live tokens; revoke some first`,
+      );
+    }
+    const cell = request.org === undefined ? undefined : (orgCell ?? config.defaultCell);
+    const keepUntil = exp === null ? null : exp + config.retentionSeconds;
     // A pending token's entry comes from a list whose entries start suspended: even a copy of
     // the list taken before this mint refuses it.
-    store.allocateStatus(keepUntil, state === "pending" ? "pending" : "valid"),
-  ]);
-  if (!reserved) {
-    throw new Conflict(
-      "token_limit_reached",
-      `The subject already has ${config.maxTokensPerSubject} live tokens; revoke some first`,
-    );
+    const status = await store.allocateStatus(keepUntil, state === "pending" ? "pending" : "valid");
+    return await signAndSave(ctx, { draft, cell, signing, status, state, kind, actor, options });
+  } catch (error) {
+    // A token that was not saved gives its place back (best effort: the error says what failed).
+    if ((await reservation.catch(() => undefined)) === "reserved") {
+      await store.releaseSubjectSlot(slot).catch(() => undefined);
+    }
+    throw error;
   }
+}
+
+/** What {@link signAndSave} completes: the draft and what the first round trip decided. */
+interface ReservedMint {
+  readonly draft: TokenRecord;
+  readonly cell: string | undefined;
+  readonly signing: SigningKey;
+  readonly status: StatusRef;
+  readonly state: "active" | "pending";
+  readonly kind: TokenKind;
+  readonly actor: MintActor;
+  readonly options: MintOptions;
+}
+
+/** Signs the token while its record is saved, then records the audit event. */
+async function signAndSave(ctx: IssuerContext, mint: ReservedMint): Promise<IssuedToken> {
+  const { config, store } = ctx;
+  const { draft, cell, signing, status, state, kind, actor, options } = mint;
+  const id = draft.id;
   const record: TokenRecord = {
     ...draft,
     ...(cell === undefined ? {} : { cell }),

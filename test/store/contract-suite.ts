@@ -16,6 +16,8 @@ import { TokenStatus } from "../../src/store/types.js";
 import { type TestClock, testClock } from "../helpers/issuer.js";
 
 export const NOW = Math.floor(testClock()() / 1000);
+/** A subject mint rate no contract test reaches unless it means to. */
+export const RATE = { limit: 1000, windowSeconds: 60 };
 
 export function record(id: string, overrides: Partial<TokenRecord> = {}): TokenRecord {
   return {
@@ -115,7 +117,7 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
       record("b"),
       record("c", { sub: "bob" }),
     ]) {
-      expect(await store.reserveSubjectSlot(saved, NOW, 10, 60)).toBe(true);
+      expect(await store.reserveSubjectSlot(saved, NOW, 10, 60, RATE)).toBe("reserved");
       await store.saveToken(saved, 60);
     }
     expect((await store.listTokens("alice")).map((t) => t.record.id)).toEqual(["b", "a"]);
@@ -142,19 +144,43 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     const a = record("a");
     const b = record("b");
     const c = record("c", { exp: NOW + 10 });
-    expect(await store.reserveSubjectSlot(a, NOW, 2, 60)).toBe(true);
-    expect(await store.reserveSubjectSlot(b, NOW, 2, 60)).toBe(true);
-    expect(await store.reserveSubjectSlot(c, NOW, 2, 60)).toBe(false);
-    expect(await store.reserveSubjectSlot(record("bobs", { sub: "bob" }), NOW, 2, 60)).toBe(true);
+    expect(await store.reserveSubjectSlot(a, NOW, 2, 60, RATE)).toBe("reserved");
+    expect(await store.reserveSubjectSlot(b, NOW, 2, 60, RATE)).toBe("reserved");
+    expect(await store.reserveSubjectSlot(c, NOW, 2, 60, RATE)).toBe("limit_reached");
+    expect(await store.reserveSubjectSlot(record("bobs", { sub: "bob" }), NOW, 2, 60, RATE)).toBe(
+      "reserved",
+    );
     await store.saveToken(a, 60);
     await store.setTokenState(a, "revoked", NOW);
-    expect(await store.reserveSubjectSlot(c, NOW, 2, 60)).toBe(true);
-    expect(await store.reserveSubjectSlot(record("d"), NOW, 2, 60)).toBe(false);
+    expect(await store.reserveSubjectSlot(c, NOW, 2, 60, RATE)).toBe("reserved");
+    expect(await store.reserveSubjectSlot(record("d"), NOW, 2, 60, RATE)).toBe("limit_reached");
     // c expires at NOW + 10: later it no longer counts
-    expect(await store.reserveSubjectSlot(record("d"), NOW + 11, 2, 60)).toBe(true);
+    expect(await store.reserveSubjectSlot(record("d"), NOW + 11, 2, 60, RATE)).toBe("reserved");
     // a ended at NOW: 61 s later (past the 60 s retention) it leaves the index; c (NOW + 10) not yet
-    await store.reserveSubjectSlot(record("e"), NOW + 61, 9, 60);
+    await store.reserveSubjectSlot(record("e"), NOW + 61, 9, 60, RATE);
     expect((await store.listTokenIds({ subject: "alice" })).sort()).toEqual(["b", "c", "d", "e"]);
+    await store.close();
+  });
+
+  it("refuses a subject over its mint rate without reserving, and gives a place back", async () => {
+    const { store } = await openStore();
+    const rate = { limit: 2, windowSeconds: 60 };
+    expect(await store.reserveSubjectSlot(record("a"), NOW, 10, 60, rate)).toBe("reserved");
+    expect(await store.reserveSubjectSlot(record("b"), NOW, 10, 60, rate)).toBe("reserved");
+    expect(await store.reserveSubjectSlot(record("c"), NOW, 10, 60, rate)).toBe("rate_limited");
+    // Another subject has its own rate; the next window starts afresh.
+    expect(await store.reserveSubjectSlot(record("d", { sub: "bob" }), NOW, 10, 60, rate)).toBe(
+      "reserved",
+    );
+    await store.releaseSubjectSlot(record("b"));
+    expect((await store.listTokenIds({ subject: "alice" })).sort()).toEqual(["a"]);
+    const nextWindow = (Math.floor(NOW / 60) + 1) * 60;
+    expect(await store.reserveSubjectSlot(record("e"), nextWindow, 2, 60, rate)).toBe("reserved");
+    // The live limit counts what is reserved now: a and e (b was given back, c never reserved).
+    expect(await store.reserveSubjectSlot(record("f"), nextWindow, 2, 60, rate)).toBe(
+      "limit_reached",
+    );
+    expect((await store.listTokenIds({ subject: "alice" })).sort()).toEqual(["a", "e"]);
     await store.close();
   });
 
@@ -168,7 +194,7 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
       record("h1", { sub: "bob", org: "other", exp: NOW + 50 }),
       record("h2", { sub: "bob", org: "acme", exp: NOW + 86400 * 3 + 10 }),
     ]) {
-      expect(await store.reserveSubjectSlot(saved, NOW, 10, 60)).toBe(true);
+      expect(await store.reserveSubjectSlot(saved, NOW, 10, 60, RATE)).toBe("reserved");
       await store.saveToken(saved, 60);
     }
     expect((await store.listTokenIds({ family: "f1" })).sort()).toEqual(["f1", "f2"]);

@@ -12,6 +12,7 @@ import type { TokenRecord } from "../../src/store/types.js";
 import { NOW, record } from "./contract-suite.js";
 
 const EPOCH = { id: "k3v9q2m7xa", listSize: 131072 };
+const RATE = { limit: 1000, windowSeconds: 60 };
 const redis = new Redis(inject("redisUrl"));
 afterAll(() => redis.disconnect());
 
@@ -105,7 +106,7 @@ describe("the Redis record layout", () => {
       kid: "3FdG3VicKNPWWyzLpKSYwFVe9OccYPOJYIjNr9Mwv-c",
       status,
     });
-    expect(await store.reserveSubjectSlot(typical, NOW, 10, 60)).toBe(true);
+    expect(await store.reserveSubjectSlot(typical, NOW, 10, 60, RATE)).toBe("reserved");
     await store.saveToken(typical, 60);
     await store.updateTokenDetails(typical.id, { name: "renamed", description: "build agent" });
     const ips = Array.from({ length: 6 }, (_, i) => `2001:db8:ffff:ffff:ffff:ffff:ffff:${i}`);

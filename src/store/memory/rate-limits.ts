@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const hits = await createMemoryRateLimitStore(expiry).countHit("mint:sub:alice", now, 60);
+ * const hits = await createMemoryRateLimitStore(expiry).countHit("mint:client:platform", now, 60);
  * ```
  * @module
  */

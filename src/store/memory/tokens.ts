@@ -28,7 +28,7 @@ import {
   newestFirst,
   scoreOf,
 } from "../token-indexes.js";
-import type { TokenStore } from "../types.js";
+import type { RateLimitStore, TokenStore } from "../types.js";
 import { deadline, type Expiring, type Expiry, later } from "./expiring.js";
 
 interface TokenEntry extends Expiring {
@@ -45,14 +45,17 @@ interface IndexEntry extends Expiring {
 }
 
 /**
- * The tokens role in memory.
+ * The tokens role in memory; `countHit` counts the subjects' mints (the rate-limit role's).
  *
  * @example
  * ```ts
- * const stored = await createMemoryTokenStore(expiry).getToken(id);
+ * const stored = await createMemoryTokenStore(expiry, rateLimits.countHit).getToken(id);
  * ```
  */
-export function createMemoryTokenStore(expiry: Expiry): TokenStore {
+export function createMemoryTokenStore(
+  expiry: Expiry,
+  countHit: RateLimitStore["countHit"],
+): TokenStore {
   const { live } = expiry;
   const tokens = new Map<string, TokenEntry>();
   const indexes = new Map<string, IndexEntry>();
@@ -70,7 +73,9 @@ export function createMemoryTokenStore(expiry: Expiry): TokenStore {
   }
 
   return {
-    async reserveSubjectSlot(record, now, maxLive, retentionSeconds) {
+    async reserveSubjectSlot(record, now, maxLive, retentionSeconds, rate) {
+      const mints = await countHit(`mint:sub:${record.sub}`, now, rate.windowSeconds);
+      if (mints > rate.limit) return "rate_limited";
       const name = indexName.subject(record.sub);
       const entry = live(indexes, name);
       if (entry) {
@@ -78,10 +83,13 @@ export function createMemoryTokenStore(expiry: Expiry): TokenStore {
           if (score < now - retentionSeconds) entry.members.delete(id);
         }
         const liveCount = [...entry.members.values()].filter((score) => score > now).length;
-        if (liveCount >= maxLive) return false;
+        if (liveCount >= maxLive) return "limit_reached";
       }
       addToIndex(name, record.id, scoreOf(record), deadline(keepUntilOf(record, retentionSeconds)));
-      return true;
+      return "reserved";
+    },
+    async releaseSubjectSlot(record) {
+      live(indexes, indexName.subject(record.sub))?.members.delete(record.id);
     },
     async saveToken(record, retentionSeconds, state = "active") {
       const keepUntil = deadline(keepUntilOf(record, retentionSeconds));

@@ -15,10 +15,14 @@ export interface RedisKeyNames {
   readonly keys: string;
   readonly keyExps: string;
   readonly keysVersion: string;
+  /** A copy of the epoch beside the keyring, so the signing gate can check it on every mint. */
+  readonly keysEpoch: string;
   readonly keysChanged: string;
   readonly list: (list: string) => string;
   readonly token: (id: string) => string;
   readonly subject: (sub: string) => string;
+  /** The subject's mint counter of one rate window, in the subject's hash slot. */
+  readonly subjectMints: (sub: string, window: number) => string;
   readonly family: (fam: string) => string;
   readonly orgSubjects: (org: string) => string;
   readonly expirySubjects: (day: number) => string;
@@ -50,10 +54,12 @@ export function redisKeyNames(prefix: string): RedisKeyNames {
     keys: `${prefix}{keys}`,
     keyExps: `${prefix}{keys}:exp`,
     keysVersion: `${prefix}{keys}:version`,
+    keysEpoch: `${prefix}{keys}:epoch`,
     keysChanged: keysChangedChannel(prefix),
     list: (list) => `${prefix}sl:{${list}}`,
     token: (id) => `${prefix}tok:{${id}}`,
     subject: (sub) => `${prefix}sub:{${sub}}`,
+    subjectMints: (sub, window) => `${prefix}sub:{${sub}}:mints:${window}`,
     family: (fam) => `${prefix}fam:{${fam}}`,
     orgSubjects: (org) => `${prefix}orgsub:{${org}}`,
     expirySubjects: (day) => `${prefix}expsub:{${day}}`,

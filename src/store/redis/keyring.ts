@@ -67,7 +67,11 @@ export function createRedisKeyringStore(shared: RedisStoreContext): KeyringStore
     },
     async noteKeyUse(kid, exp) {
       const arg = exp === undefined ? "" : exp === null ? "inf" : String(exp);
-      const noted = await call(() => script("tmNoteKeyUse")(key.keys, key.keyExps, kid, arg));
+      // Before the store is opened (key tools) there is no epoch to check.
+      const epoch = shared.current()?.id ?? "";
+      const noted = await call(() =>
+        script("tmNoteKeyUse")(key.keys, key.keyExps, key.keysEpoch, kid, arg, epoch),
+      );
       return noted === 1;
     },
   };

@@ -39,7 +39,8 @@ export function createRedisLifecycle(shared: RedisStoreContext): StoreLifecycle 
         }
         const epoch = { id, listSize: Number(size) };
         shared.remember(epoch);
-        const warnings = await riskySettings(redis);
+        // The signing gate checks this copy on every mint (see NOTE_KEY_USE).
+        const [warnings] = await Promise.all([riskySettings(redis), redis.set(key.keysEpoch, id)]);
         return warnings.length > 0 ? { ...epoch, warnings } : epoch;
       });
     },

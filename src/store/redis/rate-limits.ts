@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const hits = await createRedisRateLimitStore(shared).countHit("mint:sub:alice", now, 60);
+ * const hits = await createRedisRateLimitStore(shared).countHit("mint:client:platform", now, 60);
  * ```
  * @module
  */

@@ -30,13 +30,13 @@ return redis.call('HMGET', KEYS[1], 'epoch', 'list_size')
 
 /**
  * KEYS[1] meta hash; ARGV[1] expected epoch; ARGV[2] the counter (`seq`, or `pseq` for pending
- * lists). Returns the next allocation sequence number.
+ * lists); ARGV[3] how many (default 1). Returns the last of the sequence numbers allocated.
  */
 export const NEXT_SEQUENCE = `
 if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then
   return redis.error_reply('EPOCH_LOST')
 end
-return redis.call('HINCRBY', KEYS[1], ARGV[2] or 'seq', 1)
+return redis.call('HINCRBY', KEYS[1], ARGV[2] or 'seq', tonumber(ARGV[3] or '1'))
 `;
 
 /**
@@ -136,10 +136,15 @@ return { redis.call('GET', KEYS[3]) or '0', redis.call('HVALS', KEYS[1]), redis.
 `;
 
 /**
- * KEYS[1] keys hash, KEYS[2] latest-exp hash; ARGV: kid, exp ("inf" for none, "" to only check).
- * The signing gate: 0 unless the key is active; else raises its latest exp and returns 1.
+ * KEYS[1] keys hash, KEYS[2] latest-exp hash, KEYS[3] the epoch copy; ARGV: kid, exp ("inf" for
+ * none, "" to only check), epoch ("": not checked). The signing gate: fails when the store's epoch is not the one
+ * this instance opened (its data was lost), 0 unless the key is active; else raises its latest
+ * exp and returns 1. The epoch is checked here because every mint passes the gate.
  */
 export const NOTE_KEY_USE = `
+if (ARGV[3] or '') ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[3] then
+  return redis.error_reply('EPOCH_LOST')
+end
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw or cjson.decode(raw).state ~= 'active' then return 0 end
 if ARGV[2] == '' then return 1 end

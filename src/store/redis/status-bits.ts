@@ -20,6 +20,7 @@ import {
   refForSequence,
 } from "../status-layout.js";
 import type { StatusStore } from "../types.js";
+import { createSequenceBlocks } from "./sequence-blocks.js";
 import { deadlineArg, type RedisStoreContext } from "./store-context.js";
 
 /** Status lists are remembered as prepared for this many lists at most (each is one entry). */
@@ -39,12 +40,23 @@ export function createRedisStatusStore(shared: RedisStoreContext): StatusStore {
   const { redis, key, call, script, durableScript } = shared;
   /** Status lists this instance created or extended, and until when (seconds; ∞: no TTL). */
   const preparedLists = new Map<string, number>();
+  /** Reserves `count` sequence numbers of `kind` in `epoch`; returns the last. */
+  async function reserveSequences(epoch: string, kind: ListKind, count: number) {
+    return Number(
+      await call(() => script("tmNextSequence")(key.meta, epoch, SEQUENCE_FIELD[kind], count)),
+    );
+  }
+  // Pending allocations are rare: only valid entries come from blocks reserved ahead.
+  const blockSize = shared.statusBlock;
+  const blocks =
+    blockSize > 1
+      ? createSequenceBlocks(blockSize, (epoch, count) => reserveSequences(epoch, "valid", count))
+      : undefined;
   return {
     async allocateStatus(keepUntil, kind = "valid") {
       const { id, listSize } = shared.opened();
-      const seq = Number(
-        await call(() => script("tmNextSequence")(key.meta, id, SEQUENCE_FIELD[kind])),
-      );
+      const seq =
+        kind === "valid" && blocks ? await blocks.next(id) : await reserveSequences(id, kind, 1);
       const ref = refForSequence(id, listSize, seq, kind);
       // A list this instance prepared to live long enough needs no second round trip: its TTL
       // only ever grows, and a lost store fails the epoch check above first.

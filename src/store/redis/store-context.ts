@@ -44,6 +44,12 @@ export interface RedisStoreSettings {
   readonly waitReplicas?: ReplicaWait;
   /** How long such a write waits for them, in milliseconds (default 1000, below `timeoutMs`). */
   readonly waitTimeoutMs?: number;
+  /**
+   * Status indexes this store reserves at a time and hands out itself (default 1: each mint
+   * reserves its own). A long-lived server sets more, so a mint does not wait for the shared
+   * counter; the unused rest of a block is skipped when the process ends.
+   */
+  readonly statusBlock?: number;
 }
 
 /** Runs one script: its keys, then its arguments. */
@@ -54,6 +60,8 @@ export interface RedisStoreContext {
   readonly redis: RedisClient;
   /** The prefix of every key. */
   readonly prefix: string;
+  /** See {@link RedisStoreSettings.statusBlock} (at least 1). */
+  readonly statusBlock: number;
   readonly key: RedisKeyNames;
   readonly durable: DurableWrites;
   /** Runs a Redis call; any failure leaves as StoreUnavailable. */
@@ -123,6 +131,7 @@ export function createRedisStoreContext(options: RedisStoreOptions): RedisStoreC
   return {
     redis,
     prefix,
+    statusBlock: Math.max(1, Math.floor(options.statusBlock ?? 1)),
     key: redisKeyNames(prefix),
     durable,
     async call(operation) {

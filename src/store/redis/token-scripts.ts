@@ -72,10 +72,15 @@ return 1
 `;
 
 /**
- * KEYS[1] subject zset; ARGV: id, score, now, max live, drop-before, deadline. Adds the token
- * unless the subject already has `max live` entries scored after `now` (1 added, 0 refused).
+ * KEYS[1] subject zset, KEYS[2] the subject's mint counter of this window; ARGV: id, score, now,
+ * max live, drop-before, deadline, mints allowed per window, counter TTL. Counts the mint, then
+ * adds the token unless the subject is over its rate or already has `max live` entries scored
+ * after `now`: 1 added, 0 at the live limit, -1 over the rate (nothing reserved).
  */
 export const RESERVE_SUBJECT_SLOT = `${KEEP_UNTIL}
+local hits = redis.call('INCR', KEYS[2])
+if hits == 1 then redis.call('EXPIRE', KEYS[2], ARGV[8]) end
+if hits > tonumber(ARGV[7]) then return -1 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
 if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf') >= tonumber(ARGV[4]) then return 0 end
 local existed = redis.call('EXISTS', KEYS[1])

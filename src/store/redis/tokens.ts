@@ -46,19 +46,26 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
 
   return {
     ...createRedisTokenQueries(shared),
-    async reserveSubjectSlot(record, now, maxLive, retentionSeconds) {
-      const added = await call(() =>
+    async reserveSubjectSlot(record, now, maxLive, retentionSeconds, rate) {
+      const window = Math.floor(now / rate.windowSeconds);
+      const outcome = await call(() =>
         script("tmReserveSubjectSlot")(
           key.subject(record.sub),
+          key.subjectMints(record.sub, window),
           record.id,
           scoreArg(record),
           now,
           maxLive,
           now - retentionSeconds,
           deadlineArg(keepUntilOf(record, retentionSeconds)),
+          rate.limit,
+          rate.windowSeconds + 1,
         ),
       );
-      return added === 1;
+      return outcome === 1 ? "reserved" : outcome === -1 ? "rate_limited" : "limit_reached";
+    },
+    async releaseSubjectSlot(record) {
+      await call(() => redis.zrem(key.subject(record.sub), record.id));
     },
     async saveToken(record, retentionSeconds, state = "active") {
       const until = deadlineArg(keepUntilOf(record, retentionSeconds));
