@@ -425,6 +425,27 @@ describe.each(STORE_KINDS)("the token lifecycle on the %s store", (kind) => {
     await issuer.mint();
   });
 
+  it("a mint refused for its client's rate holds no place of the subject's live-token limit", async () => {
+    const issuer = await createTestIssuer({
+      store: kind,
+      env: { TOKENMINT_MINT_RATE_PER_CLIENT: "2", TOKENMINT_MAX_TOKENS_PER_SUBJECT: "3" },
+    });
+    const mint = () =>
+      issuer.request(
+        "/v1/tokens",
+        json(
+          { subject: "alice", name: "x", scope: ["read_api"] },
+          { authorization: issuer.clientAuth },
+        ),
+      );
+    expect([(await mint()).status, (await mint()).status]).toEqual([201, 201]);
+    for (let i = 0; i < 3; i++) expect((await mint()).status).toBe(429);
+    issuer.clock.advance(60);
+    // The third place is free: the refused mints gave back what they had reserved.
+    expect((await mint()).status).toBe(201);
+    expect(await (await mint()).json()).toMatchObject({ code: "token_limit_reached" });
+  });
+
   it("pages through the audit stream with filters", async () => {
     const issuer = await createTestIssuer({ store: kind });
     for (let i = 0; i < 5; i++) await issuer.mint({ subject: i % 2 ? "odd" : "even" });
