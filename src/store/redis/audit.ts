@@ -26,7 +26,7 @@ export function createRedisAuditStore(shared: RedisStoreContext): AuditStore {
   return {
     async appendAudit(event, maxLength) {
       const id = await call(() =>
-        script("tmAppendAudit")(key.audit, JSON.stringify(event), maxLength),
+        script("tmAppendAudit")(key.audit, key.auditTrimPause, JSON.stringify(event), maxLength),
       );
       return String(id);
     },

@@ -30,6 +30,8 @@ export interface RedisKeyNames {
   readonly once: (name: string) => string;
   readonly hits: (name: string, window: number) => string;
   readonly audit: string;
+  /** Set for a moment when the audit stream is over its cap but nothing may be trimmed yet. */
+  readonly auditTrimPause: string;
   /** Webhook keys share the audit stream's hash tag: one script fans out and acknowledges. */
   readonly webhooks: string;
   readonly deliveries: string;
@@ -67,6 +69,7 @@ export function redisKeyNames(prefix: string): RedisKeyNames {
     once: (name) => `${prefix}once:{${name}}`,
     hits: (name, window) => `${prefix}rl:{${name}}:${window}`,
     audit: `${prefix}{audit}`,
+    auditTrimPause: `${prefix}{audit}:trim-pause`,
     webhooks: `${prefix}{audit}:wh`,
     deliveries: `${prefix}{audit}:whd`,
     deliveriesDue: `${prefix}{audit}:whd:due`,

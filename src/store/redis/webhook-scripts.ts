@@ -23,16 +23,21 @@ end
 `;
 
 /**
- * KEYS[1] audit stream; ARGV[1] event JSON; ARGV[2] length to keep. Appends the event, then
- * trims the oldest entries beyond the length, but only those every consumer group has read and
- * acknowledged (at most 100 per append, so a backlog that drains is trimmed over the next appends).
- * Returns the entry id.
+ * KEYS[1] audit stream, KEYS[2] the trim pause; ARGV[1] event JSON; ARGV[2] length to keep.
+ * Appends the event; once the stream is more than 100 entries (a tenth of a shorter length) over
+ * it, trims the oldest entries beyond the length, but only those every consumer group has read and acknowledged
+ * (at most 100 more than the slack per append, so a backlog that drains is trimmed over the next
+ * appends). When the group holds back what is over, trimming pauses for 250 ms: until the group
+ * moves on, each attempt would only find the same nothing. Returns the entry id.
  */
 export const APPEND_AUDIT = `${STREAM_IDS}
 local id = redis.call('XADD', KEYS[1], '*', 'e', ARGV[1])
 local keep = tonumber(ARGV[2])
 local excess = redis.call('XLEN', KEYS[1]) - keep
-if excess <= 0 then return id end
+-- Slack of 100 entries (a tenth of a shorter cap): a stream at its cap is trimmed once per that
+-- many appends, not on each.
+local slack = math.min(100, math.floor(keep / 10))
+if excess <= slack or redis.call('EXISTS', KEYS[2]) == 1 then return id end
 local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
 if #groups == 0 then
   redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', keep)
@@ -48,18 +53,21 @@ for _, group in ipairs(groups) do
   end
   if bound == nil or before(limit, bound) then bound = limit end
 end
-local old = redis.call('XRANGE', KEYS[1], '-', '(' .. bound, 'COUNT', math.min(excess, 100))
+local wanted = math.min(excess, 100 + slack)
+local old = redis.call('XRANGE', KEYS[1], '-', '(' .. bound, 'COUNT', wanted)
 if #old > 0 then
   redis.call('XTRIM', KEYS[1], 'MINID', after(old[#old][1]))
 end
+if #old < wanted then redis.call('SET', KEYS[2], '1', 'PX', 250) end
 return id
 `;
 
 /**
- * KEYS[1] audit stream, KEYS[2] deliveries hash, KEYS[3] due set, KEYS[4] delivery index;
- * ARGV[1] consumer group, ARGV[2] k, ARGV[3..2+k] entry ids to acknowledge, then triples of
- * (delivery member, delivery JSON, due ms). Creates each delivery that does not exist yet and
- * acknowledges the entries, atomically.
+ * KEYS[1] audit stream, KEYS[2] deliveries hash, KEYS[3] due set, KEYS[4] delivery index,
+ * KEYS[5] the trim pause; ARGV[1] consumer group, ARGV[2] k, ARGV[3..2+k] entry ids to
+ * acknowledge, then triples of (delivery member, delivery JSON, due ms). Creates each delivery
+ * that does not exist yet and acknowledges the entries, atomically; what it acknowledged may be
+ * trimmed at once (the pause ends).
  */
 export const FAN_OUT = `
 local k = tonumber(ARGV[2])
@@ -72,6 +80,7 @@ for i = 3 + k, #ARGV, 3 do
 end
 if k > 0 then
   redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 3, 2 + k))
+  redis.call('DEL', KEYS[5])
 end
 return k
 `;
@@ -159,8 +168,9 @@ return existed
 `;
 
 /**
- * KEYS[1] audit stream; ARGV[1] consumer group, ARGV[2] entry id. Moves the group's read position
- * forward to the id (never back, so two instances skipping at once cannot re-open what one passed).
+ * KEYS[1] audit stream, KEYS[2] the trim pause; ARGV[1] consumer group, ARGV[2] entry id. Moves
+ * the group's read position forward to the id (never back, so two instances skipping at once
+ * cannot re-open what one passed); what it passed may be trimmed at once (the pause ends).
  * Returns 1 when it moved.
  */
 export const SKIP_OUTBOX = `${STREAM_IDS}
@@ -170,6 +180,7 @@ for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
   if fields['name'] == ARGV[1] then
     if before(fields['last-delivered-id'], ARGV[2]) then
       redis.call('XGROUP', 'SETID', KEYS[1], ARGV[1], ARGV[2])
+      redis.call('DEL', KEYS[2])
       return 1
     end
     return 0

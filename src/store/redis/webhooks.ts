@@ -147,7 +147,7 @@ export function createRedisWebhookStore(shared: RedisStoreContext): WebhookStore
     },
     async skipOutboxTo(id) {
       if (!groupReady) await openOutbox();
-      await call(() => script("tmSkipOutbox")(key.audit, WEBHOOK_GROUP, id));
+      await call(() => script("tmSkipOutbox")(key.audit, key.auditTrimPause, WEBHOOK_GROUP, id));
     },
     async fanOut(deliveries, ack) {
       if (deliveries.length === 0 && ack.length === 0) return;
@@ -162,6 +162,7 @@ export function createRedisWebhookStore(shared: RedisStoreContext): WebhookStore
           key.deliveries,
           key.deliveriesDue,
           key.deliveriesIndex,
+          key.auditTrimPause,
           WEBHOOK_GROUP,
           ack.length,
           ...ack,
