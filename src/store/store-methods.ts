@@ -42,6 +42,7 @@ export const STORE_METHODS = {
   releaseSubjectSlot: "tokens",
   saveToken: "tokens",
   getToken: "tokens",
+  getTokens: "tokens",
   listTokens: "tokens",
   listTokenIds: "tokens",
   listExpiringIds: "tokens",

@@ -144,6 +144,8 @@ export interface TokenStore {
   ): Promise<void>;
   /** A token by id, or null. */
   getToken(id: string): Promise<StoredToken | null>;
+  /** Tokens by id, in the order asked (null where there is no record). */
+  getTokens(ids: readonly string[]): Promise<(StoredToken | null)[]>;
   /** The subject's tokens whose record still exists, newest first. */
   listTokens(sub: string): Promise<StoredToken[]>;
   /** The ids of the tokens in an index (records may have expired since). */

@@ -36,7 +36,7 @@ async function orgTokens(ctx: IssuerContext, org: string): Promise<StoredToken[]
   const found: StoredToken[] = [];
   for (let start = 0; start < ids.length; start += READ_BATCH) {
     const batch = ids.slice(start, start + READ_BATCH);
-    const tokens = await Promise.all(batch.map((id) => ctx.store.getToken(id)));
+    const tokens = await ctx.store.getTokens(batch);
     for (const token of tokens) if (token !== null) found.push(token);
   }
   return found;

@@ -121,6 +121,10 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
       await store.saveToken(saved, 60);
     }
     expect((await store.listTokens("alice")).map((t) => t.record.id)).toEqual(["b", "a"]);
+    const some = await store.getTokens(["c", "missing", "a"]);
+    expect(some.map((token) => token?.record.id ?? null)).toEqual(["c", null, "a"]);
+    expect(some[0]).toEqual(await store.getToken("c"));
+    expect(await store.getTokens([])).toEqual([]);
     await store.setTokenState(record("a"), "revoked", NOW);
     await store.recordUsage("a", NOW + 5, "203.0.113.1");
     await store.recordUsage("a", NOW + 6, "203.0.113.2");

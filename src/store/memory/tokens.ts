@@ -120,6 +120,12 @@ export function createMemoryTokenStore(
       const entry = live(tokens, id);
       return entry ? snapshot(entry) : null;
     },
+    async getTokens(ids) {
+      return ids.map((id) => {
+        const entry = live(tokens, id);
+        return entry ? snapshot(entry) : null;
+      });
+    },
     async listTokens(sub) {
       const found: StoredToken[] = [];
       for (const id of listTokenIds({ subject: sub })) {

@@ -24,6 +24,7 @@ import {
   INDEX_TOKEN,
   NOTE_ACTIVITY,
   READ_TOKEN,
+  READ_TOKENS,
   RECORD_USAGE,
   RESERVE_SUBJECT_SLOT,
   SAVE_TOKEN,
@@ -51,6 +52,8 @@ export const SCRIPTS = {
   tmSetStatus: [1, SET_STATUS],
   tmSaveToken: [1, SAVE_TOKEN],
   tmReadToken: [1, READ_TOKEN],
+  // The number of keys comes first in each call.
+  tmReadTokens: [undefined, READ_TOKENS],
   tmIndexToken: [1, INDEX_TOKEN],
   tmIndexMember: [1, INDEX_MEMBER],
   tmSetTokenState: [1, SET_TOKEN_STATE],

@@ -62,6 +62,8 @@ export interface RedisStoreContext {
   readonly prefix: string;
   /** See {@link RedisStoreSettings.statusBlock} (at least 1). */
   readonly statusBlock: number;
+  /** Redis Cluster: a script may only touch keys of one hash slot. */
+  readonly isCluster: boolean;
   readonly key: RedisKeyNames;
   readonly durable: DurableWrites;
   /** Runs a Redis call; any failure leaves as StoreUnavailable. */
@@ -102,7 +104,7 @@ export function createRedisStoreContext(options: RedisStoreOptions): RedisStoreC
     ...(options.auth ? { auth: options.auth } : {}),
   });
   for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { numberOfKeys, lua });
+    redis.defineCommand(name, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua });
   }
   const durable = createDurableWrites(redis, options, {
     replicas: options.waitReplicas ?? "auto",
@@ -132,6 +134,7 @@ export function createRedisStoreContext(options: RedisStoreOptions): RedisStoreC
     redis,
     prefix,
     statusBlock: Math.max(1, Math.floor(options.statusBlock ?? 1)),
+    isCluster: redis instanceof Cluster,
     key: redisKeyNames(prefix),
     durable,
     async call(operation) {

@@ -38,6 +38,20 @@ if #fields == 0 then return false end
 return cjson.encode(fields)
 `;
 
+/**
+ * KEYS: token hashes (any number; the caller passes the count first). Each record as
+ * {@link READ_TOKEN} answers it, "" where there is none: a whole list in one exchange where the
+ * keys may be read together (not on Redis Cluster, where each lives in its own slot).
+ */
+export const READ_TOKENS = `
+local records = {}
+for i = 1, #KEYS do
+  local fields = redis.call('HGETALL', KEYS[i])
+  records[i] = #fields == 0 and '' or cjson.encode(fields)
+end
+return records
+`;
+
 /** KEYS[1] token hash; ARGV[1] state. Only changes a record that exists. */
 export const SET_TOKEN_STATE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end

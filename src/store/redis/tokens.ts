@@ -34,14 +34,25 @@ import { createRedisTokenQueries } from "./token-queries.js";
 export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
   const { redis, key, call, script, durably, durableScript } = shared;
 
-  /** A token's hash (read by `READ_TOKEN`), parsed; null when there is no record. */
-  async function readToken(id: string): Promise<StoredToken | null> {
-    const json = (await script("tmReadToken")(key.token(id))) as string | null;
-    if (json === null) return null;
+  /** A token's hash as `READ_TOKEN` answers it (its field/value pairs as JSON), parsed. */
+  function tokenOf(id: string, json: string | null): StoredToken | null {
+    if (json === null || json === "") return null;
     const pairs = JSON.parse(json) as string[];
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i] as string] = pairs[i + 1] as string;
     return parseTokenHash(id, hash, shared.opened());
+  }
+
+  async function readToken(id: string): Promise<StoredToken | null> {
+    return tokenOf(id, (await script("tmReadToken")(key.token(id))) as string | null);
+  }
+
+  /** Several records: one script where the keys may be read together, else one read each. */
+  async function readTokens(ids: readonly string[]): Promise<(StoredToken | null)[]> {
+    if (ids.length <= 1 || shared.isCluster) return Promise.all(ids.map(readToken));
+    const keys = ids.map((id) => key.token(id));
+    const records = (await script("tmReadTokens")(keys.length, ...keys)) as string[];
+    return ids.map((id, i) => tokenOf(id, records[i] ?? null));
   }
 
   return {
@@ -104,9 +115,12 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
     async getToken(id) {
       return call(() => readToken(id));
     },
+    async getTokens(ids) {
+      return call(() => readTokens(ids));
+    },
     async listTokens(sub) {
       const ids = await call(() => redis.zrange(key.subject(sub), "0", "-1"));
-      const tokens = await call(() => Promise.all(ids.map(readToken)));
+      const tokens = await call(() => readTokens(ids));
       return tokens.filter((token) => token !== null).sort(newestFirst);
     },
     async setTokenState(record, state, at) {
