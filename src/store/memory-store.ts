@@ -42,11 +42,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const { lifecycle, opened } = createMemoryLifecycle();
   const auditLog = createAuditLog();
   const rateLimits = createMemoryRateLimitStore(expiry);
+  const status = createMemoryStatusStore(opened, expiry);
   return {
     ...lifecycle,
     ...createMemoryKeyringStore(options),
-    ...createMemoryStatusStore(opened, expiry),
-    ...createMemoryTokenStore(expiry, rateLimits.countHit),
+    ...status,
+    ...createMemoryTokenStore(expiry, rateLimits.countHit, status.getStatus),
     ...createMemoryActivityIndex(expiry),
     ...rateLimits,
     ...createMemoryAuditStore(clock, auditLog),

@@ -43,6 +43,7 @@ export const STORE_METHODS = {
   saveToken: "tokens",
   getToken: "tokens",
   getTokens: "tokens",
+  getTokenWithStatus: "tokens",
   listTokens: "tokens",
   listTokenIds: "tokens",
   listExpiringIds: "tokens",

@@ -146,6 +146,14 @@ export interface TokenStore {
   getToken(id: string): Promise<StoredToken | null>;
   /** Tokens by id, in the order asked (null where there is no record). */
   getTokens(ids: readonly string[]): Promise<(StoredToken | null)[]>;
+  /**
+   * A token and the status entry `ref` (what introspection reads), read together: the status as
+   * {@link StatusStore.getStatus} reads it.
+   */
+  getTokenWithStatus(
+    id: string,
+    ref: StatusRef,
+  ): Promise<{ readonly stored: StoredToken | null; readonly status: TokenStatusValue }>;
   /** The subject's tokens whose record still exists, newest first. */
   listTokens(sub: string): Promise<StoredToken[]>;
   /** The ids of the tokens in an index (records may have expired since). */

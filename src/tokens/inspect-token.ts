@@ -114,10 +114,10 @@ async function inspectTokenExactly(
 ): Promise<InspectedToken> {
   const { config, store } = ctx;
   const claims = await verifiedClaims(ctx, token);
-  const [stored, status] = await Promise.all([
-    store.getToken(claims.jti),
-    store.getStatus(statusRefOf(claims, config.issuer)),
-  ]);
+  const { stored, status } = await store.getTokenWithStatus(
+    claims.jti,
+    statusRefOf(claims, config.issuer),
+  );
   if (!stored || stored.record.sub !== claims.sub) throw new TokenRevoked();
   if (stored.state === "rotated") {
     await detectReuse(ctx, stored, use.purpose ?? "authenticate");

@@ -120,7 +120,7 @@ export async function revokeIndex(
   let revoked = 0;
   for (let start = 0; start < ids.length; start += MASS_REVOCATION_BATCH) {
     const batch = ids.slice(start, start + MASS_REVOCATION_BATCH);
-    const tokens = await Promise.all(batch.map((id) => ctx.store.getToken(id)));
+    const tokens = await ctx.store.getTokens(batch);
     const found = tokens.filter((token): token is StoredToken => token !== null);
     // Already revoked ones are written again: a retry must confirm an earlier attempt's writes.
     await Promise.all(found.map((token) => ensureRevoked(ctx, token, { ...change, quiet: true })));

@@ -92,6 +92,10 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     expect(await store.getStatus(refs[1]!)).toBe(1);
     expect(await store.getStatus(refs[2]!)).toBe(2);
     expect(await Promise.all(refs.map((ref) => store.getStatus(ref)))).toEqual([0, 1, 2, 0, 0, 1]);
+    const withStatus = await Promise.all(refs.map((ref) => store.getTokenWithStatus("none", ref)));
+    expect(withStatus.map(({ stored, status }) => [stored, status])).toEqual(
+      [0, 1, 2, 0, 0, 1].map((status) => [null, status]),
+    );
     const bytes = await store.readStatusList(`${epoch.id}-0`);
     // idx1=01, idx2=10 → byte0 = 0b00_10_01_00 = 0x24; idx5=01 → byte1 = 0b00_00_01_00 = 0x04
     expect(bytes && [...bytes]).toEqual([0x24, 0x04]);
@@ -125,6 +129,11 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     expect(some.map((token) => token?.record.id ?? null)).toEqual(["c", null, "a"]);
     expect(some[0]).toEqual(await store.getToken("c"));
     expect(await store.getTokens([])).toEqual([]);
+    // The record with its status entry; list "x" was never allocated: read as revoked.
+    expect(await store.getTokenWithStatus("c", { list: "x", idx: 0 })).toEqual({
+      stored: await store.getToken("c"),
+      status: TokenStatus.revoked,
+    });
     await store.setTokenState(record("a"), "revoked", NOW);
     await store.recordUsage("a", NOW + 5, "203.0.113.1");
     await store.recordUsage("a", NOW + 6, "203.0.113.2");

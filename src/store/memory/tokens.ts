@@ -28,7 +28,7 @@ import {
   newestFirst,
   scoreOf,
 } from "../token-indexes.js";
-import type { RateLimitStore, TokenStore } from "../types.js";
+import type { RateLimitStore, StatusStore, TokenStore } from "../types.js";
 import { deadline, type Expiring, type Expiry, later } from "./expiring.js";
 
 interface TokenEntry extends Expiring {
@@ -45,16 +45,19 @@ interface IndexEntry extends Expiring {
 }
 
 /**
- * The tokens role in memory; `countHit` counts the subjects' mints (the rate-limit role's).
+ * The tokens role in memory; `countHit` counts the subjects' mints (the rate-limit role's) and
+ * `getStatus` reads status entries (the status role's).
  *
  * @example
  * ```ts
- * const stored = await createMemoryTokenStore(expiry, rateLimits.countHit).getToken(id);
+ * const tokens = createMemoryTokenStore(expiry, rateLimits.countHit, status.getStatus);
+ * const stored = await tokens.getToken(id);
  * ```
  */
 export function createMemoryTokenStore(
   expiry: Expiry,
   countHit: RateLimitStore["countHit"],
+  getStatus: StatusStore["getStatus"],
 ): TokenStore {
   const { live } = expiry;
   const tokens = new Map<string, TokenEntry>();
@@ -119,6 +122,10 @@ export function createMemoryTokenStore(
     async getToken(id) {
       const entry = live(tokens, id);
       return entry ? snapshot(entry) : null;
+    },
+    async getTokenWithStatus(id, ref) {
+      const entry = live(tokens, id);
+      return { stored: entry ? snapshot(entry) : null, status: await getStatus(ref) };
     },
     async getTokens(ids) {
       return ids.map((id) => {

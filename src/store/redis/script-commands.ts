@@ -24,6 +24,7 @@ import {
   INDEX_TOKEN,
   NOTE_ACTIVITY,
   READ_TOKEN,
+  READ_TOKEN_WITH_STATUS,
   READ_TOKENS,
   RECORD_USAGE,
   RESERVE_SUBJECT_SLOT,
@@ -52,6 +53,7 @@ export const SCRIPTS = {
   tmSetStatus: [1, SET_STATUS],
   tmSaveToken: [1, SAVE_TOKEN],
   tmReadToken: [1, READ_TOKEN],
+  tmReadTokenWithStatus: [2, READ_TOKEN_WITH_STATUS],
   // The number of keys comes first in each call.
   tmReadTokens: [undefined, READ_TOKENS],
   tmIndexToken: [1, INDEX_TOKEN],

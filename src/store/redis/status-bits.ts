@@ -19,7 +19,7 @@ import {
   parseListId,
   refForSequence,
 } from "../status-layout.js";
-import type { StatusStore } from "../types.js";
+import type { StatusRef, StatusStore } from "../types.js";
 import { createSequenceBlocks } from "./sequence-blocks.js";
 import { deadlineArg, type RedisStoreContext } from "./store-context.js";
 
@@ -87,13 +87,11 @@ export function createRedisStatusStore(shared: RedisStoreContext): StatusStore {
     async getStatus(ref) {
       // One byte holds the entry: one command answers both whether the list exists (lists are
       // created at full length) and the entry itself.
-      const byteOffset = Math.floor(ref.idx / 4);
+      const byteOffset = statusByteOffset(ref);
       const bytes = await call(() =>
         redis.getrangeBuffer(key.list(ref.list), byteOffset, byteOffset),
       );
-      // A list that is gone cannot vouch for anyone: read it as revoked (fail closed).
-      if (bytes.length !== 1) return TokenStatus.revoked;
-      return readStatus(bytes, 2, ref.idx % 4) as TokenStatusValue;
+      return statusOfByte(bytes.length === 1 ? (bytes[0] as number) : undefined, ref);
     },
     async readStatusList(list) {
       const { id, listSize } = shared.opened();
@@ -122,4 +120,16 @@ function listDeadline(keepUntil: number | null): number {
   return keepUntil === null
     ? Number.POSITIVE_INFINITY
     : Math.ceil(keepUntil / LIST_DEADLINE_STEP) * LIST_DEADLINE_STEP;
+}
+
+/** The offset of the byte that holds `ref`'s entry in its list. */
+export function statusByteOffset(ref: StatusRef): number {
+  return Math.floor(ref.idx / 4);
+}
+
+/** `ref`'s entry from the byte that holds it; no byte (the list is gone) reads as revoked. */
+export function statusOfByte(byte: number | undefined, ref: StatusRef): TokenStatusValue {
+  // A list that is gone cannot vouch for anyone: read it as revoked (fail closed).
+  if (byte === undefined) return TokenStatus.revoked;
+  return readStatus(Uint8Array.of(byte), 2, ref.idx % 4) as TokenStatusValue;
 }

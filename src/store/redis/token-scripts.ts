@@ -52,6 +52,18 @@ end
 return records
 `;
 
+/**
+ * KEYS[1] token hash, KEYS[2] its status list; ARGV[1] the offset of the byte holding its entry.
+ * { the record as {@link READ_TOKEN} answers it or "", that byte or -1 when the list is gone }:
+ * what introspection needs, in one command where both keys may be read together (not on Redis
+ * Cluster).
+ */
+export const READ_TOKEN_WITH_STATUS = `
+local fields = redis.call('HGETALL', KEYS[1])
+local byte = redis.call('GETRANGE', KEYS[2], ARGV[1], ARGV[1])
+return { #fields == 0 and '' or cjson.encode(fields), #byte == 1 and string.byte(byte) or -1 }
+`;
+
 /** KEYS[1] token hash; ARGV[1] state. Only changes a record that exists. */
 export const SET_TOKEN_STATE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end

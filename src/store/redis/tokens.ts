@@ -19,6 +19,7 @@ import {
   newestFirst,
 } from "../token-indexes.js";
 import type { TokenStore } from "../types.js";
+import { statusByteOffset, statusOfByte } from "./status-bits.js";
 import { deadlineArg, type RedisStoreContext } from "./store-context.js";
 import { decisionValue, IP_FIELDS, parseTokenHash, tokenHashFields } from "./token-hash.js";
 import { createRedisTokenQueries } from "./token-queries.js";
@@ -117,6 +118,19 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
     },
     async getTokens(ids) {
       return call(() => readTokens(ids));
+    },
+    async getTokenWithStatus(id, ref) {
+      const offset = statusByteOffset(ref);
+      if (shared.isCluster) {
+        const [stored, bytes] = await call(() =>
+          Promise.all([readToken(id), redis.getrangeBuffer(key.list(ref.list), offset, offset)]),
+        );
+        return { stored, status: statusOfByte(bytes.length === 1 ? bytes[0] : undefined, ref) };
+      }
+      const [json, byte] = (await call(() =>
+        script("tmReadTokenWithStatus")(key.token(id), key.list(ref.list), offset),
+      )) as [string, number];
+      return { stored: tokenOf(id, json), status: statusOfByte(byte < 0 ? undefined : byte, ref) };
     },
     async listTokens(sub) {
       const ids = await call(() => redis.zrange(key.subject(sub), "0", "-1"));
