@@ -47,8 +47,25 @@ export interface AuditContext {
 
 /** Writes the event to the log and the audit stream. */
 export async function recordAudit(ctx: AuditContext, input: AuditInput): Promise<void> {
+  await ctx.store.appendAudit(loggedAuditEvent(ctx, input), ctx.config.auditMaxEvents);
+}
+
+/**
+ * Writes the event to the log and returns it, for a store write that appends it to the stream
+ * together with what it records (a minted token's record).
+ *
+ * @example
+ * ```ts
+ * const event = loggedAuditEvent(ctx, { type: "token.minted", actor: "client:ci", jti });
+ * await ctx.store.saveToken(record, retention, "active", { event, maxLength: 100_000 });
+ * ```
+ */
+export function loggedAuditEvent(
+  ctx: Pick<AuditContext, "clock" | "logger">,
+  input: AuditInput,
+): AuditEvent {
   const event: AuditEvent = { ...input, at: input.at ?? epochSeconds(ctx.clock) };
   const { type, ...fields } = event;
   ctx.logger.info(type, { ...fields, audit: true });
-  await ctx.store.appendAudit(event, ctx.config.auditMaxEvents);
+  return event;
 }

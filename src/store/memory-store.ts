@@ -43,14 +43,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const auditLog = createAuditLog();
   const rateLimits = createMemoryRateLimitStore(expiry);
   const status = createMemoryStatusStore(opened, expiry);
+  const tokens = createMemoryTokenStore(expiry, rateLimits.countHit, status.getStatus);
+  const audit = createMemoryAuditStore(clock, auditLog);
   return {
     ...lifecycle,
     ...createMemoryKeyringStore(options),
     ...status,
-    ...createMemoryTokenStore(expiry, rateLimits.countHit, status.getStatus),
+    ...tokens,
+    // In one process the record and its event are written together, with nothing in between.
+    async saveToken(record, retentionSeconds, state, event) {
+      await tokens.saveToken(record, retentionSeconds, state);
+      if (event) await audit.appendAudit(event.event, event.maxLength);
+    },
     ...createMemoryActivityIndex(expiry),
     ...rateLimits,
-    ...createMemoryAuditStore(clock, auditLog),
+    ...audit,
     ...createMemoryOrgRouteStore(),
     ...createMemoryWebhookStore(clock, auditLog),
   };

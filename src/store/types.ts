@@ -104,6 +104,16 @@ export interface StatusStore {
   readStatusList(list: string): Promise<Uint8Array | null>;
 }
 
+/**
+ * An audit event to append with a token's record ({@link TokenStore.saveToken}): in the same
+ * script, after the record, where the store can (a single Redis), else once the record was written.
+ */
+export interface AuditAppend {
+  readonly event: AuditEvent;
+  /** The stream's cap, as {@link AuditStore.appendAudit} takes it. */
+  readonly maxLength: number;
+}
+
 /** How many mints a subject may make per fixed window. */
 export interface SubjectMintRate {
   readonly limit: number;
@@ -135,12 +145,14 @@ export interface TokenStore {
    * Saves a new token record and its family, org and expiry indexes; kept until `exp` + retention.
    * Call it after {@link TokenStore.reserveSubjectSlot} for the same token: the org and expiry
    * indexes may find tokens through their subject's index. The record is written with its
-   * `state` in one step (a pending token's record never reads as active).
+   * `state` in one step (a pending token's record never reads as active). With `audit`, the event
+   * is appended only once the record is written (see {@link AuditAppend}).
    */
   saveToken(
     record: TokenRecord,
     retentionSeconds: number,
     state?: "active" | "pending",
+    audit?: AuditAppend,
   ): Promise<void>;
   /** A token by id, or null. */
   getToken(id: string): Promise<StoredToken | null>;

@@ -10,7 +10,7 @@
  * @module
  */
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "@tokenmint/verifier";
-import { recordAudit } from "../audit/record-audit.js";
+import { loggedAuditEvent } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
 import { DEFAULT_TOKEN_KIND, selfServiceKinds, type TokenKind } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
@@ -229,15 +229,7 @@ async function signAndSave(ctx: IssuerContext, mint: ReservedMint): Promise<Issu
     await store.setStatus(status, TokenStatus.suspended);
     noteStatusChange(ctx, status.list);
   }
-  // The record is saved while the token is signed; nothing is returned unless both succeed.
-  const [jwt] = await Promise.all([
-    signJwt(signing, ACCESS_TOKEN_TYPE, { ...claims, aud: [...record.aud] }),
-    store.saveToken(record, config.retentionSeconds, state),
-    // A token never used counts as unused from its creation; a kind whose use is not recorded
-    // (`track_usage: false`) cannot tell unused from used, so unused-token cleanup leaves it alone.
-    kind.trackUsage ? noteTokenActivity(ctx, id, record.created) : undefined,
-  ]);
-  await recordAudit(ctx, {
+  const event = loggedAuditEvent(ctx, {
     type: "token.minted",
     actor: actor.audit,
     jti: id,
@@ -246,6 +238,18 @@ async function signAndSave(ctx: IssuerContext, mint: ReservedMint): Promise<Issu
     reason: options.reason ?? "mint",
     detail: { family: record.fam, kid: signing.kid, state, kind: kind.name },
   });
+  // The record and its event are saved while the token is signed; nothing is returned unless
+  // all of it succeeds.
+  const [jwt] = await Promise.all([
+    signJwt(signing, ACCESS_TOKEN_TYPE, { ...claims, aud: [...record.aud] }),
+    store.saveToken(record, config.retentionSeconds, state, {
+      event,
+      maxLength: config.auditMaxEvents,
+    }),
+    // A token never used counts as unused from its creation; a kind whose use is not recorded
+    // (`track_usage: false`) cannot tell unused from used, so unused-token cleanup leaves it alone.
+    kind.trackUsage ? noteTokenActivity(ctx, id, record.created) : undefined,
+  ]);
   noteMinted(ctx, options.reason ?? "mint", kind.name);
   if (state === "pending") noteStateChange(ctx, "pending", options.reason ?? "mint");
   return {

@@ -28,6 +28,7 @@ import {
   READ_TOKENS,
   RECORD_USAGE,
   RESERVE_SUBJECT_SLOT,
+  SAVE_MINTED,
   SAVE_TOKEN,
   SET_TOKEN_STATE,
   TRANSITION_TOKEN_STATE,
@@ -56,6 +57,7 @@ export const SCRIPTS = {
   tmReadTokenWithStatus: [2, READ_TOKEN_WITH_STATUS],
   // The number of keys comes first in each call.
   tmReadTokens: [undefined, READ_TOKENS],
+  tmSaveMinted: [undefined, SAVE_MINTED],
   tmIndexToken: [1, INDEX_TOKEN],
   tmIndexMember: [1, INDEX_MEMBER],
   tmSetTokenState: [1, SET_TOKEN_STATE],

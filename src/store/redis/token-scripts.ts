@@ -4,28 +4,69 @@
  * @module
  */
 import { KEEP_UNTIL } from "./scripts.js";
+import { AUDIT_APPEND } from "./webhook-scripts.js";
+
+/** The writes of a new token's record and indexes, as Lua functions the scripts below share. */
+const TOKEN_WRITES = `${KEEP_UNTIL}
+local function save_token(key, deadline, fields)
+  redis.call('HSET', key, unpack(fields))
+  keep_until(key, 0, deadline)
+end
+local function index_token(key, id, score, deadline)
+  local existed = redis.call('EXISTS', key)
+  redis.call('ZADD', key, score, id)
+  keep_until(key, existed, deadline)
+end
+local function index_member(key, member, deadline)
+  local existed = redis.call('EXISTS', key)
+  redis.call('SADD', key, member)
+  keep_until(key, existed, deadline)
+end
+`;
 
 /** KEYS[1] token hash; ARGV: deadline, then the record's field/value pairs (see token-hash.ts). */
-export const SAVE_TOKEN = `${KEEP_UNTIL}
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-keep_until(KEYS[1], 0, ARGV[1])
+export const SAVE_TOKEN = `${TOKEN_WRITES}
+save_token(KEYS[1], ARGV[1], { unpack(ARGV, 2) })
 return 1
 `;
 
 /** KEYS[1] an index zset; ARGV: token id, score (exp or +inf), deadline. */
-export const INDEX_TOKEN = `${KEEP_UNTIL}
-local existed = redis.call('EXISTS', KEYS[1])
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-keep_until(KEYS[1], existed, ARGV[3])
+export const INDEX_TOKEN = `${TOKEN_WRITES}
+index_token(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 return 1
 `;
 
 /** KEYS[1] an index set (of subjects); ARGV: member, deadline. */
-export const INDEX_MEMBER = `${KEEP_UNTIL}
-local existed = redis.call('EXISTS', KEYS[1])
-redis.call('SADD', KEYS[1], ARGV[1])
-keep_until(KEYS[1], existed, ARGV[2])
+export const INDEX_MEMBER = `${TOKEN_WRITES}
+index_member(KEYS[1], ARGV[1], ARGV[2])
 return 1
+`;
+
+/**
+ * A minted token's record, its indexes and then its audit event in one script, where the keys may
+ * be written together (a single Redis or Sentinel; on Redis Cluster the scripts above run one by
+ * one and the event is appended after them). KEYS (count first): the token hash, one key per
+ * index, then the audit stream and its trim pause. ARGV: the record's deadline, the number of
+ * record field/value strings and those strings, the number of indexes and for each its kind
+ * (`token` or `member`), member, score (`token` only) and deadline, then the event JSON and the
+ * stream length to keep. Returns the event's stream id.
+ */
+export const SAVE_MINTED = `${TOKEN_WRITES}${AUDIT_APPEND}
+local n = tonumber(ARGV[2])
+save_token(KEYS[1], ARGV[1], { unpack(ARGV, 3, 2 + n) })
+local i = 3 + n
+local indexes = tonumber(ARGV[i])
+i = i + 1
+for k = 1, indexes do
+  if ARGV[i] == 'token' then
+    index_token(KEYS[1 + k], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
+    i = i + 4
+  else
+    index_member(KEYS[1 + k], ARGV[i + 1], ARGV[i + 2])
+    i = i + 3
+  end
+end
+return append_audit(KEYS[2 + indexes], KEYS[3 + indexes], ARGV[i], tonumber(ARGV[i + 1]))
 `;
 
 /**

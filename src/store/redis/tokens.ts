@@ -79,39 +79,79 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
     async releaseSubjectSlot(record) {
       await call(() => redis.zrem(key.subject(record.sub), record.id));
     },
-    async saveToken(record, retentionSeconds, state = "active") {
+    async saveToken(record, retentionSeconds, state = "active", audit) {
       const until = deadlineArg(keepUntilOf(record, retentionSeconds));
       // A pending token's state goes into the same HSET as its record: it never reads as active.
-      const stateFields = state === "active" ? [] : ["s", state];
-      // The record and its indexes go out together; readers skip index entries without a record.
+      const fields = [
+        ...tokenHashFields(record, shared.opened()),
+        ...(state === "active" ? [] : ["s", state]),
+      ];
       // Org and expiry indexes list subjects, whose own index (written by reserveSubjectSlot)
       // lists the tokens: one entry per subject, not per token.
-      const writes: Promise<unknown>[] = [
-        script("tmSaveToken")(
-          key.token(record.id),
-          until,
-          ...tokenHashFields(record, shared.opened()),
-          ...stateFields,
-        ),
-      ];
+      const indexes: Index[] = [];
       if (needsFamilyIndex(record)) {
-        writes.push(
-          script("tmIndexToken")(key.family(record.fam), record.id, scoreArg(record), until),
-        );
+        indexes.push({
+          key: key.family(record.fam),
+          member: record.id,
+          score: scoreArg(record),
+          until,
+        });
       }
       if (record.org !== undefined) {
-        writes.push(script("tmIndexMember")(key.orgSubjects(record.org), record.sub, until));
+        indexes.push({ key: key.orgSubjects(record.org), member: record.sub, until });
       }
       if (record.exp !== null) {
-        writes.push(
-          script("tmIndexMember")(
-            key.expirySubjects(expiryDay(record.exp)),
-            record.sub,
-            expiryIndexDeadline(record.exp),
+        indexes.push({
+          key: key.expirySubjects(expiryDay(record.exp)),
+          member: record.sub,
+          until: String(expiryIndexDeadline(record.exp)),
+        });
+      }
+      if (audit && !shared.isCluster) {
+        // One script, the event last: no event names a record that was not written.
+        await call(() =>
+          script("tmSaveMinted")(
+            2 + indexes.length + 1,
+            key.token(record.id),
+            ...indexes.map((index) => index.key),
+            key.audit,
+            key.auditTrimPause,
+            until,
+            fields.length,
+            ...fields,
+            indexes.length,
+            ...indexes.flatMap((index) =>
+              index.score === undefined
+                ? ["member", index.member, index.until]
+                : ["token", index.member, index.score, index.until],
+            ),
+            JSON.stringify(audit.event),
+            audit.maxLength,
+          ),
+        );
+        return;
+      }
+      // The record and its indexes go out together; readers skip index entries without a record.
+      await call(() =>
+        Promise.all([
+          script("tmSaveToken")(key.token(record.id), until, ...fields),
+          ...indexes.map((index) =>
+            index.score === undefined
+              ? script("tmIndexMember")(index.key, index.member, index.until)
+              : script("tmIndexToken")(index.key, index.member, index.score, index.until),
+          ),
+        ]),
+      );
+      if (audit) {
+        await call(() =>
+          script("tmAppendAudit")(
+            key.audit,
+            key.auditTrimPause,
+            JSON.stringify(audit.event),
+            audit.maxLength,
           ),
         );
       }
-      await call(() => Promise.all(writes));
     },
     async getToken(id) {
       return call(() => readToken(id));
@@ -191,4 +231,12 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
 /** The index score of a record as Redis takes it. */
 function scoreArg(record: Pick<TokenRecord, "exp">): string {
   return record.exp === null ? "+inf" : String(record.exp);
+}
+
+/** One index a new token is added to: a zset of token ids (with `score`) or a set of subjects. */
+interface Index {
+  readonly key: string;
+  readonly member: string;
+  readonly score?: string;
+  readonly until: string;
 }

@@ -23,43 +23,49 @@ end
 `;
 
 /**
- * KEYS[1] audit stream, KEYS[2] the trim pause; ARGV[1] event JSON; ARGV[2] length to keep.
- * Appends the event; once the stream is more than 100 entries (a tenth of a shorter length) over
- * it, trims the oldest entries beyond the length, but only those every consumer group has read and acknowledged
- * (at most 100 more than the slack per append, so a backlog that drains is trimmed over the next
- * appends). When the group holds back what is over, trimming pauses for 250 ms: until the group
- * moves on, each attempt would only find the same nothing. Returns the entry id.
+ * `append_audit(stream, pause, json, keep)`: appends the event; once the stream is more than 100
+ * entries (a tenth of a shorter length) over `keep`, trims the oldest entries beyond it, but only
+ * those every consumer group has read and acknowledged (at most 100 more than the slack per
+ * append, so a backlog that drains is trimmed over the next appends). When the group holds back
+ * what is over, trimming pauses for 250 ms: until the group moves on, each attempt would only find
+ * the same nothing. Returns the entry id.
  */
-export const APPEND_AUDIT = `${STREAM_IDS}
-local id = redis.call('XADD', KEYS[1], '*', 'e', ARGV[1])
-local keep = tonumber(ARGV[2])
-local excess = redis.call('XLEN', KEYS[1]) - keep
--- Slack of 100 entries (a tenth of a shorter cap): a stream at its cap is trimmed once per that
--- many appends, not on each.
-local slack = math.min(100, math.floor(keep / 10))
-if excess <= slack or redis.call('EXISTS', KEYS[2]) == 1 then return id end
-local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
-if #groups == 0 then
-  redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', keep)
+export const AUDIT_APPEND = `${STREAM_IDS}
+local function append_audit(stream, pause, json, keep)
+  local id = redis.call('XADD', stream, '*', 'e', json)
+  local excess = redis.call('XLEN', stream) - keep
+  -- Slack of 100 entries (a tenth of a shorter cap): a stream at its cap is trimmed once per
+  -- that many appends, not on each.
+  local slack = math.min(100, math.floor(keep / 10))
+  if excess <= slack or redis.call('EXISTS', pause) == 1 then return id end
+  local groups = redis.call('XINFO', 'GROUPS', stream)
+  if #groups == 0 then
+    redis.call('XTRIM', stream, 'MAXLEN', '~', keep)
+    return id
+  end
+  local bound = nil
+  for _, group in ipairs(groups) do
+    local fields = {}
+    for i = 1, #group, 2 do fields[group[i]] = group[i + 1] end
+    local limit = after(fields['last-delivered-id'])
+    if tonumber(fields['pending']) > 0 then
+      limit = redis.call('XPENDING', stream, fields['name'])[2]
+    end
+    if bound == nil or before(limit, bound) then bound = limit end
+  end
+  local wanted = math.min(excess, 100 + slack)
+  local old = redis.call('XRANGE', stream, '-', '(' .. bound, 'COUNT', wanted)
+  if #old > 0 then
+    redis.call('XTRIM', stream, 'MINID', after(old[#old][1]))
+  end
+  if #old < wanted then redis.call('SET', pause, '1', 'PX', 250) end
   return id
 end
-local bound = nil
-for _, group in ipairs(groups) do
-  local fields = {}
-  for i = 1, #group, 2 do fields[group[i]] = group[i + 1] end
-  local limit = after(fields['last-delivered-id'])
-  if tonumber(fields['pending']) > 0 then
-    limit = redis.call('XPENDING', KEYS[1], fields['name'])[2]
-  end
-  if bound == nil or before(limit, bound) then bound = limit end
-end
-local wanted = math.min(excess, 100 + slack)
-local old = redis.call('XRANGE', KEYS[1], '-', '(' .. bound, 'COUNT', wanted)
-if #old > 0 then
-  redis.call('XTRIM', KEYS[1], 'MINID', after(old[#old][1]))
-end
-if #old < wanted then redis.call('SET', KEYS[2], '1', 'PX', 250) end
-return id
+`;
+
+/** KEYS[1] audit stream, KEYS[2] the trim pause; ARGV[1] event JSON; ARGV[2] length to keep. */
+export const APPEND_AUDIT = `${AUDIT_APPEND}
+return append_audit(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))
 `;
 
 /**
