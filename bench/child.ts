@@ -13,11 +13,15 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** Spawns `node --import tsx <script>` with `env` and resolves once `ready` matches its output. */
+/**
+ * Spawns `node --import tsx <script>` with `env` (in `cwd`, default this checkout) and resolves
+ * once `ready` matches its output.
+ */
 export async function startChild(
   script: string,
   env: Record<string, string>,
   ready: RegExp,
+  cwd?: string,
 ): Promise<ChildServer> {
   // BENCH_CPU_PROFILE=<dir> writes a CPU profile of every child server (for finding hot spots).
   const profile = process.env.BENCH_CPU_PROFILE;
@@ -25,6 +29,7 @@ export async function startChild(
   const child = spawn(process.execPath, [...flags, "--import", "tsx", script], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    ...(cwd === undefined ? {} : { cwd }),
   });
   const banner = await new Promise<string>((resolve, reject) => {
     let output = "";

@@ -86,9 +86,17 @@ export async function versusHealthz(
  * background work (key refresh, delivery passes) is counted over as long again with no request
  * and taken off, so the figure is what a mint waits for.
  */
-export async function exchangesPerMint(redisPort: number, mints: number): Promise<number> {
+export async function exchangesPerMint(
+  redisPort: number,
+  mints: number,
+  checkout?: string,
+): Promise<number> {
   const counter = await startExchangeCounter(redisPort);
-  const issuer = await startIssuer(counter.url, "exchanges:");
+  const issuer = await startIssuer(
+    counter.url,
+    checkout ? "exchanges-before:" : "exchanges:",
+    checkout,
+  );
   try {
     await mintOverHttp(issuer, 16, 1);
     const before = counter.exchanges();
@@ -106,48 +114,80 @@ export async function exchangesPerMint(redisPort: number, mints: number): Promis
   }
 }
 
-/** Runs the issuer part: CPU per request of each kind, throughput and latency beside it. */
-export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
+/** One issuer under load: its own redis-server, the requests of each kind, CPU per request. */
+async function prepareIssuer(options: BenchOptions, checkout?: string) {
   const redisServer = await startRedisServer();
   const redis = new Redis(redisServer.url);
-  const issuer = await startIssuer(redisServer.url, "bench:");
-  try {
-    pin(process.pid, OTHER_CORES);
-    pin(await redisPid(redis), OTHER_CORES);
-    pin(issuer.pid, SERVER_CORE);
-    // Five tokens for each of the 64 subjects: what a list answers, and what introspect presents.
-    const tokens = await mintOverHttp(issuer, 5 * 64);
-    const endpoints: Record<string, LoadRequest[]> = {
-      healthz: [{ path: "/healthz" }],
-      ...endpointRequests(issuer, tokens),
-      list: Array.from({ length: 64 }, (_, i) => ({
-        path: `/v1/tokens?subject=user-${i}`,
-        headers: { authorization: issuer.auth },
-      })),
-    };
-    // Warm-ups first, except mint's: it adds tokens, so it runs after the list is measured.
-    const warmUp = async (name: string) => {
+  const issuer = await startIssuer(redisServer.url, "bench:", checkout);
+  pin(await redisPid(redis), OTHER_CORES);
+  pin(issuer.pid, SERVER_CORE);
+  // Five tokens for each of the 64 subjects: what a list answers, and what introspect presents.
+  const tokens = await mintOverHttp(issuer, 5 * 64);
+  const endpoints: Record<string, LoadRequest[]> = {
+    healthz: [{ path: "/healthz" }],
+    ...endpointRequests(issuer, tokens),
+    list: Array.from({ length: 64 }, (_, i) => ({
+      path: `/v1/tokens?subject=user-${i}`,
+      headers: { authorization: issuer.auth },
+    })),
+  };
+  return {
+    redisServer,
+    async warmUp(name: string) {
       if (options.warmupSeconds > 0)
         await load(issuer.url, endpoints[name] ?? [], options.warmupSeconds);
-    };
-    for (const name of ORDER) if (name !== "mint") await warmUp(name);
-    const measure = (name: string) =>
+    },
+    measure: (name: string) =>
       cpuPerRequest(issuer.pid, redis, () =>
         load(issuer.url, endpoints[name] ?? [], options.loadSeconds),
-      );
-    type Measured = Awaited<ReturnType<typeof measure>>;
-    const measured: Record<string, { kind: Measured; healthz: Measured }> = {};
+      ),
+    async stop() {
+      redis.disconnect();
+      await issuer.stop();
+      await redisServer.stop();
+    },
+  };
+}
+
+type Measured = Awaited<ReturnType<Awaited<ReturnType<typeof prepareIssuer>>["measure"]>>;
+
+/**
+ * Runs the issuer part: CPU per request of each kind, throughput and latency beside it. With
+ * `options.before`, that checkout's issuer (on a redis-server of its own, pinned the same way) is
+ * measured right after this one for each kind, and `*.vs-before` rows compare the two.
+ */
+export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
+  pin(process.pid, OTHER_CORES);
+  const current = await prepareIssuer(options);
+  const before =
+    options.before === undefined ? undefined : await prepareIssuer(options, options.before);
+  const issuers = before ? [current, before] : [current];
+  try {
+    // Warm-ups first, except mint's: it adds tokens, so it runs after the list is measured.
+    for (const name of ORDER) {
+      if (name !== "mint") for (const each of issuers) await each.warmUp(name);
+    }
+    const measured: Record<string, { kind: Measured; healthz: Measured }>[] = issuers.map(
+      () => ({}),
+    );
     for (const name of ORDER.slice(1)) {
-      if (name === "mint") await warmUp(name);
-      // /healthz right before each kind: a shared machine's speed drifts by a quarter over a run,
-      // two adjacent load runs much less, so each ratio is taken against its own /healthz run.
-      const healthz = await measure("healthz");
-      measured[name] = { healthz, kind: await measure(name) };
+      for (const [i, each] of issuers.entries()) {
+        if (name === "mint") await each.warmUp(name);
+        // /healthz right before each kind: a shared machine's speed drifts by a quarter over a
+        // run, two adjacent load runs much less, so each ratio is taken against its own /healthz.
+        const healthz = await each.measure("healthz");
+        (measured[i] as (typeof measured)[number])[name] = {
+          healthz,
+          kind: await each.measure(name),
+        };
+      }
     }
     const pinned = PINNED ? "issuer pinned" : "not pinned: 1 core";
     const rows: Row[] = [];
+    const now = measured[0] as (typeof measured)[number];
+    const then = measured[1];
     for (const name of ORDER.slice(1)) {
-      const { kind: m, healthz } = measured[name] as (typeof measured)[string];
+      const { kind: m, healthz } = now[name] as (typeof now)[string];
       const slug = name.replace(" ", "-");
       // Requests per CPU-second of the issuer (1e6 ÷ µs per request), so ratio = healthz CPU ÷
       // this request's CPU, as the targets are written.
@@ -165,8 +205,23 @@ export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
         row(`issuer.${slug}.p50`, m.result.p50, healthz.result.p50, "ms", "/healthz p50"),
         row(`issuer.${slug}.p99`, m.result.p99, healthz.result.p99, "ms", "/healthz p99"),
       );
+      const earlier = then?.[name];
+      if (earlier) {
+        // Each side as a multiple of its own /healthz just before it; ratio < 1: less CPU now.
+        const multiple = (x: { kind: Measured; healthz: Measured }) =>
+          x.kind.server / x.healthz.server;
+        rows.push(
+          row(
+            `issuer.cpu.${slug}.vs-before`,
+            multiple(now[name] as (typeof now)[string]),
+            multiple(earlier),
+            "× /healthz CPU",
+            `the --before checkout's, measured right after; µs/req ${us(m.server)} vs ${us(earlier.kind.server)}`,
+          ),
+        );
+      }
     }
-    const mint = (measured.mint as (typeof measured)[string]).kind;
+    const mint = (now.mint as (typeof now)[string]).kind;
     rows.push(
       row("redis.cpu.mint", mint.redis, mint.server, "µs", "issuer CPU per mint", {
         of: "value",
@@ -174,8 +229,20 @@ export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
         limit: REDIS_CPU_PER_MINT,
       }),
     );
+    const earlierMint = then?.mint?.kind;
+    if (earlierMint) {
+      rows.push(
+        row(
+          "redis.cpu.mint.vs-before",
+          mint.redis,
+          earlierMint.redis,
+          "µs",
+          "the --before checkout's Redis CPU per mint",
+        ),
+      );
+    }
     unpinSelf();
-    const exchanges = await exchangesPerMint(redisServer.port, options.quick ? 50 : 200);
+    const exchanges = await exchangesPerMint(current.redisServer.port, options.quick ? 50 : 200);
     rows.push(
       row("redis.exchanges.mint", exchanges, 1, "round trips", "one pipelined exchange", {
         of: "value",
@@ -183,11 +250,25 @@ export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
         limit: EXCHANGES_PER_MINT,
       }),
     );
+    if (options.before !== undefined) {
+      const earlier = await exchangesPerMint(
+        current.redisServer.port,
+        options.quick ? 50 : 200,
+        options.before,
+      );
+      rows.push(
+        row(
+          "redis.exchanges.mint.vs-before",
+          exchanges,
+          earlier,
+          "round trips",
+          "the --before checkout's round trips per mint",
+        ),
+      );
+    }
     return rows;
   } finally {
     unpinSelf();
-    redis.disconnect();
-    await issuer.stop();
-    await redisServer.stop();
+    for (const each of issuers) await each.stop();
   }
 }

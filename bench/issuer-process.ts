@@ -20,8 +20,15 @@ export interface BenchIssuer {
 
 export const CLIENT_ID = "bench";
 
-/** Starts the issuer against `redisUrl` with key prefix `prefix`. */
-export async function startIssuer(redisUrl: string, prefix: string): Promise<BenchIssuer> {
+/**
+ * Starts the issuer against `redisUrl` with key prefix `prefix`: this checkout's, or the one in
+ * `checkout` (another commit's, for a before/after comparison).
+ */
+export async function startIssuer(
+  redisUrl: string,
+  prefix: string,
+  checkout?: string,
+): Promise<BenchIssuer> {
   const port = await freePort();
   const secret = randomBytes(24).toString("base64url");
   const url = `http://127.0.0.1:${port}`;
@@ -45,6 +52,7 @@ export async function startIssuer(redisUrl: string, prefix: string): Promise<Ben
       TOKENMINT_AUDIT_MAX_EVENTS: "2000",
     },
     /listening on .*\n/,
+    checkout,
   );
   return {
     url,

@@ -19,6 +19,11 @@ export interface BenchOptions {
   readonly listEntries: number;
   /** Issued-token counts of the scale run. */
   readonly scaleSizes: readonly number[];
+  /**
+   * A checkout of earlier code (dependencies installed) whose issuer is measured beside this one,
+   * request kind by request kind, in the same run (`--before <dir>`).
+   */
+  readonly before?: string;
 }
 
 export const FULL: BenchOptions = {

@@ -1,7 +1,8 @@
 /**
- * `npm run bench` (`npx tsx bench/run.ts [--quick] [--only verifier,downstream,...]`): runs every
- * measurement of issue 7 (or the named parts), prints the table with each target and whether it
- * holds, and writes `bench/results.json`.
+ * `npm run bench` (`npx tsx bench/run.ts [--quick] [--only verifier,downstream,...] [--before
+ * <dir>]`): runs every measurement of issue 7 (or the named parts), prints the table with each
+ * target and whether it holds, and writes `bench/results.json`. `--before` measures the issuer of
+ * an earlier checkout beside this one (see `bench/issuer-http.ts`).
  * @module
  */
 import { readFileSync } from "node:fs";
@@ -17,13 +18,20 @@ import { benchState } from "./state.js";
 import { benchVerifier } from "./verifier.js";
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, only: { type: "string" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    before: { type: "string" },
+  },
 });
-const options = values.quick ? QUICK : FULL;
+const options = {
+  ...(values.quick ? QUICK : FULL),
+  ...(values.before ? { before: values.before } : {}),
+};
 const cpuModel =
   /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model;
 const machine = {
-  command: `npx tsx bench/run.ts${values.quick ? " --quick" : ""}${values.only ? ` --only ${values.only}` : ""}`,
+  command: `npx tsx bench/run.ts${values.quick ? " --quick" : ""}${values.only ? ` --only "${values.only}"` : ""}${values.before ? ` --before ${values.before}` : ""}`,
   cpus: cpus().length,
   cpuModel,
   node: process.version,
