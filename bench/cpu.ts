@@ -20,7 +20,15 @@ export const OTHER_CORES = "0";
 /** Pins every thread of `pid` (and the threads it starts later) to `cores`; no-op on one core. */
 export function pin(pid: number | undefined, cores: string): void {
   if (!PINNED || pid === undefined) return;
-  execFileSync("taskset", ["-a", "-p", "-c", cores, String(pid)], { stdio: "ignore" });
+  // `taskset -a` fails when a thread exits while it walks them: once more finds the rest.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync("taskset", ["-a", "-p", "-c", cores, String(pid)], { stdio: "ignore" });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 /** Lets this process run on every core again. */
