@@ -1,0 +1,83 @@
+/**
+ * `npx tsx bench/before-after.ts <checkout> [rounds]`: this checkout's issuer against an earlier
+ * one (`<checkout>`, dependencies installed), for introspect, list and mint, in interleaved rounds:
+ * each round measures `/healthz` then the kind on this issuer, then the same on the earlier one
+ * (each on its own redis-server, pinned as in `bench/issuer-http.ts`). Prints each side's CPU per
+ * request as a multiple of its own `/healthz` CPU in every round, Redis's CPU per mint, and the
+ * ratio of the medians (below 1: less now). Many short interleaved rounds, not one long run,
+ * because the speed of these shared cores drifts by a quarter within a minute.
+ * @module
+ */
+import { Redis } from "ioredis";
+import { startRedisServer } from "../test/helpers/redis-server.js";
+import { cpuPerRequest, OTHER_CORES, pin, redisPid, SERVER_CORE } from "./cpu.js";
+import { endpointRequests } from "./issuer-http.js";
+import { mintOverHttp, startIssuer } from "./issuer-process.js";
+import { type LoadRequest, load } from "./load.js";
+
+const [checkout, roundsArg] = process.argv.slice(2);
+if (!checkout) {
+  process.stderr.write("usage: npx tsx bench/before-after.ts <checkout> [rounds]\n");
+  process.exit(2);
+}
+const rounds = Number(roundsArg ?? 5);
+const SECONDS = 3;
+
+/** An issuer with 320 tokens (five per subject), warmed up, measured one kind at a time. */
+async function prepare(from?: string) {
+  const redisServer = await startRedisServer();
+  const redis = new Redis(redisServer.url);
+  const issuer = await startIssuer(redisServer.url, "ab:", from);
+  pin(await redisPid(redis), OTHER_CORES);
+  pin(issuer.pid, SERVER_CORE);
+  const tokens = await mintOverHttp(issuer, 5 * 64);
+  const requests: Record<string, LoadRequest[]> = {
+    healthz: [{ path: "/healthz" }],
+    ...endpointRequests(issuer, tokens),
+    list: Array.from({ length: 64 }, (_, i) => ({
+      path: `/v1/tokens?subject=user-${i}`,
+      headers: { authorization: issuer.auth },
+    })),
+  };
+  for (const kind of ["healthz", "introspect", "list"]) {
+    await load(issuer.url, requests[kind] ?? [], 1);
+  }
+  return {
+    measure: (kind: string) =>
+      cpuPerRequest(issuer.pid, redis, () => load(issuer.url, requests[kind] ?? [], SECONDS)),
+    async stop() {
+      redis.disconnect();
+      await issuer.stop();
+      await redisServer.stop();
+    },
+  };
+}
+
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+pin(process.pid, OTHER_CORES);
+const sides = [await prepare(), await prepare(checkout)];
+const figures: Record<string, [number[], number[]]> = {};
+for (const kind of ["introspect", "list", "mint"]) {
+  const multiples: [number[], number[]] = [[], []];
+  const redisCpu: [number[], number[]] = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    for (const [side, issuer] of sides.entries()) {
+      const healthz = await issuer.measure("healthz");
+      const measured = await issuer.measure(kind);
+      multiples[side as 0 | 1].push(measured.server / healthz.server);
+      redisCpu[side as 0 | 1].push(measured.redis);
+    }
+  }
+  figures[`${kind} (× /healthz CPU)`] = multiples;
+  if (kind === "mint") figures["Redis µs per mint"] = redisCpu;
+}
+for (const [name, [now, before]] of Object.entries(figures)) {
+  const show = (values: number[]) => values.map((v) => v.toFixed(2)).join(" ");
+  console.log(
+    `${name}: now ${show(now)} | before ${show(before)} | medians ${median(now).toFixed(2)} vs ${median(before).toFixed(2)} → ${(median(now) / median(before)).toFixed(2)}`,
+  );
+}
+for (const issuer of sides) await issuer.stop();
+process.exit(0);
