@@ -88,11 +88,22 @@ try {
 
 it("installs from its tarball alone and verifies the running issuer's tokens", async () => {
   const secret = "svc-secret-0123456789abcdef";
+  // --ignore-scripts: the global setup built dist/ from the current sources; rebuilding it here
+  // would rewrite the files that servers starting meanwhile (this one included) are loading.
   const [packed, url] = await Promise.all([
-    run("npm", ["pack", "--json", "--pack-destination", scratch, "-w", "@tokenmint/verifier"], {
-      cwd: ROOT,
-      env: cleanEnv(),
-    }),
+    run(
+      "npm",
+      [
+        "pack",
+        "--json",
+        "--ignore-scripts",
+        "--pack-destination",
+        scratch,
+        "-w",
+        "@tokenmint/verifier",
+      ],
+      { cwd: ROOT, env: cleanEnv() },
+    ),
     startIssuer(secret),
   ]);
   const [{ filename, files }] = JSON.parse(packed.stdout) as [
