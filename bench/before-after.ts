@@ -8,12 +8,9 @@
  * because the speed of these shared cores drifts by a quarter within a minute.
  * @module
  */
-import { Redis } from "ioredis";
-import { startRedisServer } from "../test/helpers/redis-server.js";
-import { cpuPerRequest, OTHER_CORES, pin, redisPid, SERVER_CORE } from "./cpu.js";
-import { endpointRequests } from "./issuer-http.js";
-import { mintOverHttp, startIssuer } from "./issuer-process.js";
-import { type LoadRequest, load } from "./load.js";
+import { OTHER_CORES, pin } from "./cpu.js";
+import { prepareIssuer } from "./issuer-http.js";
+import { FULL } from "./options.js";
 
 const [checkout, roundsArg] = process.argv.slice(2);
 if (!checkout) {
@@ -23,34 +20,11 @@ if (!checkout) {
 const rounds = Number(roundsArg ?? 5);
 const SECONDS = 3;
 
-/** An issuer with 320 tokens (five per subject), warmed up, measured one kind at a time. */
+/** An issuer measured in short runs after a one-second warm-up of each kind it is read with. */
 async function prepare(from?: string) {
-  const redisServer = await startRedisServer();
-  const redis = new Redis(redisServer.url);
-  const issuer = await startIssuer(redisServer.url, "ab:", from);
-  pin(await redisPid(redis), OTHER_CORES);
-  pin(issuer.pid, SERVER_CORE);
-  const tokens = await mintOverHttp(issuer, 5 * 64);
-  const requests: Record<string, LoadRequest[]> = {
-    healthz: [{ path: "/healthz" }],
-    ...endpointRequests(issuer, tokens),
-    list: Array.from({ length: 64 }, (_, i) => ({
-      path: `/v1/tokens?subject=user-${i}`,
-      headers: { authorization: issuer.auth },
-    })),
-  };
-  for (const kind of ["healthz", "introspect", "list"]) {
-    await load(issuer.url, requests[kind] ?? [], 1);
-  }
-  return {
-    measure: (kind: string) =>
-      cpuPerRequest(issuer.pid, redis, () => load(issuer.url, requests[kind] ?? [], SECONDS)),
-    async stop() {
-      redis.disconnect();
-      await issuer.stop();
-      await redisServer.stop();
-    },
-  };
+  const issuer = await prepareIssuer({ ...FULL, loadSeconds: SECONDS, warmupSeconds: 1 }, from);
+  for (const kind of ["healthz", "introspect", "list"]) await issuer.warmUp(kind);
+  return issuer;
 }
 
 const median = (values: readonly number[]) =>

@@ -114,8 +114,11 @@ export async function exchangesPerMint(
   }
 }
 
-/** One issuer under load: its own redis-server, the requests of each kind, CPU per request. */
-async function prepareIssuer(options: BenchOptions, checkout?: string) {
+/**
+ * One issuer under load (this checkout's, or `checkout`'s): its own redis-server, 320 tokens (five
+ * per subject), the requests of each kind, and CPU per request of a load run.
+ */
+export async function prepareIssuer(options: BenchOptions, checkout?: string) {
   const redisServer = await startRedisServer();
   const redis = new Redis(redisServer.url);
   const issuer = await startIssuer(redisServer.url, "bench:", checkout);
