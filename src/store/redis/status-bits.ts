@@ -85,13 +85,7 @@ export function createRedisStatusStore(shared: RedisStoreContext): StatusStore {
       );
     },
     async getStatus(ref) {
-      // One byte holds the entry: one command answers both whether the list exists (lists are
-      // created at full length) and the entry itself.
-      const byteOffset = statusByteOffset(ref);
-      const bytes = await call(() =>
-        redis.getrangeBuffer(key.list(ref.list), byteOffset, byteOffset),
-      );
-      return statusOfByte(bytes.length === 1 ? (bytes[0] as number) : undefined, ref);
+      return call(() => readStatusEntry(shared, ref));
     },
     async readStatusList(list) {
       const { id, listSize } = shared.opened();
@@ -120,6 +114,19 @@ function listDeadline(keepUntil: number | null): number {
   return keepUntil === null
     ? Number.POSITIVE_INFINITY
     : Math.ceil(keepUntil / LIST_DEADLINE_STEP) * LIST_DEADLINE_STEP;
+}
+
+/**
+ * `ref`'s status entry, read on its own. One byte holds it: one command answers both whether the
+ * list exists (lists are created at full length) and the entry itself.
+ */
+export async function readStatusEntry(
+  shared: Pick<RedisStoreContext, "redis" | "key">,
+  ref: StatusRef,
+): Promise<TokenStatusValue> {
+  const offset = statusByteOffset(ref);
+  const bytes = await shared.redis.getrangeBuffer(shared.key.list(ref.list), offset, offset);
+  return statusOfByte(bytes.length === 1 ? bytes[0] : undefined, ref);
 }
 
 /** The offset of the byte that holds `ref`'s entry in its list. */

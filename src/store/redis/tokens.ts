@@ -19,7 +19,7 @@ import {
   newestFirst,
 } from "../token-indexes.js";
 import type { TokenStore } from "../types.js";
-import { statusByteOffset, statusOfByte } from "./status-bits.js";
+import { readStatusEntry, statusByteOffset, statusOfByte } from "./status-bits.js";
 import { deadlineArg, type RedisStoreContext } from "./store-context.js";
 import { decisionValue, IP_FIELDS, parseTokenHash, tokenHashFields } from "./token-hash.js";
 import { createRedisTokenQueries } from "./token-queries.js";
@@ -160,15 +160,14 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
       return call(() => readTokens(ids));
     },
     async getTokenWithStatus(id, ref) {
-      const offset = statusByteOffset(ref);
       if (shared.isCluster) {
-        const [stored, bytes] = await call(() =>
-          Promise.all([readToken(id), redis.getrangeBuffer(key.list(ref.list), offset, offset)]),
+        const [stored, status] = await call(() =>
+          Promise.all([readToken(id), readStatusEntry(shared, ref)]),
         );
-        return { stored, status: statusOfByte(bytes.length === 1 ? bytes[0] : undefined, ref) };
+        return { stored, status };
       }
       const [json, byte] = (await call(() =>
-        script("tmReadTokenWithStatus")(key.token(id), key.list(ref.list), offset),
+        script("tmReadTokenWithStatus")(key.token(id), key.list(ref.list), statusByteOffset(ref)),
       )) as [string, number];
       return { stored: tokenOf(id, json), status: statusOfByte(byte < 0 ? undefined : byte, ref) };
     },
