@@ -153,3 +153,34 @@ export function form(
     body: new URLSearchParams(params).toString(),
   };
 }
+
+/** A JSON answer: its status and its body parsed (an empty body reads as `{}`). */
+export interface JsonAnswer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Sends a request with `auth` (and `body` as JSON, when given) through `send`, an in-process
+ * issuer's `request` or a `fetch` against a running server, and reads the JSON answer.
+ */
+export async function callJson(
+  send: (path: string, init: RequestInit) => Promise<Response>,
+  method: string,
+  path: string,
+  auth: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer> {
+  const response = await send(path, {
+    method,
+    headers: {
+      authorization: auth,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? {} : JSON.parse(text) };
+}

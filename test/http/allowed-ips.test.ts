@@ -11,14 +11,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config/config.js";
 import { createJsonLogger } from "../../src/logger.js";
 import { type RunningIssuer, startServer } from "../../src/node/start-server.js";
-import { STORE_KINDS, type StoreKind, uniquePrefix } from "../helpers/issuer.js";
+import { callJson, STORE_KINDS, type StoreKind, uniquePrefix } from "../helpers/issuer.js";
 
 const CLIENT = `Basic ${btoa("svc:svc-secret-0123456789abcdef")}`;
-
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
 
 /** The real server on `kind`, with `env` on top of a test configuration. */
 async function start(kind: StoreKind, env: Record<string, string> = {}) {
@@ -34,23 +29,20 @@ async function start(kind: StoreKind, env: Record<string, string> = {}) {
     }),
     logger: createJsonLogger(() => undefined),
   });
-  const call = async (
+  const call = (
     method: string,
     path: string,
     auth: string,
     options: { body?: unknown; from?: string } = {},
-  ): Promise<Answer> => {
-    const headers: Record<string, string> = { authorization: auth };
-    if (options.body !== undefined) headers["content-type"] = "application/json";
-    if (options.from !== undefined) headers["x-forwarded-for"] = options.from;
-    const response = await fetch(`${server.url}${path}`, {
+  ) =>
+    callJson(
+      (at, init) => fetch(`${server.url}${at}`, init),
       method,
-      headers,
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Answer["body"]) : {} };
-  };
+      path,
+      auth,
+      options.body,
+      options.from === undefined ? {} : { "x-forwarded-for": options.from },
+    );
   const mint = async (body: Record<string, unknown>) => {
     const answer = await call("POST", "/v1/tokens", CLIENT, {
       body: { subject: "alice", name: "n", scope: ["read_api", "manage_tokens"], ...body },

@@ -10,6 +10,7 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import {
   bearer,
+  callJson,
   createTestIssuer,
   form,
   type MintAnswer,
@@ -29,23 +30,8 @@ async function approvalIssuer(
 
 type Json = Record<string, unknown>;
 
-async function call(
-  issuer: TestIssuer,
-  method: string,
-  path: string,
-  auth: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const response = await issuer.request(path, {
-    method,
-    headers: {
-      authorization: auth,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text === "" ? {} : JSON.parse(text)) as Json };
+function call(issuer: TestIssuer, method: string, path: string, auth: string, body?: unknown) {
+  return callJson((at, init) => issuer.request(at, init), method, path, auth, body);
 }
 
 async function introspect(issuer: TestIssuer, token: string): Promise<Json> {

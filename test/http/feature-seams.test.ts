@@ -18,6 +18,7 @@ import { sweepUnusedTokens } from "../../src/tokens/unused-tokens.js";
 import { runWebhookPass } from "../../src/webhooks/delivery-pass.js";
 import { generateWebhookSecret } from "../../src/webhooks/secret.js";
 import {
+  callJson,
   createTestIssuer,
   form,
   STORE_KINDS,
@@ -77,23 +78,8 @@ async function seamIssuer(store: StoreKind, env: Record<string, string> = {}) {
   return issuer;
 }
 
-async function call(
-  issuer: TestIssuer,
-  method: string,
-  path: string,
-  auth: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const response = await issuer.request(path, {
-    method,
-    headers: {
-      authorization: auth,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text === "" ? {} : JSON.parse(text)) as Json };
+function call(issuer: TestIssuer, method: string, path: string, auth: string, body?: unknown) {
+  return callJson((at, init) => issuer.request(at, init), method, path, auth, body);
 }
 
 const mint = (issuer: TestIssuer, body: Json, auth = issuer.clientAuth) =>
@@ -425,23 +411,20 @@ async function startSeamServer(store: StoreKind) {
     }),
     logger: createJsonLogger(() => undefined),
   });
-  const call = async (
+  const call = (
     method: string,
     path: string,
     auth: string,
     options: { body?: unknown; from?: string } = {},
-  ): Promise<{ status: number; body: Json }> => {
-    const headers: Record<string, string> = { authorization: auth };
-    if (options.body !== undefined) headers["content-type"] = "application/json";
-    if (options.from !== undefined) headers["x-forwarded-for"] = options.from;
-    const response = await fetch(`${server.url}${path}`, {
+  ) =>
+    callJson(
+      (at, init) => fetch(`${server.url}${at}`, init),
       method,
-      headers,
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text === "" ? {} : JSON.parse(text)) as Json };
-  };
+      path,
+      auth,
+      options.body,
+      options.from === undefined ? {} : { "x-forwarded-for": options.from },
+    );
   const mint = async (body: Json, auth = SERVICE_AUTH, from?: string) =>
     call("POST", "/v1/tokens", auth, {
       body: { name: "n", ...(auth === SERVICE_AUTH ? { subject: "bob" } : {}), ...body },
