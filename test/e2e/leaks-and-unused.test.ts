@@ -120,8 +120,10 @@ describe("leaked and unused tokens on real servers on Redis", () => {
     const [first] = await startPair();
     const idle = await mint(first, "idle");
     const used = await mint(first, "used");
-    offset += (9 * DAY + 60) * 1000;
+    // Used halfway, before any sweep can see either token as unused.
+    offset += 5 * DAY * 1000;
     expect(await active(first, used.token)).toBe(true);
+    offset += (4 * DAY + 60) * 1000;
     await until(async () => (await events(first, "token.expiring")).length > 0);
     offset += DAY * 1000;
     // Watched through the audit stream: introspecting the token would be a use.
