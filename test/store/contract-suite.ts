@@ -435,6 +435,16 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     await store.updateKeys(removed.version, { put: [], remove: ["k1"] });
     await store.addKey(key("k1", "active"), false);
     expect(await latest("k1")).toBeUndefined();
+    // A member named state inside the record (a JWK's own) does not stand for the key's state.
+    const odd = (state: StoredKey["state"]) => ({
+      ...key("k4", state),
+      publicJwk: { kty: "EC", state: "active" },
+    });
+    await store.addKey(odd("retired"), false);
+    expect(await store.noteKeyUse("k4", NOW + 100)).toBe(false);
+    const again = await store.readKeyring();
+    await store.updateKeys(again.version, { put: [odd("active")], remove: [] });
+    expect(await store.noteKeyUse("k4", NOW + 100)).toBe(true);
     await store.close();
   });
 
