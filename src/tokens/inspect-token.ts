@@ -41,6 +41,7 @@ import { requireAllowedAddress } from "./allowed-ips.js";
 import { nonExpiringAllowed, tracksUsage } from "./policy.js";
 import { detectReuse } from "./rotate-token.js";
 import { recordTokenUse } from "./token-use.js";
+import { createUsageThrottle, type UsageThrottle } from "./usage-throttle.js";
 
 /** A token that passed every check, with its record. */
 export interface InspectedToken {
@@ -91,6 +92,17 @@ async function verifiedClaims(ctx: IssuerContext, token: string): Promise<Access
 /** Uses closer together than this are not written again. */
 export const USAGE_WRITE_INTERVAL_SECONDS = 60;
 
+const usageThrottles = new WeakMap<IssuerContext, UsageThrottle>();
+
+function usageThrottleOf(ctx: IssuerContext): UsageThrottle {
+  let throttle = usageThrottles.get(ctx);
+  if (!throttle) {
+    throttle = createUsageThrottle(USAGE_WRITE_INTERVAL_SECONDS);
+    usageThrottles.set(ctx, throttle);
+  }
+  return throttle;
+}
+
 /**
  * Verifies a token exactly, against this issuer's keys and the store (each result is counted in
  * the metrics).
@@ -134,9 +146,15 @@ async function inspectTokenExactly(
   if (
     use.record !== false &&
     tracksUsage(config, stored.record.kind) &&
-    now - (stored.lastUsedAt ?? 0) >= USAGE_WRITE_INTERVAL_SECONDS
+    now - (stored.lastUsedAt ?? 0) >= USAGE_WRITE_INTERVAL_SECONDS &&
+    usageThrottleOf(ctx).claim(claims.jti, now)
   ) {
-    await recordTokenUse(ctx, claims.jti, now, use.ip);
+    try {
+      await recordTokenUse(ctx, claims.jti, now, use.ip);
+    } catch (error) {
+      usageThrottleOf(ctx).release(claims.jti);
+      throw error;
+    }
   }
   return { claims, stored };
 }

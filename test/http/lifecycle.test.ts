@@ -311,6 +311,32 @@ describe.each(STORE_KINDS)("the token lifecycle on the %s store", (kind) => {
     expect(asUser.status).toBe(403);
   });
 
+  it("writes one use for many requests presenting a token at once, and again after the interval", async () => {
+    const issuer = await createTestIssuer({ store: kind });
+    const token = await issuer.mint();
+    const store = issuer.store as { recordUsage: (...args: never[]) => Promise<void> };
+    const recordUsage = store.recordUsage.bind(store);
+    let writes = 0;
+    store.recordUsage = (...args) => {
+      writes += 1;
+      return recordUsage(...args);
+    };
+    const together = async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          issuer.request("/v1/tokens/self", { headers: bearer(token.token) }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+    };
+    await together();
+    expect(writes).toBe(1);
+    issuer.clock.advance(61);
+    await together();
+    expect(writes).toBe(2);
+    expect((await issuer.store.getToken(token.id))?.lastUsedAt).toBe(issuer.clock() / 1000);
+  });
+
   it("records use from introspection, bearer authentication (throttled) and usage reports", async () => {
     const issuer = await createTestIssuer({ store: kind });
     const token = await issuer.mint();
