@@ -7,7 +7,8 @@
  * @module
  */
 import { Redis } from "ioredis";
-import { startRedisServer } from "../test/helpers/redis-server.js";
+import { freePort, startRedisServer } from "../test/helpers/redis-server.js";
+import { startChild } from "./child.js";
 import {
   cpuPerRequest,
   OTHER_CORES,
@@ -17,7 +18,13 @@ import {
   SERVER_CORE,
   unpinSelf,
 } from "./cpu.js";
-import { type BenchIssuer, mintBody, mintOverHttp, startIssuer } from "./issuer-process.js";
+import {
+  type BenchIssuer,
+  FLOOR_TOKENS,
+  mintBody,
+  mintOverHttp,
+  startIssuer,
+} from "./issuer-process.js";
 import { type LoadRequest, type LoadResult, load } from "./load.js";
 import type { BenchOptions } from "./options.js";
 import { startExchangeCounter } from "./redis-exchanges.js";
@@ -136,6 +143,7 @@ export async function prepareIssuer(options: BenchOptions, checkout?: string) {
   };
   return {
     redisServer,
+    redis,
     async warmUp(name: string) {
       if (options.warmupSeconds > 0)
         await load(issuer.url, endpoints[name] ?? [], options.warmupSeconds);
@@ -154,6 +162,53 @@ export async function prepareIssuer(options: BenchOptions, checkout?: string) {
 
 type Measured = Awaited<ReturnType<Awaited<ReturnType<typeof prepareIssuer>>["measure"]>>;
 
+/** The kinds the floor server answers (`bench/floor-server.ts`). */
+const FLOOR_KINDS: ReadonlySet<string> = new Set(["introspect", "list", "mint"]);
+
+/**
+ * The floor server on `redis` (its keys under `floor:`), pinned like the issuer, with the same
+ * request shapes as the issuer's (the same headers; its own token names).
+ */
+async function startFloor(redis: Redis, redisUrl: string, options: BenchOptions) {
+  const port = await freePort();
+  const child = await startChild(
+    "bench/floor-server.ts",
+    { PORT: String(port), REDIS_URL: redisUrl },
+    /floor listening on .*\n/,
+  );
+  const pid = child.process.pid as number;
+  pin(pid, SERVER_CORE);
+  const url = `http://127.0.0.1:${port}`;
+  const auth = { authorization: "Basic Zmxvb3I6ZmxvOg==" };
+  const endpoints: Record<string, LoadRequest[]> = {
+    healthz: [{ path: "/healthz" }],
+    introspect: Array.from({ length: FLOOR_TOKENS }, (_, i) => ({
+      method: "POST",
+      path: "/v1/introspect",
+      headers: { ...auth, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: `floor-${i}` }).toString(),
+    })),
+    list: Array.from({ length: 64 }, (_, i) => ({
+      path: `/v1/tokens?subject=user-${i}`,
+      headers: auth,
+    })),
+    mint: Array.from({ length: 64 }, (_, i) => ({
+      method: "POST",
+      path: "/v1/tokens",
+      headers: { ...auth, "content-type": "application/json" },
+      body: mintBody(i),
+    })),
+  };
+  return {
+    async warmUp(name: string) {
+      if (options.warmupSeconds > 0) await load(url, endpoints[name] ?? [], options.warmupSeconds);
+    },
+    measure: (name: string) =>
+      cpuPerRequest(pid, redis, () => load(url, endpoints[name] ?? [], options.loadSeconds)),
+    stop: () => child.stop(),
+  };
+}
+
 /**
  * Runs the issuer part: CPU per request of each kind, throughput and latency beside it. With
  * `options.before`, that checkout's issuer (on a redis-server of its own, pinned the same way) is
@@ -165,7 +220,9 @@ export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
   const before =
     options.before === undefined ? undefined : await prepareIssuer(options, options.before);
   const issuers = before ? [current, before] : [current];
+  const floor = await startFloor(current.redis, current.redisServer.url, options);
   try {
+    await floor.warmUp("healthz");
     // Warm-ups first, except mint's: it adds tokens, so it runs after the list is measured.
     for (const name of ORDER) {
       if (name !== "mint") for (const each of issuers) await each.warmUp(name);
@@ -173,6 +230,7 @@ export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
     const measured: Record<string, { kind: Measured; healthz: Measured }>[] = issuers.map(
       () => ({}),
     );
+    const floorMeasured: Record<string, { kind: Measured; healthz: Measured }> = {};
     for (const name of ORDER.slice(1)) {
       for (const [i, each] of issuers.entries()) {
         if (name === "mint") await each.warmUp(name);
@@ -182,6 +240,13 @@ export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
         (measured[i] as (typeof measured)[number])[name] = {
           healthz,
           kind: await each.measure(name),
+        };
+      }
+      if (FLOOR_KINDS.has(name)) {
+        await floor.warmUp(name);
+        floorMeasured[name] = {
+          healthz: await floor.measure("healthz"),
+          kind: await floor.measure(name),
         };
       }
     }
@@ -208,6 +273,28 @@ export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
         row(`issuer.${slug}.p50`, m.result.p50, healthz.result.p50, "ms", "/healthz p50"),
         row(`issuer.${slug}.p99`, m.result.p99, healthz.result.p99, "ms", "/healthz p99"),
       );
+      const floorRun = floorMeasured[name];
+      if (floorRun) {
+        // The issuer's /healthz plus what the floor spends above its own: the CPU this request
+        // would cost the issuer if it did nothing the request does not need.
+        const best = healthz.server + floorRun.kind.server - floorRun.healthz.server;
+        rows.push(
+          row(
+            `floor.cpu.${slug}`,
+            1e6 / best,
+            1e6 / healthz.server,
+            "req/CPU-s",
+            `the issuer's /healthz; floor µs/req ${us(best)} (its own: ${us(floorRun.kind.server)} vs /healthz ${us(floorRun.healthz.server)})`,
+          ),
+          row(
+            `issuer.cpu.${slug}.vs-floor`,
+            1e6 / m.server,
+            1e6 / best,
+            "req/CPU-s",
+            `the floor; µs/req ${us(m.server)} vs ${us(best)}`,
+          ),
+        );
+      }
       const earlier = then?.[name];
       if (earlier) {
         // Each side as a multiple of its own /healthz just before it; ratio < 1: less CPU now.
@@ -272,6 +359,7 @@ export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
     return rows;
   } finally {
     unpinSelf();
+    await floor.stop();
     for (const each of issuers) await each.stop();
   }
 }

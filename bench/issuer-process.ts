@@ -63,6 +63,11 @@ export async function startIssuer(
   };
 }
 
+/** The subjects benchmark mints and lists spread over (`user-0`…`user-63`). */
+export const BENCH_SUBJECTS = 64;
+/** The floor server's tokens (`bench/floor-server.ts`): `floor-<i>`, five per subject. */
+export const FLOOR_TOKENS = 5 * BENCH_SUBJECTS;
+
 /** The body of one benchmark mint: subject `i` of 64, org `i` of 10, two scopes, 30-day default. */
 export function mintBody(i: number): string {
   return JSON.stringify({

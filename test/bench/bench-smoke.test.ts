@@ -5,12 +5,15 @@
  */
 import { Redis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
+import { startChild } from "../../bench/child.js";
 import { processCpuMicros, redisCpuMicros } from "../../bench/cpu.js";
+import { mintBody } from "../../bench/issuer-process.js";
 import { SMOKE } from "../../bench/options.js";
 import { startExchangeCounter } from "../../bench/redis-exchanges.js";
 import { formatTable, type Row } from "../../bench/report.js";
 import { benchState } from "../../bench/state.js";
 import { benchVerifier } from "../../bench/verifier.js";
+import { freePort } from "../helpers/redis-server.js";
 
 function expectWellFormed(rows: readonly Row[]): void {
   expect(rows.length).toBeGreaterThan(0);
@@ -40,6 +43,52 @@ describe("the benchmark harness (smoke run)", () => {
     expectWellFormed(rows);
     expect(rows.map((r) => r.name)).toContain("state.redis-bytes-per-token");
     expect(rows.find((r) => r.name === "state.status-list.bits-per-entry")?.baseline).toBe(2);
+  });
+
+  it("runs the floor server: the issuer's answers in shape, from real Redis reads and writes", async () => {
+    const port = await freePort();
+    const floor = await startChild(
+      "bench/floor-server.ts",
+      { PORT: String(port), REDIS_URL: inject("redisUrl") },
+      /floor listening on .*\n/,
+    );
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const introspected = await fetch(`${url}/v1/introspect`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "token=floor-67",
+      });
+      expect(await introspected.json()).toMatchObject({
+        active: true,
+        sub: "user-3",
+        jti: "floor-67",
+      });
+      const listed = (await (await fetch(`${url}/v1/tokens?subject=user-3`)).json()) as {
+        tokens: { id: string }[];
+      };
+      expect(listed.tokens.map((token) => token.id)).toEqual(
+        [3, 67, 131, 195, 259].map((i) => `floor-${i}`),
+      );
+      const minted = await fetch(`${url}/v1/tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: mintBody(5),
+      });
+      expect(minted.status).toBe(201);
+      const { id, token } = (await minted.json()) as { id: string; token: string };
+      const payload = JSON.parse(
+        atob((token.split(".")[1] as string).replace(/-/g, "+").replace(/_/g, "/")),
+      );
+      expect(payload).toMatchObject({ sub: "user-5", jti: id });
+      const redis = new Redis(inject("redisUrl"));
+      expect(await redis.hget(`floor:tok:{${id}}`, "sub")).toBe("user-5");
+      redis.disconnect();
+      const refused = await fetch(`${url}/v1/tokens`, { method: "POST", body: "{}" });
+      expect(refused.status).toBe(400);
+    } finally {
+      await floor.stop();
+    }
   });
 
   it("counts sequential Redis round trips: a pipeline or a parallel pair is one", async () => {

@@ -4,6 +4,7 @@
  * their own tokens), and `self` for the presented token.
  * @module
  */
+
 import { Hono } from "hono";
 import type { IssuerContext } from "../../context.js";
 import { Forbidden, InvalidRequest, NotFound } from "../../errors.js";
@@ -26,6 +27,7 @@ import { changeTokenState, ensureRevoked } from "../../tokens/token-state.js";
 import { tokenView } from "../../tokens/token-view.js";
 import { type AuthVariables, authenticate, requireManagement } from "../authenticate.js";
 import { defineRoute, pathParam } from "../define-route.js";
+import { plainResponse } from "../plain-response.js";
 import { parseWith, readJsonValue } from "../request-body.js";
 import {
   actorOf,
@@ -182,9 +184,11 @@ export function tokenRoutes(ctx: IssuerContext) {
     const issued = await issueToken(ctx, request, mintActorOf(caller), {
       ...(caller.kind === "user" ? { reason: "self_service" } : {}),
     });
-    c.header("Cache-Control", "no-store");
-    c.header("Location", `${ctx.config.issuer}/v1/tokens/${issued.stored.record.id}`);
-    return c.json(issuedBody(issued), 201);
+    return plainResponse(JSON.stringify(issuedBody(issued)), 201, {
+      "Content-Type": "application/json",
+      "Cache-Control": "no-store",
+      Location: `${ctx.config.issuer}/v1/tokens/${issued.stored.record.id}`,
+    });
   });
 
   defineRoute(routes, LIST_TOKENS, async (c) => {
