@@ -23,7 +23,7 @@ import { Hono } from "hono";
 import { Redis } from "ioredis";
 import { z } from "zod";
 import type { StoreEpoch, TokenRecord } from "../src/store/records.js";
-import { parseTokenHash, tokenHashFields } from "../src/store/redis/token-hash.js";
+import { parseTokenJson, tokenHashFields } from "../src/store/redis/token-hash.js";
 import {
   READ_TOKEN_WITH_STATUS,
   READ_TOKENS,
@@ -91,13 +91,8 @@ const MintBody = z.strictObject({
 });
 const base64url = (text: string) => Buffer.from(text).toString("base64url");
 
-/** Decodes a `READ_TOKEN` reply (a JSON array of fields and values) into a stored token. */
-function decode(id: string, raw: string) {
-  const flat = JSON.parse(raw) as string[];
-  const hash: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
-  return parseTokenHash(id, hash, epoch);
-}
+/** Decodes a read script's reply, as the issuer's store does. */
+const decode = (id: string, raw: string) => parseTokenJson(id, raw, epoch);
 
 const app = new Hono();
 app.get("/healthz", (c) => c.json({ status: "ok" }));

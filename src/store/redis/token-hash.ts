@@ -58,6 +58,22 @@ export function tokenHashFields(record: TokenRecord, epoch: StoreEpoch): string[
   return fields;
 }
 
+/**
+ * The stored token in a hash as the read scripts answer it (its field/value pairs as one JSON
+ * array string; "" or null when there is none).
+ */
+export function parseTokenJson(
+  id: string,
+  json: string | null,
+  epoch: StoreEpoch,
+): StoredToken | null {
+  if (json === null || json === "") return null;
+  const pairs = JSON.parse(json) as string[];
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i] as string] = pairs[i + 1] as string;
+  return parseTokenHash(id, hash, epoch);
+}
+
 /** The stored token in a hash as `HGETALL` answers it, or null when there is no record. */
 export function parseTokenHash(
   id: string,

@@ -21,7 +21,7 @@ import {
 import type { TokenStore } from "../types.js";
 import { readStatusEntry, statusByteOffset, statusOfByte } from "./status-bits.js";
 import { deadlineArg, type RedisStoreContext } from "./store-context.js";
-import { decisionValue, IP_FIELDS, parseTokenHash, tokenHashFields } from "./token-hash.js";
+import { decisionValue, IP_FIELDS, parseTokenJson, tokenHashFields } from "./token-hash.js";
 import { createRedisTokenQueries } from "./token-queries.js";
 
 /**
@@ -37,11 +37,7 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
 
   /** A token's hash as `READ_TOKEN` answers it (its field/value pairs as JSON), parsed. */
   function tokenOf(id: string, json: string | null): StoredToken | null {
-    if (json === null || json === "") return null;
-    const pairs = JSON.parse(json) as string[];
-    const hash: Record<string, string> = {};
-    for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i] as string] = pairs[i + 1] as string;
-    return parseTokenHash(id, hash, shared.opened());
+    return parseTokenJson(id, json, shared.opened());
   }
 
   async function readToken(id: string): Promise<StoredToken | null> {
