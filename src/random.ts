@@ -1,7 +1,7 @@
 /**
  * Random identifiers from WebCrypto, drawn from a pool refilled 4 KiB at a time (as Node's
- * `randomUUID` does): one `getRandomValues` call costs about as much as twenty ids taken from
- * the pool, and a mint takes one. Each byte is handed out once.
+ * `randomUUID` does): a `getRandomValues` call costs a few µs whatever its size (16 bytes: 3 µs,
+ * 4 KiB: 5 µs on Node), so 256 ids of 16 bytes share one. Each byte is handed out once.
  * @module
  */
 import { base64url } from "jose";
