@@ -83,9 +83,15 @@ export interface Keyring {
    * The active signing key, once the store's gate confirmed it is still active; `exp` (seconds,
    * or null for a token without expiry) is recorded as the key's latest when it is later.
    *
+   * `gate`, when given, asks the store's gate for the first key tried (a caller that sends it
+   * together with other work, as a mint's first round trip does); later tries ask the store.
+   *
    * @throws {StoreUnavailable} when no key is active or the store cannot answer.
    */
-  signingKey(use?: { readonly exp?: number | null }): Promise<SigningKey>;
+  signingKey(use?: {
+    readonly exp?: number | null;
+    readonly gate?: (kid: string) => Promise<boolean>;
+  }): Promise<SigningKey>;
   /** The public keys to publish (next, active and retired keys; never revoked ones). */
   jwks(): Promise<JsonWebKeySet>;
   /** Key lookup for verifying this issuer's own tokens (keys for {@link Keyring.signatures}). */
@@ -237,7 +243,11 @@ export function createKeyring(options: KeyringOptions): Keyring {
         const { active } = attempt === 0 ? await current() : await fresh();
         if (!active) throw new StoreUnavailable("No active signing key");
         // The gate: refuses a key another instance retired or revoked since this view was read.
-        if (await options.store.noteKeyUse(active.kid, use.exp)) return unlock(active);
+        const noted =
+          attempt === 0 && use.gate
+            ? await use.gate(active.kid)
+            : await options.store.noteKeyUse(active.kid, use.exp);
+        if (noted) return unlock(active);
       }
       throw new StoreUnavailable("The signing key kept changing; retry");
     },

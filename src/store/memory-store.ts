@@ -21,6 +21,7 @@ import { createMemoryRateLimitStore } from "./memory/rate-limits.js";
 import { createMemoryStatusStore } from "./memory/status-bits.js";
 import { createMemoryTokenStore } from "./memory/tokens.js";
 import { createMemoryWebhookStore } from "./memory/webhooks.js";
+import { openMintSeparately } from "./open-mint.js";
 import type { Store } from "./types.js";
 
 /** Options of {@link createMemoryStore}. */
@@ -45,7 +46,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const status = createMemoryStatusStore(opened, expiry);
   const tokens = createMemoryTokenStore(expiry, rateLimits.countHit, status.getStatus);
   const audit = createMemoryAuditStore(clock, auditLog);
-  return {
+  const roles: Omit<Store, "openMint"> = {
     ...lifecycle,
     ...createMemoryKeyringStore(options),
     ...status,
@@ -61,4 +62,5 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     ...createMemoryOrgRouteStore(),
     ...createMemoryWebhookStore(clock, auditLog),
   };
+  return { ...roles, openMint: openMintSeparately(roles) };
 }

@@ -12,10 +12,13 @@
  * ```
  * @module
  */
+
+import { openMintSeparately } from "./open-mint.js";
 import { createRedisActivityIndex } from "./redis/activity-index.js";
 import { createRedisAuditStore } from "./redis/audit.js";
 import { createRedisKeyringStore } from "./redis/keyring.js";
 import { createRedisLifecycle } from "./redis/lifecycle.js";
+import { createRedisMintOpener } from "./redis/open-mint.js";
 import { createRedisOrgRouteStore } from "./redis/org-routes.js";
 import { createRedisRateLimitStore } from "./redis/rate-limits.js";
 import { createRedisStatusStore } from "./redis/status-bits.js";
@@ -37,7 +40,7 @@ export type { RedisStoreOptions, RedisStoreSettings } from "./redis/store-contex
  */
 export function createRedisStore(options: RedisStoreOptions): Store {
   const shared = createRedisStoreContext(options);
-  return {
+  const roles: Omit<Store, "openMint"> = {
     ...createRedisLifecycle(shared),
     ...createRedisKeyringStore(shared),
     ...createRedisStatusStore(shared),
@@ -48,4 +51,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     ...createRedisOrgRouteStore(shared),
     ...createRedisWebhookStore(shared),
   };
+  // Redis Cluster: the gate, the client's counter and the subject's keys live in different slots.
+  const openMint = shared.isCluster ? openMintSeparately(roles) : createRedisMintOpener(shared);
+  return { ...roles, openMint };
 }

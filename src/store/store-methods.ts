@@ -38,6 +38,7 @@ export const STORE_METHODS = {
   setStatus: "status",
   getStatus: "status",
   readStatusList: "status",
+  openMint: "tokens",
   reserveSubjectSlot: "tokens",
   releaseSubjectSlot: "tokens",
   saveToken: "tokens",

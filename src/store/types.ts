@@ -123,8 +123,39 @@ export interface SubjectMintRate {
 /** The outcome of {@link TokenStore.reserveSubjectSlot}. */
 export type SlotReservation = "reserved" | "limit_reached" | "rate_limited";
 
+/** What a mint's first round trip asks: see {@link TokenStore.openMint}. */
+export interface MintOpening {
+  /** The new token's subject slot, as {@link TokenStore.reserveSubjectSlot} takes it. */
+  readonly slot: Pick<TokenRecord, "id" | "sub" | "exp">;
+  readonly now: number;
+  readonly maxLive: number;
+  readonly retentionSeconds: number;
+  readonly subjectRate: SubjectMintRate;
+  /** The client's rate counter, as {@link RateLimitStore.countHit} takes it. */
+  readonly clientCounter: { readonly name: string; readonly windowSeconds: number };
+  /** The signing key to pass the gate, as {@link KeyringStore.noteKeyUse} takes it. */
+  readonly key: { readonly kid: string; readonly exp: number | null | undefined };
+}
+
+/** What a mint's first round trip answered. */
+export interface MintOpened {
+  /** The client's hits in the window, this mint included. */
+  readonly clientHits: number;
+  readonly slot: SlotReservation;
+  /** Whether the key passed the signing gate. */
+  readonly keyNoted: boolean;
+}
+
 /** Token records, their lifecycle state and last use, and the indexes that find them. */
 export interface TokenStore {
+  /**
+   * A mint's first round trip: {@link RateLimitStore.countHit} of the client's counter,
+   * {@link TokenStore.reserveSubjectSlot} and {@link KeyringStore.noteKeyUse} together, each with
+   * the effect it has on its own (one script on a single Redis; side by side on Redis Cluster,
+   * whose keys of different hash tags no script may touch). A store error from the gate (its data
+   * was lost) fails the whole and counts and reserves nothing on a single Redis.
+   */
+  openMint(opening: MintOpening): Promise<MintOpened>;
   /**
    * Counts a mint against the subject's rate (`rate.limit` per fixed window of
    * `rate.windowSeconds`), then atomically reserves a place for the new token in its subject's

@@ -21,11 +21,17 @@ import { noteMinted, noteStateChange } from "../metrics/issuer-metrics.js";
 import { randomId } from "../random.js";
 import { noteStatusChange } from "../status/sign-status-list.js";
 import { statusListUri } from "../status/status-list-uri.js";
-import { type StatusRef, type StoredToken, type TokenRecord, TokenStatus } from "../store/types.js";
+import {
+  type MintOpened,
+  type StatusRef,
+  type StoredToken,
+  type TokenRecord,
+  TokenStatus,
+} from "../store/types.js";
 import { startsPending } from "./approval.js";
 import type { MintRequest } from "./mint-request.js";
 import { checkScope, kindFor, lifetimeFor, resolveAudience, resolveExpiry } from "./policy.js";
-import { countClientMint, mintRateExceeded, subjectMintRate } from "./rate-limit.js";
+import { clientMintCounter, mintRateExceeded, subjectMintRate } from "./rate-limit.js";
 import { inheritFromParent } from "./self-service.js";
 import { checkChildOfParent, checkSuccessor } from "./token-power.js";
 import { checkTokenSize } from "./token-size.js";
@@ -160,24 +166,32 @@ export async function issueToken(
   );
   // One round trip decides whether the mint goes ahead: the client's rate, the subject's rate and
   // slot (one atomic step that reserves nothing when it refuses), the signing gate, the org's cell.
-  const maxLive = config.maxTokensPerSubject + (replaces ? 1 : 0);
   const slot = { id, sub: request.subject, exp };
-  const reservation = store.reserveSubjectSlot(
-    slot,
-    now,
-    maxLive,
-    config.retentionSeconds,
-    subjectMintRate(config),
-  );
+  // Sent once the keyring names the key to try (at once, from its cached view): the gate records
+  // `exp` as the key's latest (a retired key stays published until then).
+  let opened: Promise<MintOpened> | undefined;
+  const gate = (kid: string) => {
+    opened = store.openMint({
+      slot,
+      now,
+      maxLive: config.maxTokensPerSubject + (replaces ? 1 : 0),
+      retentionSeconds: config.retentionSeconds,
+      subjectRate: subjectMintRate(config),
+      clientCounter: clientMintCounter(actor.rateLimitClient),
+      key: { kid, exp },
+    });
+    return opened.then((answer) => answer.keyNoted);
+  };
   try {
-    const [orgCell, clientWithinRate, reserved, signing] = await Promise.all([
+    const [orgCell, signing] = await Promise.all([
       request.org === undefined ? undefined : store.getOrgCell(request.org),
-      countClientMint(ctx, actor.rateLimitClient),
-      reservation,
-      // The gate records `exp` as the key's latest (a retired key stays published until then).
-      keyring.signingKey({ exp }),
+      keyring.signingKey({ exp, gate }),
     ]);
-    if (!clientWithinRate || reserved === "rate_limited") throw mintRateExceeded(now);
+    // The keyring asked the gate before it could answer, so the first round trip was sent.
+    const { clientHits, slot: reserved } = await (opened as Promise<MintOpened>);
+    if (clientHits > config.mintRate.perClient || reserved === "rate_limited") {
+      throw mintRateExceeded(now);
+    }
     if (reserved === "limit_reached") {
       throw new Conflict(
         "token_limit_reached",
@@ -192,7 +206,7 @@ export async function issueToken(
     return await signAndSave(ctx, { draft, cell, signing, status, state, kind, actor, options });
   } catch (error) {
     // A token that was not saved gives its place back (best effort: the error says what failed).
-    if ((await reservation.catch(() => undefined)) === "reserved") {
+    if ((await opened?.catch(() => undefined))?.slot === "reserved") {
       await store.releaseSubjectSlot(slot).catch(() => undefined);
     }
     throw error;

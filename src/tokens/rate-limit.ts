@@ -4,10 +4,9 @@
  * the store together with the subject's slot (one atomic step, see `issue-token.ts`).
  * @module
  */
-import { epochSeconds } from "../clock.js";
 import type { IssuerContext } from "../context.js";
 import { RateLimited } from "../errors.js";
-import type { RateLimitStore, SubjectMintRate } from "../store/types.js";
+import type { SubjectMintRate } from "../store/types.js";
 
 const WINDOW_SECONDS = 60;
 
@@ -36,18 +35,16 @@ export function mintRateExceeded(now: number): RateLimited {
 }
 
 /**
- * Counts one mint for the service client `clientId`; true while it is within its limit.
+ * The counter of the service client `clientId`'s mints (for a store call that counts it).
  *
  * @example
  * ```ts
- * if (!(await countClientMint(ctx, "platform"))) throw mintRateExceeded(now);
+ * await store.countHit(clientMintCounter("platform").name, now, 60);
  * ```
  */
-export async function countClientMint(
-  ctx: Pick<IssuerContext, "clock" | "config"> & { readonly store: RateLimitStore },
-  clientId: string,
-): Promise<boolean> {
-  const now = epochSeconds(ctx.clock);
-  const hits = await ctx.store.countHit(`mint:client:${clientId}`, now, WINDOW_SECONDS);
-  return hits <= ctx.config.mintRate.perClient;
+export function clientMintCounter(clientId: string): {
+  readonly name: string;
+  readonly windowSeconds: number;
+} {
+  return { name: `mint:client:${clientId}`, windowSeconds: WINDOW_SECONDS };
 }

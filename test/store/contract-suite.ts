@@ -197,6 +197,38 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     await store.close();
   });
 
+  it("opens a mint: the client's count, the subject's rate and slot and the signing gate at once", async () => {
+    const { store } = await openStore();
+    await store.addKey(key("k1", "active"), true);
+    await store.addKey(key("k2", "next"), false);
+    const opening = (id: string, kid = "k1", sub = "alice") => ({
+      slot: { id, sub, exp: NOW + 100 },
+      now: NOW,
+      maxLive: 2,
+      retentionSeconds: 60,
+      subjectRate: { limit: 3, windowSeconds: 60 },
+      clientCounter: { name: "mint:client:contract", windowSeconds: 60 },
+      key: { kid, exp: NOW + 100 },
+    });
+    expect(await store.openMint(opening("a"))).toEqual({
+      clientHits: 1,
+      slot: "reserved",
+      keyNoted: true,
+    });
+    expect((await store.readKeyring()).keys.find((k) => k.kid === "k1")?.latestExp).toBe(NOW + 100);
+    // A key that is not active fails the gate; the other parts do what they do on their own.
+    expect(await store.openMint(opening("b", "k2"))).toEqual({
+      clientHits: 2,
+      slot: "reserved",
+      keyNoted: false,
+    });
+    expect((await store.openMint(opening("c"))).slot).toBe("limit_reached");
+    expect((await store.openMint(opening("d"))).slot).toBe("rate_limited");
+    expect(await store.countHit("mint:client:contract", NOW, 60)).toBe(5);
+    expect((await store.listTokenIds({ subject: "alice" })).sort()).toEqual(["a", "b"]);
+    await store.close();
+  });
+
   it("indexes tokens by family, org and expiry day", async () => {
     const { store } = await openStore();
     // As a mint does: the subject's slot first, then the record.

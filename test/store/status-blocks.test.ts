@@ -54,6 +54,20 @@ describe("status blocks on Redis", () => {
     await expect(store.noteKeyUse("k1", NOW + 60)).rejects.toThrow(StoreUnavailable);
     await redis.del(`${prefix}{keys}:epoch`);
     await expect(store.noteKeyUse("k1", NOW + 60)).rejects.toThrow(/data was lost/);
+    // A mint's first round trip stops at the gate: nothing counted, no place reserved.
+    await expect(
+      store.openMint({
+        slot: { id: "t1", sub: "alice", exp: NOW + 60 },
+        now: NOW,
+        maxLive: 10,
+        retentionSeconds: 60,
+        subjectRate: { limit: 10, windowSeconds: 60 },
+        clientCounter: { name: "mint:client:c", windowSeconds: 60 },
+        key: { kid: "k1", exp: NOW + 60 },
+      }),
+    ).rejects.toThrow(/data was lost/);
+    expect(await redis.exists(`${prefix}sub:{alice}`)).toBe(0);
+    expect(await redis.keys(`${prefix}rl:*`)).toEqual([]);
     redis.disconnect();
     await store.close();
   });

@@ -58,7 +58,7 @@ export function createMemoryTokenStore(
   expiry: Expiry,
   countHit: RateLimitStore["countHit"],
   getStatus: StatusStore["getStatus"],
-): TokenStore {
+): Omit<TokenStore, "openMint"> {
   const { live } = expiry;
   const tokens = new Map<string, TokenEntry>();
   const indexes = new Map<string, IndexEntry>();

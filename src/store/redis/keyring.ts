@@ -66,13 +66,8 @@ export function createRedisKeyringStore(shared: RedisStoreContext): KeyringStore
       return applied === 1;
     },
     async noteKeyUse(kid, exp) {
-      const arg = exp === undefined ? "" : exp === null ? "inf" : String(exp);
-      // Before the store is opened (key tools) there is no epoch to check.
-      const epoch = shared.current()?.id ?? "";
-      const noted = await call(() =>
-        script("tmNoteKeyUse")(key.keys, key.keyExps, key.keysEpoch, kid, arg, epoch),
-      );
-      return noted === 1;
+      const { keys, args } = keyUseCall(shared, kid, exp);
+      return (await call(() => script("tmNoteKeyUse")(...keys, ...args))) === 1;
     },
   };
 }
@@ -81,4 +76,17 @@ export function createRedisKeyringStore(shared: RedisStoreContext): KeyringStore
 function recordJson(stored: StoredKey): string {
   const { latestExp: _latest, ...record } = stored;
   return JSON.stringify(record);
+}
+
+/** The keys and arguments of the signing gate (`NOTE_KEY_USE`) for `kid` signing until `exp`. */
+export function keyUseCall(
+  shared: RedisStoreContext,
+  kid: string,
+  exp: number | null | undefined,
+): { readonly keys: string[]; readonly args: string[] } {
+  const { key } = shared;
+  const arg = exp === undefined ? "" : exp === null ? "inf" : String(exp);
+  // Before the store is opened (key tools) there is no epoch to check.
+  const epoch = shared.current()?.id ?? "";
+  return { keys: [key.keys, key.keyExps, key.keysEpoch], args: [kid, arg, epoch] };
 }

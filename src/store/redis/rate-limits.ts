@@ -27,10 +27,20 @@ export function createRedisRateLimitStore(shared: RedisStoreContext): RateLimitS
       return set === "OK";
     },
     async countHit(name, now, windowSeconds) {
-      const window = Math.floor(now / windowSeconds);
-      const counter = key.hits(name, window);
+      const { keys, args } = hitCall(shared, name, now, windowSeconds);
       // One script, not MULTI/INCR/EXPIRE/EXEC: one command for the client to build and parse.
-      return Number(await call(() => script("tmCountHit")(counter, windowSeconds + 1)));
+      return Number(await call(() => script("tmCountHit")(...keys, ...args)));
     },
   };
+}
+
+/** The key and argument of one hit on counter `name` (`COUNT_HIT`): its window's key and TTL. */
+export function hitCall(
+  shared: RedisStoreContext,
+  name: string,
+  now: number,
+  windowSeconds: number,
+): { readonly keys: string[]; readonly args: number[] } {
+  const window = Math.floor(now / windowSeconds);
+  return { keys: [shared.key.hits(name, window)], args: [windowSeconds + 1] };
 }

@@ -3,7 +3,7 @@
  * each touches keys of one hash tag only.
  * @module
  */
-import { KEEP_UNTIL } from "./scripts.js";
+import { COUNT_HIT, KEEP_UNTIL, NOTE_KEY_USE } from "./scripts.js";
 import { AUDIT_APPEND } from "./webhook-scripts.js";
 
 /** The writes of a new token's record and indexes, as Lua functions the scripts below share. */
@@ -154,6 +154,30 @@ local existed = redis.call('EXISTS', KEYS[1])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 keep_until(KEYS[1], existed, ARGV[6])
 return 1
+`;
+
+/**
+ * A mint's first round trip in one script, where its keys may be touched together (a single Redis
+ * or Sentinel): the signing gate (`NOTE_KEY_USE`, KEYS[1..3], ARGV[1..3]), then the client's rate
+ * counter (`COUNT_HIT`, KEYS[4], ARGV[4]) and the subject's rate and slot
+ * (`RESERVE_SUBJECT_SLOT`, KEYS[5..6], ARGV[5..12]), each script run as it runs alone. A gate
+ * error (the epoch is lost) ends it before anything is counted. Returns { gate, hits, slot }.
+ */
+export const OPEN_MINT = `
+local function note_key_use(KEYS, ARGV)
+${NOTE_KEY_USE}
+end
+local function count_hit(KEYS, ARGV)
+${COUNT_HIT}
+end
+local function reserve_subject_slot(KEYS, ARGV)
+${RESERVE_SUBJECT_SLOT}
+end
+local gate = note_key_use({ KEYS[1], KEYS[2], KEYS[3] }, { ARGV[1], ARGV[2], ARGV[3] })
+if type(gate) == 'table' then return gate end
+local hits = count_hit({ KEYS[4] }, { ARGV[4] })
+local slot = reserve_subject_slot({ KEYS[5], KEYS[6] }, { unpack(ARGV, 5, 12) })
+return { gate, hits, slot }
 `;
 
 /** KEYS[1] token hash; ARGV: to, rotatedTo or "", allowed from-states… (1 moved, 0 not). */

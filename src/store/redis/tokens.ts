@@ -18,7 +18,7 @@ import {
   needsFamilyIndex,
   newestFirst,
 } from "../token-indexes.js";
-import type { TokenStore } from "../types.js";
+import type { MintOpening, SlotReservation, TokenStore } from "../types.js";
 import { readStatusEntry, statusByteOffset, statusOfByte } from "./status-bits.js";
 import { deadlineArg, type RedisStoreContext } from "./store-context.js";
 import { decisionValue, IP_FIELDS, parseTokenJson, tokenHashFields } from "./token-hash.js";
@@ -32,7 +32,7 @@ import { createRedisTokenQueries } from "./token-queries.js";
  * const stored = await createRedisTokenStore(shared).getToken(id);
  * ```
  */
-export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
+export function createRedisTokenStore(shared: RedisStoreContext): Omit<TokenStore, "openMint"> {
   const { redis, key, call, script, durably, durableScript } = shared;
 
   /** A token's hash as `READ_TOKEN` answers it (its field/value pairs as JSON), parsed. */
@@ -55,22 +55,14 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
   return {
     ...createRedisTokenQueries(shared),
     async reserveSubjectSlot(record, now, maxLive, retentionSeconds, rate) {
-      const window = Math.floor(now / rate.windowSeconds);
-      const outcome = await call(() =>
-        script("tmReserveSubjectSlot")(
-          key.subject(record.sub),
-          key.subjectMints(record.sub, window),
-          record.id,
-          scoreArg(record),
-          now,
-          maxLive,
-          now - retentionSeconds,
-          deadlineArg(keepUntilOf(record, retentionSeconds)),
-          rate.limit,
-          rate.windowSeconds + 1,
-        ),
-      );
-      return outcome === 1 ? "reserved" : outcome === -1 ? "rate_limited" : "limit_reached";
+      const { keys, args } = slotCall(shared, {
+        slot: record,
+        now,
+        maxLive,
+        retentionSeconds,
+        subjectRate: rate,
+      });
+      return slotOutcome(await call(() => script("tmReserveSubjectSlot")(...keys, ...args)));
     },
     async releaseSubjectSlot(record) {
       await call(() => redis.zrem(key.subject(record.sub), record.id));
@@ -221,6 +213,33 @@ export function createRedisTokenStore(shared: RedisStoreContext): TokenStore {
       await call(() => script("tmRecordUsage")(key.token(id), at, ip ?? "", ...IP_FIELDS));
     },
   };
+}
+
+/** The keys and arguments of `RESERVE_SUBJECT_SLOT` for the slot `opening` asks for. */
+export function slotCall(
+  shared: RedisStoreContext,
+  opening: Pick<MintOpening, "slot" | "now" | "maxLive" | "retentionSeconds" | "subjectRate">,
+): { readonly keys: string[]; readonly args: (string | number)[] } {
+  const { slot, now, retentionSeconds, subjectRate } = opening;
+  const window = Math.floor(now / subjectRate.windowSeconds);
+  return {
+    keys: [shared.key.subject(slot.sub), shared.key.subjectMints(slot.sub, window)],
+    args: [
+      slot.id,
+      scoreArg(slot),
+      now,
+      opening.maxLive,
+      now - retentionSeconds,
+      deadlineArg(keepUntilOf(slot, retentionSeconds)),
+      subjectRate.limit,
+      subjectRate.windowSeconds + 1,
+    ],
+  };
+}
+
+/** What `RESERVE_SUBJECT_SLOT` answered, as a {@link SlotReservation}. */
+export function slotOutcome(outcome: unknown): SlotReservation {
+  return outcome === 1 ? "reserved" : outcome === -1 ? "rate_limited" : "limit_reached";
 }
 
 /** The index score of a record as Redis takes it. */
