@@ -7,6 +7,7 @@ import { expect, it } from "vitest";
 import type {
   AuditEntry,
   KeyringStore,
+  MintOpening,
   Store,
   StoredKey,
   TokenRecord,
@@ -16,6 +17,26 @@ import { TokenStatus } from "../../src/store/types.js";
 import { type TestClock, testClock } from "../helpers/issuer.js";
 
 export const NOW = Math.floor(testClock()() / 1000);
+
+/**
+ * A mint's first round trip for token `id` of alice at `now` with key k1 (the client's counter
+ * `mint:client:c`, up to 10 live tokens and 10 mints a minute unless given).
+ */
+export function mintOpening(
+  id: string,
+  now: number,
+  given: { readonly kid?: string; readonly maxLive?: number; readonly rateLimit?: number } = {},
+): MintOpening {
+  return {
+    slot: { id, sub: "alice", exp: now + 100 },
+    now,
+    maxLive: given.maxLive ?? 10,
+    retentionSeconds: 60,
+    subjectRate: { limit: given.rateLimit ?? 10, windowSeconds: 60 },
+    clientCounter: { name: "mint:client:c", windowSeconds: 60 },
+    key: { kid: given.kid ?? "k1", exp: now + 100 },
+  };
+}
 /** A subject mint rate no contract test reaches unless it means to. */
 export const RATE = { limit: 1000, windowSeconds: 60 };
 
@@ -201,15 +222,8 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     const { store } = await openStore();
     await store.addKey(key("k1", "active"), true);
     await store.addKey(key("k2", "next"), false);
-    const opening = (id: string, kid = "k1", sub = "alice") => ({
-      slot: { id, sub, exp: NOW + 100 },
-      now: NOW,
-      maxLive: 2,
-      retentionSeconds: 60,
-      subjectRate: { limit: 3, windowSeconds: 60 },
-      clientCounter: { name: "mint:client:contract", windowSeconds: 60 },
-      key: { kid, exp: NOW + 100 },
-    });
+    const opening = (id: string, kid = "k1") =>
+      mintOpening(id, NOW, { kid, maxLive: 2, rateLimit: 3 });
     expect(await store.openMint(opening("a"))).toEqual({
       clientHits: 1,
       slot: "reserved",
@@ -224,7 +238,7 @@ export function defineStoreContract(makeStore: (clock: TestClock) => Store): voi
     });
     expect((await store.openMint(opening("c"))).slot).toBe("limit_reached");
     expect((await store.openMint(opening("d"))).slot).toBe("rate_limited");
-    expect(await store.countHit("mint:client:contract", NOW, 60)).toBe(5);
+    expect(await store.countHit("mint:client:c", NOW, 60)).toBe(5);
     expect((await store.listTokenIds({ subject: "alice" })).sort()).toEqual(["a", "b"]);
     await store.close();
   });

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { StoreUnavailable } from "../../src/errors.js";
 import { createMemoryStore } from "../../src/store/memory-store.js";
 import { openMintSeparately } from "../../src/store/open-mint.js";
+import { mintOpening } from "./contract-suite.js";
 
 const NOW = 1_800_000_000;
 
@@ -13,15 +14,7 @@ describe("openMintSeparately", () => {
   it("gives a reserved place back when the gate or the client's counter fails", async () => {
     const store = createMemoryStore({ clock: () => NOW * 1000 });
     await store.open(16);
-    const opening = (id: string) => ({
-      slot: { id, sub: "alice", exp: NOW + 100 },
-      now: NOW,
-      maxLive: 5,
-      retentionSeconds: 60,
-      subjectRate: { limit: 10, windowSeconds: 60 },
-      clientCounter: { name: "mint:client:c", windowSeconds: 60 },
-      key: { kid: "k1", exp: NOW + 100 },
-    });
+    const opening = (id: string) => mintOpening(id, NOW);
     const failing = new StoreUnavailable("the gate could not answer");
     const gateDown = openMintSeparately({ ...store, noteKeyUse: () => Promise.reject(failing) });
     await expect(gateDown(opening("a"))).rejects.toBe(failing);

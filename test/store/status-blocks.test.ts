@@ -9,6 +9,7 @@ import { describe, expect, inject, it } from "vitest";
 import { StoreUnavailable } from "../../src/errors.js";
 import { createSequenceBlocks } from "../../src/store/redis/sequence-blocks.js";
 import { createRedisStore } from "../../src/store/redis-store.js";
+import { mintOpening } from "./contract-suite.js";
 
 const url = inject("redisUrl");
 const NOW = Math.floor(Date.now() / 1000);
@@ -55,17 +56,7 @@ describe("status blocks on Redis", () => {
     await redis.del(`${prefix}{keys}:epoch`);
     await expect(store.noteKeyUse("k1", NOW + 60)).rejects.toThrow(/data was lost/);
     // A mint's first round trip stops at the gate: nothing counted, no place reserved.
-    await expect(
-      store.openMint({
-        slot: { id: "t1", sub: "alice", exp: NOW + 60 },
-        now: NOW,
-        maxLive: 10,
-        retentionSeconds: 60,
-        subjectRate: { limit: 10, windowSeconds: 60 },
-        clientCounter: { name: "mint:client:c", windowSeconds: 60 },
-        key: { kid: "k1", exp: NOW + 60 },
-      }),
-    ).rejects.toThrow(/data was lost/);
+    await expect(store.openMint(mintOpening("t1", NOW))).rejects.toThrow(/data was lost/);
     expect(await redis.exists(`${prefix}sub:{alice}`)).toBe(0);
     expect(await redis.keys(`${prefix}rl:*`)).toEqual([]);
     redis.disconnect();
