@@ -11,6 +11,7 @@
 import { OTHER_CORES, pin } from "./cpu.js";
 import { prepareIssuer } from "./issuer-http.js";
 import { FULL } from "./options.js";
+import { median } from "./paired-rounds.js";
 
 const [checkout, roundsArg] = process.argv.slice(2);
 if (!checkout) {
@@ -26,9 +27,6 @@ async function prepare(from?: string) {
   for (const kind of ["healthz", "introspect", "list"]) await issuer.warmUp(kind);
   return issuer;
 }
-
-const median = (values: readonly number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 pin(process.pid, OTHER_CORES);
 const sides = [await prepare(), await prepare(checkout)];

@@ -27,6 +27,8 @@ import {
 } from "./issuer-process.js";
 import { type LoadRequest, type LoadResult, load } from "./load.js";
 import type { BenchOptions } from "./options.js";
+import { median, pairedRatio } from "./paired-rounds.js";
+import { CommandStats } from "./redis-commands.js";
 import { startExchangeCounter } from "./redis-exchanges.js";
 import { type Row, row } from "./report.js";
 
@@ -162,6 +164,46 @@ export async function prepareIssuer(options: BenchOptions, checkout?: string) {
 
 type Measured = Awaited<ReturnType<Awaited<ReturnType<typeof prepareIssuer>>["measure"]>>;
 
+/** A kind's rounds, each right after a `/healthz` round: the server's CPU per request, Redis's. */
+interface KindRounds {
+  readonly cpu: number[];
+  readonly healthzCpu: number[];
+  readonly redis: number[];
+  readonly results: LoadResult[];
+  readonly healthzResults: LoadResult[];
+}
+
+function addRound(
+  rounds: Map<string, KindRounds>,
+  name: string,
+  healthz: Measured,
+  kind: Measured,
+) {
+  const kindRounds = rounds.get(name) ?? {
+    cpu: [],
+    healthzCpu: [],
+    redis: [],
+    results: [],
+    healthzResults: [],
+  };
+  kindRounds.cpu.push(kind.server);
+  kindRounds.healthzCpu.push(healthz.server);
+  kindRounds.redis.push(kind.redis);
+  kindRounds.results.push(kind.result);
+  kindRounds.healthzResults.push(healthz.result);
+  rounds.set(name, kindRounds);
+}
+
+/** Requests answered in round `i`. */
+function requestsIn(rounds: KindRounds, i: number): number {
+  return (rounds.results[i] as LoadResult).requests;
+}
+
+/** The median of one load figure over rounds. */
+function medianOf(results: readonly LoadResult[], figure: "rps" | "p50" | "p99"): number {
+  return median(results.map((result) => result[figure]));
+}
+
 /** The kinds the floor server answers (`bench/floor-server.ts`). */
 const FLOOR_KINDS: ReadonlySet<string> = new Set(["introspect", "list", "mint"]);
 
@@ -210,122 +252,144 @@ async function startFloor(redis: Redis, redisUrl: string, options: BenchOptions)
 }
 
 /**
- * Runs the issuer part: CPU per request of each kind, throughput and latency beside it. With
- * `options.before`, that checkout's issuer (on a redis-server of its own, pinned the same way) is
- * measured right after this one for each kind, and `*.vs-before` rows compare the two.
+ * Runs the issuer part: CPU per request of each kind, throughput and latency beside it, in
+ * `options.cpuRounds` paired rounds (`/healthz`, then the kind; then the floor's pair where there
+ * is a floor) of `options.cpuRoundSeconds` each. With `options.before`, that checkout's issuer (on
+ * a redis-server of its own, pinned the same way) is measured in each round right after this one,
+ * and `*.vs-before` rows compare the two.
  */
 export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
   pin(process.pid, OTHER_CORES);
-  const current = await prepareIssuer(options);
+  const roundOptions = { ...options, loadSeconds: options.cpuRoundSeconds };
+  const current = await prepareIssuer(roundOptions);
   const before =
-    options.before === undefined ? undefined : await prepareIssuer(options, options.before);
+    options.before === undefined ? undefined : await prepareIssuer(roundOptions, options.before);
   const issuers = before ? [current, before] : [current];
-  const floor = await startFloor(current.redis, current.redisServer.url, options);
+  const floor = await startFloor(current.redis, current.redisServer.url, roundOptions);
   try {
     await floor.warmUp("healthz");
     // Warm-ups first, except mint's: it adds tokens, so it runs after the list is measured.
     for (const name of ORDER) {
       if (name !== "mint") for (const each of issuers) await each.warmUp(name);
     }
-    const measured: Record<string, { kind: Measured; healthz: Measured }>[] = issuers.map(
-      () => ({}),
-    );
-    const floorMeasured: Record<string, { kind: Measured; healthz: Measured }> = {};
+    const measured = issuers.map(() => new Map<string, KindRounds>());
+    const floorMeasured = new Map<string, KindRounds>();
+    const mintCommands = new CommandStats();
     for (const name of ORDER.slice(1)) {
-      for (const [i, each] of issuers.entries()) {
-        if (name === "mint") await each.warmUp(name);
-        // /healthz right before each kind: a shared machine's speed drifts by a quarter over a
-        // run, two adjacent load runs much less, so each ratio is taken against its own /healthz.
-        const healthz = await each.measure("healthz");
-        (measured[i] as (typeof measured)[number])[name] = {
-          healthz,
-          kind: await each.measure(name),
-        };
-      }
-      if (FLOOR_KINDS.has(name)) {
-        await floor.warmUp(name);
-        floorMeasured[name] = {
-          healthz: await floor.measure("healthz"),
-          kind: await floor.measure(name),
-        };
+      if (name === "mint") for (const each of issuers) await each.warmUp(name);
+      if (FLOOR_KINDS.has(name)) await floor.warmUp(name);
+      for (let round = 0; round < options.cpuRounds; round++) {
+        for (const [i, each] of issuers.entries()) {
+          const healthz = await each.measure("healthz");
+          const before = i === 0 && name === "mint" ? await mintCommands.read(each.redis) : null;
+          const kind = await each.measure(name);
+          if (before) await mintCommands.add(each.redis, before, kind.result.requests);
+          addRound(measured[i] as Map<string, KindRounds>, name, healthz, kind);
+        }
+        if (FLOOR_KINDS.has(name)) {
+          const healthz = await floor.measure("healthz");
+          addRound(floorMeasured, name, healthz, await floor.measure(name));
+        }
       }
     }
     const pinned = PINNED ? "issuer pinned" : "not pinned: 1 core";
     const rows: Row[] = [];
-    const now = measured[0] as (typeof measured)[number];
+    const now = measured[0] as Map<string, KindRounds>;
     const then = measured[1];
+    const us = (cpu: number) => `${Math.round(cpu)}`;
+    const paired = `median of ${options.cpuRounds} paired rounds`;
     for (const name of ORDER.slice(1)) {
-      const { kind: m, healthz } = now[name] as (typeof now)[string];
+      const rounds = now.get(name) as KindRounds;
+      const cpu = pairedRatio(rounds.healthzCpu, rounds.cpu);
       const slug = name.replace(" ", "-");
-      // Requests per CPU-second of the issuer (1e6 ÷ µs per request), so ratio = healthz CPU ÷
-      // this request's CPU, as the targets are written.
-      const us = (cpu: number) => `${Math.round(cpu)}`;
+      // Requests per CPU-second at the median /healthz CPU, so ratio = /healthz CPU ÷ this
+      // request's CPU, as the targets are written.
+      const healthzRate = 1e6 / cpu.over;
       rows.push(
         row(
           `issuer.cpu.${slug}`,
-          1e6 / m.server,
-          1e6 / healthz.server,
+          cpu.ratio * healthzRate,
+          healthzRate,
           "req/CPU-s",
-          `/healthz just before; µs/req ${us(m.server)} vs ${us(healthz.server)}, ${pinned}`,
+          `/healthz just before, ${paired} (${cpu.spread}); µs/req ${us(cpu.under)} vs ${us(cpu.over)}, ${pinned}`,
           { of: "ratio", op: ">=", limit: CPU_TARGETS[name] ?? 1 },
         ),
-        row(`issuer.${slug}`, m.result.rps, healthz.result.rps, "req/s", "/healthz"),
-        row(`issuer.${slug}.p50`, m.result.p50, healthz.result.p50, "ms", "/healthz p50"),
-        row(`issuer.${slug}.p99`, m.result.p99, healthz.result.p99, "ms", "/healthz p99"),
+        ...(["rps", "p50", "p99"] as const).map((figure) =>
+          row(
+            figure === "rps" ? `issuer.${slug}` : `issuer.${slug}.${figure}`,
+            medianOf(rounds.results, figure),
+            medianOf(rounds.healthzResults, figure),
+            figure === "rps" ? "req/s" : "ms",
+            figure === "rps" ? "/healthz" : `/healthz ${figure}`,
+          ),
+        ),
       );
-      const floorRun = floorMeasured[name];
-      if (floorRun) {
-        // The issuer's /healthz plus what the floor spends above its own: the CPU this request
-        // would cost the issuer if it did nothing the request does not need.
-        const best = healthz.server + floorRun.kind.server - floorRun.healthz.server;
+      const floorRounds = floorMeasured.get(name);
+      if (floorRounds) {
+        // Per round, the issuer's /healthz plus what the floor spends above its own: the CPU this
+        // request would cost the issuer if it did nothing the request does not need.
+        const best = floorRounds.cpu.map(
+          (kind, i) =>
+            (rounds.healthzCpu[i] as number) + kind - (floorRounds.healthzCpu[i] as number),
+        );
+        const atFloor = pairedRatio(rounds.healthzCpu, best);
+        const vsFloor = pairedRatio(best, rounds.cpu);
         rows.push(
           row(
             `floor.cpu.${slug}`,
-            1e6 / best,
-            1e6 / healthz.server,
+            atFloor.ratio * healthzRate,
+            healthzRate,
             "req/CPU-s",
-            `the issuer's /healthz; floor µs/req ${us(best)} (its own: ${us(floorRun.kind.server)} vs /healthz ${us(floorRun.healthz.server)})`,
+            `the issuer's /healthz, ${paired} (${atFloor.spread}); floor µs/req ${us(atFloor.under)} (its own: ${us(median(floorRounds.cpu))} vs /healthz ${us(median(floorRounds.healthzCpu))})`,
           ),
           row(
             `issuer.cpu.${slug}.vs-floor`,
-            1e6 / m.server,
-            1e6 / best,
-            "req/CPU-s",
-            `the floor; µs/req ${us(m.server)} vs ${us(best)}`,
+            vsFloor.ratio,
+            1,
+            "× floor speed",
+            `the floor, ${paired} (${vsFloor.spread}); µs/req ${us(cpu.under)} vs ${us(vsFloor.over)}`,
           ),
         );
       }
-      const earlier = then?.[name];
+      const earlier = then?.get(name);
       if (earlier) {
         // Each side as a multiple of its own /healthz just before it; ratio < 1: less CPU now.
-        const multiple = (x: { kind: Measured; healthz: Measured }) =>
-          x.kind.server / x.healthz.server;
+        const multiple = (x: KindRounds) => 1 / pairedRatio(x.healthzCpu, x.cpu).ratio;
         rows.push(
           row(
             `issuer.cpu.${slug}.vs-before`,
-            multiple(now[name] as (typeof now)[string]),
+            multiple(rounds),
             multiple(earlier),
             "× /healthz CPU",
-            `the --before checkout's, measured right after; µs/req ${us(m.server)} vs ${us(earlier.kind.server)}`,
+            `the --before checkout's, measured right after in each round; µs/req ${us(cpu.under)} vs ${us(median(earlier.cpu))}`,
           ),
         );
       }
     }
-    const mint = (now.mint as (typeof now)[string]).kind;
+    const mintRounds = now.get("mint") as KindRounds;
+    const redisPerMint = median(mintRounds.redis);
     rows.push(
-      row("redis.cpu.mint", mint.redis, mint.server, "µs", "issuer CPU per mint", {
-        of: "value",
-        op: "<=",
-        limit: REDIS_CPU_PER_MINT,
-      }),
+      row(
+        "redis.cpu.mint",
+        redisPerMint,
+        median(mintRounds.cpu),
+        "µs",
+        `issuer CPU per mint; ${paired}`,
+        { of: "value", op: "<=", limit: REDIS_CPU_PER_MINT },
+      ),
+      // Over every round, as the command statistics are: the mean, not the median.
+      ...mintCommands.rows(
+        mintRounds.redis.reduce((sum, redis, i) => sum + redis * requestsIn(mintRounds, i), 0) /
+          mintRounds.results.reduce((sum, result) => sum + result.requests, 0),
+      ),
     );
-    const earlierMint = then?.mint?.kind;
+    const earlierMint = then?.get("mint");
     if (earlierMint) {
       rows.push(
         row(
           "redis.cpu.mint.vs-before",
-          mint.redis,
-          earlierMint.redis,
+          redisPerMint,
+          median(earlierMint.redis),
           "µs",
           "the --before checkout's Redis CPU per mint",
         ),

@@ -13,6 +13,9 @@ export interface BenchOptions {
   /** Seconds per HTTP load run (autocannon), and its warm-up. */
   readonly loadSeconds: number;
   readonly warmupSeconds: number;
+  /** Paired rounds (`/healthz`, then the request) of the issuer's CPU figures, and their seconds. */
+  readonly cpuRounds: number;
+  readonly cpuRoundSeconds: number;
   /** Tokens minted to measure Redis bytes per token. */
   readonly stateTokens: number;
   /** Entries of the compressed status list figure. */
@@ -32,6 +35,8 @@ export const FULL: BenchOptions = {
   rounds: 3,
   loadSeconds: 5,
   warmupSeconds: 1,
+  cpuRounds: 5,
+  cpuRoundSeconds: 2,
   stateTokens: 5000,
   listEntries: 1_000_000,
   scaleSizes: [10_000, 100_000, 1_000_000],
@@ -43,6 +48,8 @@ export const QUICK: BenchOptions = {
   rounds: 1,
   loadSeconds: 1,
   warmupSeconds: 0,
+  cpuRounds: 1,
+  cpuRoundSeconds: 1,
   stateTokens: 500,
   listEntries: 1_000_000,
   scaleSizes: [1_000, 10_000],
