@@ -162,6 +162,11 @@ export function noteMinted(ctx: IssuerContext, reason: string, kind: string): vo
   byContext.get(ctx)?.minted.inc({ reason: boundedReason(reason), kind });
 }
 
+/** An RFC 7662 introspection answered `active`. */
+export function noteIntrospection(ctx: IssuerContext, active: boolean): void {
+  byContext.get(ctx)?.introspections.inc({ active: String(active) });
+}
+
 /** A token changed state. */
 export function noteStateChange(ctx: IssuerContext, state: TokenState, reason: string): void {
   byContext.get(ctx)?.stateChanges.inc({ state, reason: boundedReason(reason) });

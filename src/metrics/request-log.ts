@@ -50,10 +50,6 @@ export function observeRequests(ctx: IssuerContext): MiddlewareHandler {
     if (metrics) {
       metrics.requests.inc({ method: c.req.method, route, status: String(status) });
       metrics.requestDuration.observe({ method: c.req.method, route }, seconds);
-      if (route === "/v1/introspect" && status === 200) {
-        const answer = (await c.res.clone().json()) as { active?: unknown };
-        metrics.introspections.inc({ active: String(answer.active === true) });
-      }
     }
     if (QUIET_ROUTES.has(route) && status < 400) return;
     const fields = {

@@ -8,6 +8,7 @@ import { TokenVerificationFailed } from "@tokenmint/verifier";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { IssuerContext } from "../../context.js";
+import { noteIntrospection } from "../../metrics/issuer-metrics.js";
 import { named, type Operation } from "../../openapi/operation.js";
 import {
   AUTHENTICATED,
@@ -94,9 +95,11 @@ export function oauthRoutes(ctx: IssuerContext) {
     try {
       const { stored } = await inspectToken(ctx, token, { record: true });
       const claims = claimsFor(stored.record, ctx.config.issuer);
+      noteIntrospection(ctx, true);
       return introspection({ active: true, token_type: "Bearer", ...claims });
     } catch (error) {
       if (error instanceof TokenVerificationFailed && error.status === 401) {
+        noteIntrospection(ctx, false);
         return introspection({ active: false });
       }
       throw error;
