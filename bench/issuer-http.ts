@@ -130,7 +130,7 @@ export async function exchangesPerMint(
 export async function prepareIssuer(options: BenchOptions, checkout?: string) {
   const redisServer = await startRedisServer();
   const redis = new Redis(redisServer.url);
-  const issuer = await startIssuer(redisServer.url, "bench:", checkout);
+  const issuer = await startIssuer(redisServer.url, "bench:", checkout, options.metrics);
   pin(await redisPid(redis), OTHER_CORES);
   pin(issuer.pid, SERVER_CORE);
   // Five tokens for each of the 64 subjects: what a list answers, and what introspect presents.

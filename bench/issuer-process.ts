@@ -22,12 +22,14 @@ export const CLIENT_ID = "bench";
 
 /**
  * Starts the issuer against `redisUrl` with key prefix `prefix`: this checkout's, or the one in
- * `checkout` (another commit's, for a before/after comparison).
+ * `checkout` (another commit's, for a before/after comparison); with `metrics`, as deployments
+ * that are scraped run it (`TOKENMINT_METRICS=true`).
  */
 export async function startIssuer(
   redisUrl: string,
   prefix: string,
   checkout?: string,
+  metrics = false,
 ): Promise<BenchIssuer> {
   const port = await freePort();
   const secret = randomBytes(24).toString("base64url");
@@ -50,6 +52,7 @@ export async function startIssuer(
       // Small enough that the audit stream is at its cap while mints are measured, as it is in
       // any deployment that has run a while: each mint pays its share of the trimming.
       TOKENMINT_AUDIT_MAX_EVENTS: "2000",
+      ...(metrics ? { TOKENMINT_METRICS: "true" } : {}),
     },
     /listening on .*\n/,
     checkout,

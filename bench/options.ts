@@ -27,6 +27,8 @@ export interface BenchOptions {
    * request kind by request kind, in the same run (`--before <dir>`).
    */
   readonly before?: string;
+  /** Runs the measured issuers with `TOKENMINT_METRICS=true` (`--metrics`). */
+  readonly metrics?: boolean;
 }
 
 export const FULL: BenchOptions = {

@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (`npx tsx bench/run.ts [--quick] [--only verifier,downstream,...] [--before
- * <dir>]`): runs every measurement of issue 7 (or the named parts), prints the table with each
- * target and whether it holds, and writes `bench/results.json`. `--before` measures the issuer of
- * an earlier checkout beside this one (see `bench/issuer-http.ts`).
+ * <dir>] [--metrics]`): runs every measurement of issue 7 (or the named parts), prints the table
+ * with each target and whether it holds, and writes `bench/results.json`. `--before` measures the
+ * issuer of an earlier checkout beside this one (see `bench/issuer-http.ts`); `--metrics` runs the
+ * measured issuers with their metrics on.
  * @module
  */
 import { readFileSync } from "node:fs";
@@ -22,16 +23,18 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     before: { type: "string" },
+    metrics: { type: "boolean", default: false },
   },
 });
 const options = {
   ...(values.quick ? QUICK : FULL),
   ...(values.before ? { before: values.before } : {}),
+  metrics: values.metrics,
 };
 const cpuModel =
   /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model;
 const machine = {
-  command: `npx tsx bench/run.ts${values.quick ? " --quick" : ""}${values.only ? ` --only "${values.only}"` : ""}${values.before ? ` --before ${values.before}` : ""}`,
+  command: `npx tsx bench/run.ts${values.quick ? " --quick" : ""}${values.only ? ` --only "${values.only}"` : ""}${values.before ? ` --before ${values.before}` : ""}${values.metrics ? " --metrics" : ""}`,
   cpus: cpus().length,
   cpuModel,
   node: process.version,
