@@ -17,20 +17,37 @@ const SIGNATURE_BYTES: Readonly<Record<SigningAlgorithm, number>> = {
 };
 
 /** A key id is an RFC 7638 SHA-256 thumbprint: 43 base64url characters. */
-const KID_LENGTH = 43;
+const LONGEST_KID = "k".repeat(43);
 
 /**
  * The longest a status list id gets: a 10-character epoch, `-`, `p` for a pending list, and up to
  * 10 digits.
  */
-const LIST_ID_LENGTH = 22;
+const LONGEST_LIST_ID = "l".repeat(22);
 
 /** The longest cell name `PUT /v1/routes/{org}` accepts. */
 export const CELL_NAME_LENGTH = 64;
+const LONGEST_CELL = "c".repeat(CELL_NAME_LENGTH);
+
+const NON_ASCII = /[\u0080-\uffff]/;
+const encoder = new TextEncoder();
 
 function base64urlLength(utf8: string): number {
-  const bytes = new TextEncoder().encode(utf8).length;
+  // JSON text is nearly always ASCII, whose UTF-8 length is its length: no encoding needed.
+  const bytes = NON_ASCII.test(utf8) ? encoder.encode(utf8).length : utf8.length;
   return Math.ceil((bytes * 4) / 3);
+}
+
+/** The encoded header's length per `alg` and `typ` (a handful of pairs per process). */
+const headerLengths = new Map<string, number>();
+function headerLength(alg: SigningAlgorithm, typ: string): number {
+  const key = `${alg} ${typ}`;
+  let length = headerLengths.get(key);
+  if (length === undefined) {
+    length = base64urlLength(JSON.stringify({ alg, kid: LONGEST_KID, typ }));
+    headerLengths.set(key, length);
+  }
+  return length;
 }
 
 /** The values a mint learns only once it writes: key id, status entry and cell. */
@@ -52,16 +69,15 @@ export interface PendingParts {
  * ```
  */
 export function maxTokenLength(claims: AccessTokenClaims, pending: PendingParts): number {
-  const header = { alg: pending.alg, kid: "k".repeat(KID_LENGTH), typ: pending.typ };
   const widest: AccessTokenClaims = {
     ...claims,
-    ...(claims.org === undefined ? {} : { cell: "c".repeat(CELL_NAME_LENGTH) }),
+    ...(claims.org === undefined ? {} : { cell: LONGEST_CELL }),
     status: {
-      status_list: { idx: pending.maxIdx, uri: pending.statusUri("l".repeat(LIST_ID_LENGTH)) },
+      status_list: { idx: pending.maxIdx, uri: pending.statusUri(LONGEST_LIST_ID) },
     },
   };
   return (
-    base64urlLength(JSON.stringify(header)) +
+    headerLength(pending.alg, pending.typ) +
     1 +
     base64urlLength(JSON.stringify(widest)) +
     1 +
