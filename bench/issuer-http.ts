@@ -173,6 +173,7 @@ interface KindRounds {
   readonly healthzResults: LoadResult[];
 }
 
+/** Adds one round of `name` (and the `/healthz` run just before it) to `rounds`. */
 function addRound(
   rounds: Map<string, KindRounds>,
   name: string,
