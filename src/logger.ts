@@ -23,11 +23,23 @@ export interface Logger {
 const SECRET_FIELD = /token|secret|password|kek|private|authorization|jwe|^d$/i;
 const SAFE_FIELD = /^(token_id|jti|token_type)$/;
 
+/** Whether a field name says its value is secret, decided once per name. */
+const secretByName = new Map<string, boolean>();
+function isSecretField(name: string): boolean {
+  let secret = secretByName.get(name);
+  if (secret === undefined) {
+    secret = SECRET_FIELD.test(name) && !SAFE_FIELD.test(name);
+    // Field names come from code, a few dozen; the cap bounds a caller that builds names at will.
+    if (secretByName.size < 1024) secretByName.set(name, secret);
+  }
+  return secret;
+}
+
 /** Replaces the values of secret-looking fields with "[redacted]" (a copy only when needed). */
 export function redact(fields: LogFields): LogFields {
   let copy: Record<string, unknown> | undefined;
   for (const key in fields) {
-    if (SECRET_FIELD.test(key) && !SAFE_FIELD.test(key)) {
+    if (isSecretField(key)) {
       copy ??= { ...fields };
       copy[key] = "[redacted]";
     }
@@ -48,9 +60,19 @@ export function createJsonLogger(
   write?: (line: string, level: "info" | "warn" | "error") => void,
   now: () => number = Date.now,
 ): Logger {
+  // Lines written in the same millisecond share one formatted time.
+  let lastMillis = Number.NaN;
+  let lastTime = "";
+  const timeOf = (millis: number) => {
+    if (millis !== lastMillis) {
+      lastMillis = millis;
+      lastTime = new Date(millis).toISOString();
+    }
+    return lastTime;
+  };
   const emit = (level: "info" | "warn" | "error", event: string, fields: LogFields = {}) => {
     const line = JSON.stringify({
-      time: new Date(now()).toISOString(),
+      time: timeOf(now()),
       level,
       event,
       ...redact(fields),
