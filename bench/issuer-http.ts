@@ -25,6 +25,7 @@ import {
   mintOverHttp,
   startIssuer,
 } from "./issuer-process.js";
+import { addRound, type KindRounds, meanRedisPerRequest, medianOf } from "./kind-rounds.js";
 import { type LoadRequest, type LoadResult, load } from "./load.js";
 import type { BenchOptions } from "./options.js";
 import { median, pairedRatio } from "./paired-rounds.js";
@@ -160,49 +161,6 @@ export async function prepareIssuer(options: BenchOptions, checkout?: string) {
       await redisServer.stop();
     },
   };
-}
-
-type Measured = Awaited<ReturnType<Awaited<ReturnType<typeof prepareIssuer>>["measure"]>>;
-
-/** A kind's rounds, each right after a `/healthz` round: the server's CPU per request, Redis's. */
-interface KindRounds {
-  readonly cpu: number[];
-  readonly healthzCpu: number[];
-  readonly redis: number[];
-  readonly results: LoadResult[];
-  readonly healthzResults: LoadResult[];
-}
-
-/** Adds one round of `name` (and the `/healthz` run just before it) to `rounds`. */
-function addRound(
-  rounds: Map<string, KindRounds>,
-  name: string,
-  healthz: Measured,
-  kind: Measured,
-) {
-  const kindRounds = rounds.get(name) ?? {
-    cpu: [],
-    healthzCpu: [],
-    redis: [],
-    results: [],
-    healthzResults: [],
-  };
-  kindRounds.cpu.push(kind.server);
-  kindRounds.healthzCpu.push(healthz.server);
-  kindRounds.redis.push(kind.redis);
-  kindRounds.results.push(kind.result);
-  kindRounds.healthzResults.push(healthz.result);
-  rounds.set(name, kindRounds);
-}
-
-/** Requests answered in round `i`. */
-function requestsIn(rounds: KindRounds, i: number): number {
-  return (rounds.results[i] as LoadResult).requests;
-}
-
-/** The median of one load figure over rounds. */
-function medianOf(results: readonly LoadResult[], figure: "rps" | "p50" | "p99"): number {
-  return median(results.map((result) => result[figure]));
 }
 
 /** The kinds the floor server answers (`bench/floor-server.ts`). */
@@ -379,10 +337,7 @@ export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
         { of: "value", op: "<=", limit: REDIS_CPU_PER_MINT },
       ),
       // Over every round, as the command statistics are: the mean, not the median.
-      ...mintCommands.rows(
-        mintRounds.redis.reduce((sum, redis, i) => sum + redis * requestsIn(mintRounds, i), 0) /
-          mintRounds.results.reduce((sum, result) => sum + result.requests, 0),
-      ),
+      ...mintCommands.rows(meanRedisPerRequest(mintRounds)),
     );
     const earlierMint = then?.get("mint");
     if (earlierMint) {

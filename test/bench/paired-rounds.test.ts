@@ -4,6 +4,7 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addRound, type KindRounds, meanRedisPerRequest } from "../../bench/kind-rounds.js";
 import { median, pairedRatio } from "../../bench/paired-rounds.js";
 import { CommandStats } from "../../bench/redis-commands.js";
 import { type RedisProcess, startRedisServer } from "../helpers/redis-server.js";
@@ -25,6 +26,23 @@ describe("paired rounds", () => {
   it("takes the upper middle of an even count, and NaN of none", () => {
     expect(median([4, 1, 3, 2])).toBe(3);
     expect(median([])).toBeNaN();
+  });
+});
+
+describe("a kind's rounds", () => {
+  it("weigh each round's Redis CPU by the requests it served", () => {
+    const rounds = new Map<string, KindRounds>();
+    const run = (requests: number, server: number, redis: number) => ({
+      result: { rps: requests, requests, p50: 1, p99: 2 },
+      server,
+      redis,
+    });
+    addRound(rounds, "mint", run(1000, 50, 0), run(100, 400, 80));
+    addRound(rounds, "mint", run(1000, 50, 0), run(300, 400, 40));
+    const mint = rounds.get("mint") as KindRounds;
+    expect(mint.cpu).toEqual([400, 400]);
+    expect(mint.healthzCpu).toEqual([50, 50]);
+    expect(meanRedisPerRequest(mint)).toBe((100 * 80 + 300 * 40) / 400);
   });
 });
 
