@@ -14,3 +14,25 @@ export interface IssuerContext extends KeysContext {
   /** The key-encryption keys (webhook secrets are stored encrypted under them). */
   readonly keks: KekRing;
 }
+
+/**
+ * State kept per issuer context (caches, throttles), made on first use: each context a test or a
+ * runtime builds has its own, and it goes with the context.
+ *
+ * @example
+ * ```ts
+ * const cacheOf = perContext(() => createTokenCache());
+ * const cache = cacheOf(ctx);
+ * ```
+ */
+export function perContext<T>(create: () => T): (ctx: IssuerContext) => T {
+  const states = new WeakMap<IssuerContext, T>();
+  return (ctx) => {
+    let state = states.get(ctx);
+    if (state === undefined) {
+      state = create();
+      states.set(ctx, state);
+    }
+    return state;
+  };
+}

@@ -13,7 +13,7 @@ import { STATUS_LIST_TOKEN_TYPE } from "@tokenmint/verifier";
 import { compressStatusList } from "@tokenmint/verifier/status";
 import { epochSeconds } from "../clock.js";
 import { statusListLifetime } from "../config/status-list-lifetime.js";
-import type { IssuerContext } from "../context.js";
+import { type IssuerContext, perContext } from "../context.js";
 import { NotFound } from "../errors.js";
 import { signJwt } from "../keys/sign-jwt.js";
 import { parseListId } from "../store/status-layout.js";
@@ -48,16 +48,7 @@ interface ListMemory {
   changedAt?: number;
 }
 
-const memories = new WeakMap<IssuerContext, Map<string, ListMemory>>();
-
-function listsOf(ctx: IssuerContext): Map<string, ListMemory> {
-  let lists = memories.get(ctx);
-  if (!lists) {
-    lists = new Map();
-    memories.set(ctx, lists);
-  }
-  return lists;
-}
+const listsOf = perContext(() => new Map<string, ListMemory>());
 
 /** The memory of `list` in `ctx`, created on first use; the least recently used list is forgotten. */
 function memoryOf(ctx: IssuerContext, list: string): ListMemory {

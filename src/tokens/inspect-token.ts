@@ -28,12 +28,11 @@ import { toCanonicalJws } from "@tokenmint/verifier/jws";
 import {
   checkKindMatchesPrefix,
   createTokenCache,
-  type TokenCache,
   verifyCanonicalJws,
 } from "@tokenmint/verifier/jwt";
 import { epochSeconds } from "../clock.js";
 import { parseTokenKind } from "../config/token-kinds.js";
-import type { IssuerContext } from "../context.js";
+import { type IssuerContext, perContext } from "../context.js";
 import { measureChecks } from "../metrics/issuer-metrics.js";
 import { statusListUri } from "../status/status-list-uri.js";
 import { type StoredToken, TokenStatus } from "../store/types.js";
@@ -41,7 +40,7 @@ import { requireAllowedAddress } from "./allowed-ips.js";
 import { nonExpiringAllowed, tracksUsage } from "./policy.js";
 import { detectReuse } from "./rotate-token.js";
 import { recordTokenUse } from "./token-use.js";
-import { createUsageThrottle, type UsageThrottle } from "./usage-throttle.js";
+import { createUsageThrottle } from "./usage-throttle.js";
 
 /** A token that passed every check, with its record. */
 export interface InspectedToken {
@@ -56,16 +55,12 @@ export class TokenPendingApproval extends TokenVerificationFailed {
   }
 }
 
-const verified = new WeakMap<IssuerContext, TokenCache>();
+const verifiedCacheOf = perContext(() => createTokenCache());
 
 /** Signature and claims of `token`, from the cache when this exact string passed before. */
 async function verifiedClaims(ctx: IssuerContext, token: string): Promise<AccessTokenClaims> {
   const { config, keyring } = ctx;
-  let cache = verified.get(ctx);
-  if (!cache) {
-    cache = createTokenCache();
-    verified.set(ctx, cache);
-  }
+  const cache = verifiedCacheOf(ctx);
   const hit = cache.get(token, ctx.clock());
   if (hit) {
     await keyring.getKey(hit.header); // throws KeyUnknown once the key is no longer published
@@ -92,16 +87,7 @@ async function verifiedClaims(ctx: IssuerContext, token: string): Promise<Access
 /** Uses closer together than this are not written again. */
 export const USAGE_WRITE_INTERVAL_SECONDS = 60;
 
-const usageThrottles = new WeakMap<IssuerContext, UsageThrottle>();
-
-function usageThrottleOf(ctx: IssuerContext): UsageThrottle {
-  let throttle = usageThrottles.get(ctx);
-  if (!throttle) {
-    throttle = createUsageThrottle(USAGE_WRITE_INTERVAL_SECONDS);
-    usageThrottles.set(ctx, throttle);
-  }
-  return throttle;
-}
+const usageThrottleOf = perContext(() => createUsageThrottle(USAGE_WRITE_INTERVAL_SECONDS));
 
 /**
  * Verifies a token exactly, against this issuer's keys and the store (each result is counted in
