@@ -12,7 +12,6 @@
  * ```
  * @module
  */
-
 import { openMintSeparately } from "./open-mint.js";
 import { createRedisActivityIndex } from "./redis/activity-index.js";
 import { createRedisAuditStore } from "./redis/audit.js";

@@ -39,7 +39,8 @@ export function mintRateExceeded(now: number): RateLimited {
  *
  * @example
  * ```ts
- * await store.countHit(clientMintCounter("platform").name, now, 60);
+ * const counter = clientMintCounter("platform");
+ * await store.countHit(counter.name, now, counter.windowSeconds);
  * ```
  */
 export function clientMintCounter(clientId: string): {

@@ -4,7 +4,6 @@
  * their own tokens), and `self` for the presented token.
  * @module
  */
-
 import { Hono } from "hono";
 import type { IssuerContext } from "../../context.js";
 import { Forbidden, InvalidRequest, NotFound } from "../../errors.js";
