@@ -15,7 +15,7 @@ import { OTHER_CORES, PINNED, pin, redisPid, SERVER_CORE, unpinSelf } from "./cp
 import { load } from "./load.js";
 import type { BenchOptions } from "./options.js";
 import { pairedRatio } from "./paired-rounds.js";
-import { type Row, row } from "./report.js";
+import { type Row, row, type Target } from "./report.js";
 
 /** Runs part 2. */
 export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
@@ -86,9 +86,18 @@ export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
       warm.push((await load(base, protectedRequests, options.cpuRoundSeconds)).rps);
     }
     const against = `opaque token + Redis lookup${PINNED ? ", server pinned" : ""}, median of ${options.cpuRounds} paired rounds`;
-    const vsOpaque = (measured: readonly number[]) => pairedRatio(measured, opaque);
-    const coldRatio = vsOpaque(cold);
-    const warmRatio = vsOpaque(warm);
+    /** A row of `measured` against the opaque lookup's throughput, round by round. */
+    const vsOpaque = (kind: "cold" | "warm", measured: readonly number[], target?: Target) => {
+      const paired = pairedRatio(measured, opaque);
+      return row(
+        `downstream.vs-opaque-lookup.${kind}`,
+        paired.ratio * paired.under,
+        paired.under,
+        "req/s",
+        `${against} (${paired.spread})`,
+        target,
+      );
+    };
     // Issue 10: the same protected request, directly and through the cell router.
     const direct = await load(base, protectedRequests, options.loadSeconds);
     const routed = await load(
@@ -97,21 +106,8 @@ export async function benchDownstream(options: BenchOptions): Promise<Row[]> {
       options.loadSeconds,
     );
     return [
-      row(
-        "downstream.vs-opaque-lookup.cold",
-        coldRatio.ratio * coldRatio.under,
-        coldRatio.under,
-        "req/s",
-        `${against} (${coldRatio.spread})`,
-      ),
-      row(
-        "downstream.vs-opaque-lookup.warm",
-        warmRatio.ratio * warmRatio.under,
-        warmRatio.under,
-        "req/s",
-        `${against} (${warmRatio.spread})`,
-        { of: "ratio", op: ">=", limit: 1.5 },
-      ),
+      vsOpaque("cold", cold),
+      vsOpaque("warm", warm, { of: "ratio", op: ">=", limit: 1.5 }),
       row("router.added-latency.p50", routed.p50 - direct.p50, direct.p50, "ms", "direct p50"),
       row("router.added-latency.p99", routed.p99 - direct.p99, direct.p99, "ms", "direct p99"),
       row("router.throughput", routed.rps, direct.rps, "req/s", "direct to the cell"),

@@ -19,6 +19,7 @@ import {
   unpinSelf,
 } from "./cpu.js";
 import {
+  BENCH_SUBJECTS,
   type BenchIssuer,
   FLOOR_TOKENS,
   mintBody,
@@ -33,28 +34,66 @@ import { CommandStats } from "./redis-commands.js";
 import { startExchangeCounter } from "./redis-exchanges.js";
 import { type Row, row } from "./report.js";
 
+/**
+ * The requests of the kinds the floor answers too, with the `authorization` header `auth`:
+ * introspect presenting each of `presented`, a list for each of the 64 subjects, a mint for each.
+ */
+function kindRequests(auth: string, presented: readonly string[]): Record<string, LoadRequest[]> {
+  return {
+    mint: Array.from({ length: BENCH_SUBJECTS }, (_, i) => ({
+      method: "POST",
+      path: "/v1/tokens",
+      headers: { authorization: auth, "content-type": "application/json" },
+      body: mintBody(i),
+    })),
+    introspect: presented.map((token) => ({
+      method: "POST",
+      path: "/v1/introspect",
+      headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token }).toString(),
+    })),
+    list: Array.from({ length: BENCH_SUBJECTS }, (_, i) => ({
+      path: `/v1/tokens?subject=user-${i}`,
+      headers: { authorization: auth },
+    })),
+  };
+}
+
 /** The request shapes of each measured endpoint. */
-export function endpointRequests(issuer: BenchIssuer, tokens: readonly string[]) {
+export function endpointRequests(
+  issuer: BenchIssuer,
+  tokens: readonly string[],
+): Record<string, LoadRequest[]> {
   const payload = JSON.parse(atob((tokens[0] as string).split(".")[1] as string)) as {
     status: { status_list: { uri: string } };
   };
   const listPath = new URL(payload.status.status_list.uri).pathname;
   return {
-    mint: Array.from({ length: 64 }, (_, i) => ({
-      method: "POST",
-      path: "/v1/tokens",
-      headers: { authorization: issuer.auth, "content-type": "application/json" },
-      body: mintBody(i),
-    })) satisfies LoadRequest[],
-    introspect: tokens.map((token) => ({
-      method: "POST",
-      path: "/v1/introspect",
-      headers: { authorization: issuer.auth, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token }).toString(),
-    })) satisfies LoadRequest[],
+    healthz: [{ path: "/healthz" }],
+    ...kindRequests(issuer.auth, tokens),
     jwks: [{ path: "/.well-known/jwks.json" }],
     "status list": [{ path: listPath }],
-  } as Record<string, LoadRequest[]>;
+  };
+}
+
+/**
+ * Warm-up and measured load runs of `endpoints` on the server at `url` (process `pid`), with CPU
+ * per request of it and of Redis.
+ */
+function loadTarget(
+  url: string,
+  pid: number,
+  redis: Redis,
+  endpoints: Record<string, LoadRequest[]>,
+  options: BenchOptions,
+) {
+  return {
+    async warmUp(name: string) {
+      if (options.warmupSeconds > 0) await load(url, endpoints[name] ?? [], options.warmupSeconds);
+    },
+    measure: (name: string) =>
+      cpuPerRequest(pid, redis, () => load(url, endpoints[name] ?? [], options.loadSeconds)),
+  };
 }
 
 /**
@@ -135,26 +174,11 @@ export async function prepareIssuer(options: BenchOptions, checkout?: string) {
   pin(await redisPid(redis), OTHER_CORES);
   pin(issuer.pid, SERVER_CORE);
   // Five tokens for each of the 64 subjects: what a list answers, and what introspect presents.
-  const tokens = await mintOverHttp(issuer, 5 * 64);
-  const endpoints: Record<string, LoadRequest[]> = {
-    healthz: [{ path: "/healthz" }],
-    ...endpointRequests(issuer, tokens),
-    list: Array.from({ length: 64 }, (_, i) => ({
-      path: `/v1/tokens?subject=user-${i}`,
-      headers: { authorization: issuer.auth },
-    })),
-  };
+  const tokens = await mintOverHttp(issuer, 5 * BENCH_SUBJECTS);
   return {
     redisServer,
     redis,
-    async warmUp(name: string) {
-      if (options.warmupSeconds > 0)
-        await load(issuer.url, endpoints[name] ?? [], options.warmupSeconds);
-    },
-    measure: (name: string) =>
-      cpuPerRequest(issuer.pid, redis, () =>
-        load(issuer.url, endpoints[name] ?? [], options.loadSeconds),
-      ),
+    ...loadTarget(issuer.url, issuer.pid, redis, endpointRequests(issuer, tokens), options),
     async stop() {
       redis.disconnect();
       await issuer.stop();
@@ -179,33 +203,13 @@ async function startFloor(redis: Redis, redisUrl: string, options: BenchOptions)
   );
   const pid = child.process.pid as number;
   pin(pid, SERVER_CORE);
-  const url = `http://127.0.0.1:${port}`;
-  const auth = { authorization: "Basic Zmxvb3I6ZmxvOg==" };
+  const floorTokens = Array.from({ length: FLOOR_TOKENS }, (_, i) => `floor-${i}`);
   const endpoints: Record<string, LoadRequest[]> = {
     healthz: [{ path: "/healthz" }],
-    introspect: Array.from({ length: FLOOR_TOKENS }, (_, i) => ({
-      method: "POST",
-      path: "/v1/introspect",
-      headers: { ...auth, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token: `floor-${i}` }).toString(),
-    })),
-    list: Array.from({ length: 64 }, (_, i) => ({
-      path: `/v1/tokens?subject=user-${i}`,
-      headers: auth,
-    })),
-    mint: Array.from({ length: 64 }, (_, i) => ({
-      method: "POST",
-      path: "/v1/tokens",
-      headers: { ...auth, "content-type": "application/json" },
-      body: mintBody(i),
-    })),
+    ...kindRequests("Basic Zmxvb3I6ZmxvOg==", floorTokens),
   };
   return {
-    async warmUp(name: string) {
-      if (options.warmupSeconds > 0) await load(url, endpoints[name] ?? [], options.warmupSeconds);
-    },
-    measure: (name: string) =>
-      cpuPerRequest(pid, redis, () => load(url, endpoints[name] ?? [], options.loadSeconds)),
+    ...loadTarget(`http://127.0.0.1:${port}`, pid, redis, endpoints, options),
     stop: () => child.stop(),
   };
 }
