@@ -18,9 +18,13 @@ local function index_token(key, id, score, deadline)
   keep_until(key, existed, deadline)
 end
 local function index_member(key, member, deadline)
-  local existed = redis.call('EXISTS', key)
-  redis.call('SADD', key, member)
+  local existed = 1
+  if redis.call('SADD', key, member) == 1 and redis.call('SCARD', key) == 1 then existed = 0 end
   keep_until(key, existed, deadline)
+end
+-- A day bucket's deadline follows from its day, the same for every member: set when it is made.
+local function index_bucket(key, member, deadline)
+  if redis.call('SADD', key, member) == 1 then redis.call('EXPIREAT', key, deadline, 'NX') end
 end
 `;
 
@@ -36,9 +40,16 @@ index_token(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 return 1
 `;
 
-/** KEYS[1] an index set (of subjects); ARGV: member, deadline. */
+/**
+ * KEYS[1] an index set (of subjects); ARGV: member, deadline, then `bucket` for a day bucket
+ * (whose deadline is the same for every member) or nothing.
+ */
 export const INDEX_MEMBER = `${TOKEN_WRITES}
-index_member(KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] == 'bucket' then
+  index_bucket(KEYS[1], ARGV[1], ARGV[2])
+else
+  index_member(KEYS[1], ARGV[1], ARGV[2])
+end
 return 1
 `;
 
@@ -48,7 +59,7 @@ return 1
  * one and the event is appended after them). KEYS (count first): the token hash, one key per
  * index, then the audit stream and its trim pause. ARGV: the record's deadline, the number of
  * record field/value strings and those strings, the number of indexes and for each its kind
- * (`token` or `member`), member, score (`token` only) and deadline, then the event JSON and the
+ * (`token`, `member` or `bucket`), member, score (`token` only) and deadline, then the event JSON and the
  * stream length to keep. Returns the event's stream id.
  */
 export const SAVE_MINTED = `${TOKEN_WRITES}${AUDIT_APPEND}
@@ -61,6 +72,9 @@ for k = 1, indexes do
   if ARGV[i] == 'token' then
     index_token(KEYS[1 + k], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
     i = i + 4
+  elseif ARGV[i] == 'bucket' then
+    index_bucket(KEYS[1 + k], ARGV[i + 1], ARGV[i + 2])
+    i = i + 3
   else
     index_member(KEYS[1 + k], ARGV[i + 1], ARGV[i + 2])
     i = i + 3
@@ -149,8 +163,9 @@ local hits = redis.call('INCR', KEYS[2])
 if hits == 1 then redis.call('EXPIRE', KEYS[2], ARGV[8]) end
 if hits > tonumber(ARGV[7]) then return -1 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
-if redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf') >= tonumber(ARGV[4]) then return 0 end
-local existed = redis.call('EXISTS', KEYS[1])
+local live = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf')
+if live >= tonumber(ARGV[4]) then return 0 end
+local existed = live > 0 and 1 or redis.call('EXISTS', KEYS[1])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 keep_until(KEYS[1], existed, ARGV[6])
 return 1

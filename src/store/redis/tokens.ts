@@ -93,6 +93,7 @@ export function createRedisTokenStore(shared: RedisStoreContext): Omit<TokenStor
           key: key.expirySubjects(expiryDay(record.exp)),
           member: record.sub,
           until: String(expiryIndexDeadline(record.exp)),
+          bucket: true,
         });
       }
       if (audit && !shared.isCluster) {
@@ -110,7 +111,7 @@ export function createRedisTokenStore(shared: RedisStoreContext): Omit<TokenStor
             indexes.length,
             ...indexes.flatMap((index) =>
               index.score === undefined
-                ? ["member", index.member, index.until]
+                ? [index.bucket ? "bucket" : "member", index.member, index.until]
                 : ["token", index.member, index.score, index.until],
             ),
             JSON.stringify(audit.event),
@@ -125,7 +126,12 @@ export function createRedisTokenStore(shared: RedisStoreContext): Omit<TokenStor
           script("tmSaveToken")(key.token(record.id), until, ...fields),
           ...indexes.map((index) =>
             index.score === undefined
-              ? script("tmIndexMember")(index.key, index.member, index.until)
+              ? script("tmIndexMember")(
+                  index.key,
+                  index.member,
+                  index.until,
+                  ...(index.bucket ? ["bucket"] : []),
+                )
               : script("tmIndexToken")(index.key, index.member, index.score, index.until),
           ),
         ]),
@@ -253,4 +259,6 @@ interface Index {
   readonly member: string;
   readonly score?: string;
   readonly until: string;
+  /** A day bucket: `until` follows from the key, so it is set once, when the key is made. */
+  readonly bucket?: true;
 }
