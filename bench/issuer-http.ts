@@ -342,6 +342,13 @@ export async function benchIssuerHttp(options: BenchOptions): Promise<Row[]> {
       ),
       // Over every round, as the command statistics are: the mean, not the median.
       ...mintCommands.rows(meanRedisPerRequest(mintRounds)),
+      row(
+        "floor.redis.cpu.mint",
+        median((floorMeasured.get("mint") as KindRounds).redis),
+        redisPerMint,
+        "µs",
+        `the issuer's Redis CPU per mint; the floor's two scripts (count the mint and reserve the slot, write the record), ${paired}`,
+      ),
     );
     const earlierMint = then?.get("mint");
     if (earlierMint) {
