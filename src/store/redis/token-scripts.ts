@@ -59,8 +59,8 @@ return 1
  * one and the event is appended after them). KEYS (count first): the token hash, one key per
  * index, then the audit stream and its trim pause. ARGV: the record's deadline, the number of
  * record field/value strings and those strings, the number of indexes and for each its kind
- * (`token`, `member` or `bucket`), member, score (`token` only) and deadline, then the event JSON and the
- * stream length to keep. Returns the event's stream id.
+ * (`token`, `member` or `bucket`), member, score (`token` only) and deadline, then the event JSON
+ * and the stream length to keep. Returns the event's stream id.
  */
 export const SAVE_MINTED = `${TOKEN_WRITES}${AUDIT_APPEND}
 local n = tonumber(ARGV[2])
