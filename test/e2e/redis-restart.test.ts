@@ -13,7 +13,7 @@ import { createRedisStore } from "../../src/store/redis-store.js";
 import { createTestIssuer, form, uniquePrefix } from "../helpers/issuer.js";
 import { type RedisProcess, startRedisServer } from "../helpers/redis-server.js";
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error("condition not reached in time");
@@ -29,7 +29,8 @@ describe("Redis faults", () => {
     const dir = mkdtempSync(join(tmpdir(), "tokenmint-aof-"));
     const persistent = ["--appendonly", "yes", "--appendfsync", "always", "--dir", dir];
     redis = await startRedisServer(undefined, persistent);
-    const store = createRedisStore({ url: redis.url, prefix: uniquePrefix(), timeoutMs: 500 });
+    // The default command timeout: every write waits for an fsync, which a busy disk can stretch.
+    const store = createRedisStore({ url: redis.url, prefix: uniquePrefix() });
     const issuer = await createTestIssuer({ store });
     const keep = await issuer.mint({ name: "keep" });
     const kill = await issuer.mint({ name: "kill" });

@@ -130,7 +130,11 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
         }),
       });
       if (response.status !== 201) {
-        throw new Error(`mint failed: ${response.status} ${await response.text()}`);
+        // The issuer's own account of a refusal (a store error's cause) makes a failure readable.
+        const refusals = logs.filter((line) => line.includes('"event":"request.failed"'));
+        throw new Error(
+          `mint failed: ${response.status} ${await response.text()}\n${refusals.slice(-1).join("")}`,
+        );
       }
       return (await response.json()) as MintAnswer;
     },
