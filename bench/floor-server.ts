@@ -24,27 +24,18 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import type { StoreEpoch, TokenRecord } from "../src/store/records.js";
 import { parseTokenJson, tokenHashFields } from "../src/store/redis/token-hash.js";
-import {
-  READ_TOKEN_WITH_STATUS,
-  READ_TOKENS,
-  SAVE_TOKEN,
-} from "../src/store/redis/token-scripts.js";
+import { READ_TOKEN_WITH_STATUS, READ_TOKENS } from "../src/store/redis/token-scripts.js";
+import { FLOOR_RESERVE, FLOOR_SAVE } from "./floor-scripts.js";
 import { BENCH_SUBJECTS, FLOOR_TOKENS } from "./issuer-process.js";
 
 const ISSUER = "http://floor.local";
 const epoch: StoreEpoch = { id: "floorepoch", listSize: 1 << 20 };
-const RESERVE = `
-redis.call('INCR', KEYS[1])
-redis.call('EXPIRE', KEYS[1], 61)
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-return 1
-`;
 
 const redis = new Redis(process.env.REDIS_URL as string, { enableAutoPipelining: true });
 redis.defineCommand("floorReadOne", { numberOfKeys: 2, lua: READ_TOKEN_WITH_STATUS });
 redis.defineCommand("floorReadMany", { lua: READ_TOKENS });
-redis.defineCommand("floorReserve", { numberOfKeys: 2, lua: RESERVE });
-redis.defineCommand("floorSave", { numberOfKeys: 1, lua: SAVE_TOKEN });
+redis.defineCommand("floorReserve", { numberOfKeys: 2, lua: FLOOR_RESERVE });
+redis.defineCommand("floorSave", { numberOfKeys: 1, lua: FLOOR_SAVE });
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 const bound = new Map<string, Script>();
 for (const name of ["floorReadOne", "floorReadMany", "floorReserve", "floorSave"]) {

@@ -16,6 +16,8 @@ export interface BenchOptions {
   /** Paired rounds (`/healthz`, then the request) of the issuer's CPU figures, and their seconds. */
   readonly cpuRounds: number;
   readonly cpuRoundSeconds: number;
+  /** Calls of each kind per round of the busy-Redis mint script costs. */
+  readonly scriptCalls: number;
   /** Tokens minted to measure Redis bytes per token. */
   readonly stateTokens: number;
   /** Entries of the compressed status list figure. */
@@ -39,6 +41,7 @@ export const FULL: BenchOptions = {
   warmupSeconds: 1,
   cpuRounds: 5,
   cpuRoundSeconds: 2,
+  scriptCalls: 8000,
   stateTokens: 5000,
   listEntries: 1_000_000,
   scaleSizes: [10_000, 100_000, 1_000_000],
@@ -52,6 +55,7 @@ export const QUICK: BenchOptions = {
   warmupSeconds: 0,
   cpuRounds: 1,
   cpuRoundSeconds: 1,
+  scriptCalls: 1000,
   stateTokens: 500,
   listEntries: 1_000_000,
   scaleSizes: [1_000, 10_000],
@@ -61,6 +65,7 @@ export const QUICK: BenchOptions = {
 export const SMOKE: BenchOptions = {
   ...QUICK,
   microMs: 10,
+  scriptCalls: 256,
   stateTokens: 20,
   listEntries: 4096,
   scaleSizes: [100, 200],

@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { benchDownstream } from "./downstream.js";
 import { benchDurability } from "./durability.js";
 import { benchIssuerHttp } from "./issuer-http.js";
+import { benchMintScripts } from "./mint-scripts.js";
 import { FULL, QUICK } from "./options.js";
 import { formatTable, type Row, writeResults } from "./report.js";
 import { benchScale } from "./scale.js";
@@ -47,6 +48,7 @@ const allParts: [string, () => Promise<Row[]>][] = [
   ["verifier", () => benchVerifier(options)],
   ["downstream", () => benchDownstream(options)],
   ["issuer over HTTP", () => benchIssuerHttp(options)],
+  ["mint scripts", () => benchMintScripts(options)],
   ["state per token", () => benchState(options)],
   ["scale", () => benchScale(options, log)],
   ["durability", () => benchDurability(options)],

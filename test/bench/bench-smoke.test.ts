@@ -8,6 +8,7 @@ import { describe, expect, inject, it } from "vitest";
 import { startChild } from "../../bench/child.js";
 import { processCpuMicros, redisCpuMicros } from "../../bench/cpu.js";
 import { mintBody } from "../../bench/issuer-process.js";
+import { benchMintScripts } from "../../bench/mint-scripts.js";
 import { SMOKE } from "../../bench/options.js";
 import { startExchangeCounter } from "../../bench/redis-exchanges.js";
 import { formatTable, type Row } from "../../bench/report.js";
@@ -113,6 +114,14 @@ describe("the benchmark harness (smoke run)", () => {
       b.disconnect();
       await counter.close();
     }
+  });
+
+  it("replays a mint's scripts on a busy Redis: a whole mint costs it more than the floor's", async () => {
+    const rows = await benchMintScripts(SMOKE);
+    expectWellFormed(rows);
+    const value = (name: string) => rows.find((r) => r.name === `redis.busy.${name}`)?.value ?? 0;
+    expect(value("mint")).toBeGreaterThan(value("floor"));
+    expect(value("part.empty-script")).toBeGreaterThan(0);
   });
 
   it("reads a process's CPU time and redis-server's", async () => {

@@ -1,0 +1,195 @@
+/**
+ * What each part of a mint costs Redis when Redis is kept busy: the store's own calls (the same
+ * scripts and arguments a mint sends) run in batches of 32 from one client, with Redis pinned to
+ * its own core, so Redis's CPU per call is its work without the per-request wake-ups an HTTP load
+ * adds. Rows: a whole mint (both round trips), the floor's two scripts, each guarantee's script
+ * alone (as Redis Cluster runs them), and an empty script (the cost any script call pays).
+ * @module
+ */
+import { Redis } from "ioredis";
+import type { AuditEvent, TokenRecord } from "../src/store/records.js";
+import { tokenHashFields } from "../src/store/redis/token-hash.js";
+import { createRedisStore } from "../src/store/redis-store.js";
+import { startRedisServer } from "../test/helpers/redis-server.js";
+import { OTHER_CORES, pin, redisCpuMicros, redisPid, SERVER_CORE } from "./cpu.js";
+import { FLOOR_RESERVE, FLOOR_SAVE } from "./floor-scripts.js";
+import { BENCH_SUBJECTS, mintOverHttp, startIssuer } from "./issuer-process.js";
+import type { BenchOptions } from "./options.js";
+import { median } from "./paired-rounds.js";
+import { type Row, row } from "./report.js";
+
+/** Operations in flight at once: what one client's pipeline carries per write. */
+const BATCH = 32;
+/** The bench issuer's audit stream cap (`TOKENMINT_AUDIT_MAX_EVENTS` in issuer-process.ts). */
+const AUDIT_CAP = 2000;
+const PREFIX = "bench:";
+const RETENTION = 7 * 86_400;
+
+/** One measured operation: mint number `i`'s share of the work. */
+type Operation = (i: number) => Promise<unknown>;
+
+/** The active signing key the bench issuer left in Redis. */
+async function activeKid(redis: Redis): Promise<string> {
+  const keys = await redis.hgetall(`${PREFIX}{keys}`);
+  const active = Object.entries(keys).find(
+    ([, json]) => (JSON.parse(json) as { state: string }).state === "active",
+  );
+  if (!active) throw new Error("the bench issuer left no active key");
+  return active[0];
+}
+
+/**
+ * Runs the part: `options.cpuRounds` rounds, each running every operation `options.scriptCalls`
+ * times in turn; a row's figure is the median over the rounds of Redis's CPU per operation.
+ */
+export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
+  const perRound = options.scriptCalls;
+  const server = await startRedisServer();
+  const redis = new Redis(server.url);
+  pin(process.pid, OTHER_CORES);
+  pin(await redisPid(redis), SERVER_CORE);
+  // The real issuer sets up what a mint checks: the keyring, the epoch, the audit stream's group.
+  const issuer = await startIssuer(server.url, PREFIX);
+  await mintOverHttp(issuer, BENCH_SUBJECTS);
+  await issuer.stop();
+  const store = createRedisStore({ url: server.url, prefix: PREFIX });
+  const floor = new Redis(server.url, { enableAutoPipelining: true });
+  try {
+    const epoch = await store.open(1 << 16);
+    const kid = await activeKid(redis);
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + 30 * 86_400;
+    const run = `${Date.now().toString(36)}`;
+    const record = (i: number): TokenRecord => {
+      const id = `${run}x${i}`;
+      return {
+        id,
+        sub: `user-${i % BENCH_SUBJECTS}`,
+        name: "ci laptop",
+        scope: ["read_api", "read_project"],
+        org: `org${i % 10}`,
+        cell: `cell-${i % 3}`,
+        aud: ["https://api.bench"],
+        client_id: "bench",
+        fam: id,
+        kid,
+        status: { list: `${epoch.id}-0`, idx: i % 65_536 },
+        created: now,
+        exp,
+        kind: "pat",
+      };
+    };
+    const event = (r: TokenRecord): AuditEvent => ({
+      type: "token.minted",
+      actor: "client:bench",
+      jti: r.id,
+      sub: r.sub,
+      ...(r.org === undefined ? {} : { org: r.org }),
+      reason: "mint",
+      detail: { family: r.fam, kid, state: "active", kind: "pat" },
+      at: now,
+    });
+    const opening = (r: TokenRecord) => ({
+      slot: r,
+      now,
+      maxLive: 1_000_000,
+      retentionSeconds: RETENTION,
+      subjectRate: { limit: 1_000_000_000, windowSeconds: 60 },
+      clientCounter: { name: "mint:client:bench", windowSeconds: 60 },
+      key: { kid, exp },
+    });
+    floor.defineCommand("floorReserve", { numberOfKeys: 2, lua: FLOOR_RESERVE });
+    floor.defineCommand("floorSave", { numberOfKeys: 1, lua: FLOOR_SAVE });
+    type Script = (...args: (string | number)[]) => Promise<unknown>;
+    const floorScript = (name: string) =>
+      ((floor as unknown as Record<string, Script>)[name] as Script).bind(floor);
+    const emptySha = (await redis.script("LOAD", "return 1")) as string;
+
+    const operations: [string, string, Operation][] = [
+      [
+        "mint",
+        "a mint's two round trips (the signing gate, client rate and subject slot; then the record, its indexes and the audit event)",
+        async (i) => {
+          const r = record(i);
+          const opened = await store.openMint(opening(r));
+          // A refused mint would be measured as the cheaper path it takes: fail loudly instead.
+          if (!opened.keyNoted || opened.slot !== "reserved") {
+            throw new Error(`mint scripts: the mint was refused (${JSON.stringify(opened)})`);
+          }
+          await store.saveToken(r, RETENTION, "active", { event: event(r), maxLength: AUDIT_CAP });
+        },
+      ],
+      [
+        "floor",
+        "the floor's two scripts (INCR, EXPIRE and ZADD; then HSET and EXPIREAT of the same record)",
+        async (i) => {
+          const r = record(i);
+          await floorScript("floorReserve")(
+            `floor:mints:{${r.sub}}`,
+            `floor:sub:{${r.sub}}`,
+            now,
+            r.id,
+          );
+          await floorScript("floorSave")(
+            `floor:tok:{${r.id}}`,
+            String(exp + RETENTION),
+            ...tokenHashFields(r, epoch),
+          );
+        },
+      ],
+      ["part.signing-gate", "the signing gate alone", () => store.noteKeyUse(kid, exp)],
+      [
+        "part.client-rate",
+        "the client's rate counter alone",
+        () => store.countHit("mint:client:bench", now, 60),
+      ],
+      [
+        "part.subject-slot",
+        "the subject's rate and slot alone",
+        (i) => {
+          const o = opening(record(i + 1_000_000_000));
+          return store.reserveSubjectSlot(o.slot, now, o.maxLive, RETENTION, o.subjectRate);
+        },
+      ],
+      [
+        "part.record-and-indexes",
+        "the record, the org index and the expiry day's index, three scripts",
+        (i) => store.saveToken(record(i + 2_000_000_000), RETENTION),
+      ],
+      [
+        "part.audit-event",
+        "the audit event alone (the stream at its cap of 2000)",
+        (i) => store.appendAudit(event(record(i)), AUDIT_CAP),
+      ],
+      ["part.empty-script", "a script that only returns", () => floor.evalsha(emptySha, 0)],
+    ];
+
+    const perOperation = new Map<string, number[]>();
+    let next = 0;
+    for (let round = 0; round < Math.max(1, options.cpuRounds); round++) {
+      for (const [name, , operation] of operations) {
+        const before = await redisCpuMicros(redis);
+        for (let done = 0; done < perRound; done += BATCH) {
+          await Promise.all(Array.from({ length: BATCH }, () => operation(next++)));
+        }
+        const spent = (await redisCpuMicros(redis)) - before;
+        perOperation.set(name, [...(perOperation.get(name) ?? []), spent / perRound]);
+      }
+    }
+    const mint = median(perOperation.get("mint") ?? []);
+    return operations.map(([name, text]) =>
+      row(
+        `redis.busy.${name}`,
+        median(perOperation.get(name) ?? []),
+        mint,
+        "µs",
+        `Redis CPU per call, Redis kept busy, against a whole mint: ${text}`,
+      ),
+    );
+  } finally {
+    floor.disconnect();
+    redis.disconnect();
+    await store.close();
+    await server.stop();
+  }
+}
