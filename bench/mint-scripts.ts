@@ -3,7 +3,8 @@
  * scripts and arguments a mint sends) run in batches of 32 from one client, with Redis pinned to
  * its own core, so Redis's CPU per call is its work without the per-request wake-ups an HTTP load
  * adds. Rows: a whole mint (both round trips), the floor's two scripts, each guarantee's script
- * alone (as Redis Cluster runs them), and an empty script (the cost any script call pays).
+ * alone (as Redis Cluster runs them), and what any script pays: an empty one, the same with 60
+ * arguments, and one calling a cheap command 16 times.
  * @module
  */
 import { Redis } from "ioredis";
@@ -24,6 +25,7 @@ const BATCH = 32;
 const AUDIT_CAP = 2000;
 const PREFIX = "bench:";
 const RETENTION = 7 * 86_400;
+const SIXTY_ARGS = Array.from({ length: 60 }, (_, i) => `argument-${String(i).padStart(7, "0")}`);
 
 /** One measured operation: mint number `i`'s share of the work. */
 type Operation = (i: number) => Promise<unknown>;
@@ -104,6 +106,10 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
     const floorScript = (name: string) =>
       ((floor as unknown as Record<string, Script>)[name] as Script).bind(floor);
     const emptySha = (await redis.script("LOAD", "return 1")) as string;
+    const existsSha = (await redis.script(
+      "LOAD",
+      "for _ = 1, 16 do redis.call('EXISTS', KEYS[1]) end return 1",
+    )) as string;
 
     const operations: [string, string, Operation][] = [
       [
@@ -161,7 +167,17 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
         "the audit event alone (the stream at its cap of 2000)",
         (i) => store.appendAudit(event(record(i)), AUDIT_CAP),
       ],
-      ["part.empty-script", "a script that only returns", () => floor.evalsha(emptySha, 0)],
+      ["script.empty", "a script that only returns", () => floor.evalsha(emptySha, 0)],
+      [
+        "script.empty-60-args",
+        "the same script given 60 arguments of 16 bytes (a mint passes 61 keys and arguments)",
+        () => floor.evalsha(emptySha, 0, ...SIXTY_ARGS),
+      ],
+      [
+        "script.16-exists",
+        "a script calling EXISTS 16 times (a mint's scripts make 16 calls)",
+        () => floor.evalsha(existsSha, 1, "bench:absent"),
+      ],
     ];
 
     const perOperation = new Map<string, number[]>();
