@@ -170,7 +170,7 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
       ["script.empty", "a script that only returns", () => floor.evalsha(emptySha, 0)],
       [
         "script.empty-60-args",
-        "the same script given 60 arguments of 16 bytes (a mint passes 61 keys and arguments)",
+        "the same script given 60 arguments of 16 bytes (a mint passes 58 keys and arguments)",
         () => floor.evalsha(emptySha, 0, ...SIXTY_ARGS),
       ],
       [
