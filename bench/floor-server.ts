@@ -25,7 +25,12 @@ import { z } from "zod";
 import type { StoreEpoch, TokenRecord } from "../src/store/records.js";
 import { parseTokenJson, tokenHashFields } from "../src/store/redis/token-hash.js";
 import { READ_TOKEN_WITH_STATUS, READ_TOKENS } from "../src/store/redis/token-scripts.js";
-import { FLOOR_RESERVE, FLOOR_SAVE } from "./floor-scripts.js";
+import {
+  type BenchRecordContext,
+  benchRecord,
+  FLOOR_RESERVE,
+  FLOOR_SAVE,
+} from "./floor-scripts.js";
 import { BENCH_SUBJECTS, FLOOR_TOKENS } from "./issuer-process.js";
 
 const ISSUER = "http://floor.local";
@@ -43,24 +48,13 @@ for (const name of ["floorReadOne", "floorReadMany", "floorReserve", "floorSave"
 }
 const call = (name: string) => bound.get(name) as Script;
 
-function recordFor(i: number, id: string, sub: string): TokenRecord {
-  return {
-    id,
-    sub,
-    name: "ci laptop",
-    scope: ["read_api", "read_project"],
-    org: `org${i % 10}`,
-    cell: `cell-${i % 3}`,
-    aud: ["https://api.bench"],
-    client_id: "bench",
-    fam: id,
-    kid: "bJswJpebPq9klxuzG7Qxaq7j9zzvFjfVTDHR6yx8Kc8",
-    status: { list: `${epoch.id}-0`, idx: i },
-    created: 1_796_000_000,
-    exp: 1_798_592_000,
-    kind: "pat",
-  };
-}
+const RECORDS: BenchRecordContext = {
+  kid: "bJswJpebPq9klxuzG7Qxaq7j9zzvFjfVTDHR6yx8Kc8",
+  epochId: epoch.id,
+  created: 1_796_000_000,
+  exp: 1_798_592_000,
+};
+const recordFor = (i: number, id: string, sub: string) => benchRecord(i, id, sub, RECORDS);
 
 const tokenKey = (id: string) => `floor:tok:{${id}}`;
 const statusKey = "floor:sl";

@@ -13,7 +13,7 @@ import { tokenHashFields } from "../src/store/redis/token-hash.js";
 import { createRedisStore } from "../src/store/redis-store.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
 import { OTHER_CORES, pin, redisCpuMicros, redisPid, SERVER_CORE } from "./cpu.js";
-import { FLOOR_RESERVE, FLOOR_SAVE } from "./floor-scripts.js";
+import { benchRecord, FLOOR_RESERVE, FLOOR_SAVE } from "./floor-scripts.js";
 import { BENCH_SUBJECTS, mintOverHttp, startIssuer } from "./issuer-process.js";
 import type { BenchOptions } from "./options.js";
 import { median } from "./paired-rounds.js";
@@ -62,25 +62,9 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + 30 * 86_400;
     const run = `${Date.now().toString(36)}`;
-    const record = (i: number): TokenRecord => {
-      const id = `${run}x${i}`;
-      return {
-        id,
-        sub: `user-${i % BENCH_SUBJECTS}`,
-        name: "ci laptop",
-        scope: ["read_api", "read_project"],
-        org: `org${i % 10}`,
-        cell: `cell-${i % 3}`,
-        aud: ["https://api.bench"],
-        client_id: "bench",
-        fam: id,
-        kid,
-        status: { list: `${epoch.id}-0`, idx: i % 65_536 },
-        created: now,
-        exp,
-        kind: "pat",
-      };
-    };
+    const records = { kid, epochId: epoch.id, created: now, exp };
+    const record = (i: number) =>
+      benchRecord(i, `${run}x${i}`, `user-${i % BENCH_SUBJECTS}`, records);
     const event = (r: TokenRecord): AuditEvent => ({
       type: "token.minted",
       actor: "client:bench",
