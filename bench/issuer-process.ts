@@ -19,6 +19,8 @@ export interface BenchIssuer {
 }
 
 export const CLIENT_ID = "bench";
+/** The bench issuer's audit stream cap (`TOKENMINT_AUDIT_MAX_EVENTS`). */
+export const BENCH_AUDIT_CAP = 2000;
 
 /**
  * Starts the issuer against `redisUrl` with key prefix `prefix`: this checkout's, or the one in
@@ -51,7 +53,7 @@ export async function startIssuer(
       TOKENMINT_MAX_TOKENS_PER_SUBJECT: "100000",
       // Small enough that the audit stream is at its cap while mints are measured, as it is in
       // any deployment that has run a while: each mint pays its share of the trimming.
-      TOKENMINT_AUDIT_MAX_EVENTS: "2000",
+      TOKENMINT_AUDIT_MAX_EVENTS: String(BENCH_AUDIT_CAP),
       ...(metrics ? { TOKENMINT_METRICS: "true" } : {}),
     },
     /listening on .*\n/,

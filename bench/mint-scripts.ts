@@ -12,17 +12,15 @@ import type { AuditEvent, TokenRecord } from "../src/store/records.js";
 import { tokenHashFields } from "../src/store/redis/token-hash.js";
 import { createRedisStore } from "../src/store/redis-store.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
-import { OTHER_CORES, pin, redisCpuMicros, redisPid, SERVER_CORE } from "./cpu.js";
+import { OTHER_CORES, pin, redisCpuMicros, redisPid, SERVER_CORE, unpinSelf } from "./cpu.js";
 import { benchRecord, FLOOR_RESERVE, FLOOR_SAVE } from "./floor-scripts.js";
-import { BENCH_SUBJECTS, mintOverHttp, startIssuer } from "./issuer-process.js";
+import { BENCH_AUDIT_CAP, BENCH_SUBJECTS, mintOverHttp, startIssuer } from "./issuer-process.js";
 import type { BenchOptions } from "./options.js";
 import { median } from "./paired-rounds.js";
 import { type Row, row } from "./report.js";
 
 /** Operations in flight at once: what one client's pipeline carries per write. */
 const BATCH = 32;
-/** The bench issuer's audit stream cap (`TOKENMINT_AUDIT_MAX_EVENTS` in issuer-process.ts). */
-const AUDIT_CAP = 2000;
 const PREFIX = "bench:";
 const RETENTION = 7 * 86_400;
 const SIXTY_ARGS = Array.from({ length: 60 }, (_, i) => `argument-${String(i).padStart(7, "0")}`);
@@ -106,7 +104,10 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
           if (!opened.keyNoted || opened.slot !== "reserved") {
             throw new Error(`mint scripts: the mint was refused (${JSON.stringify(opened)})`);
           }
-          await store.saveToken(r, RETENTION, "active", { event: event(r), maxLength: AUDIT_CAP });
+          await store.saveToken(r, RETENTION, "active", {
+            event: event(r),
+            maxLength: BENCH_AUDIT_CAP,
+          });
         },
       ],
       [
@@ -148,8 +149,8 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
       ],
       [
         "part.audit-event",
-        "the audit event alone (the stream at its cap of 2000)",
-        (i) => store.appendAudit(event(record(i)), AUDIT_CAP),
+        `the audit event alone (the stream at its cap of ${BENCH_AUDIT_CAP})`,
+        (i) => store.appendAudit(event(record(i)), BENCH_AUDIT_CAP),
       ],
       ["script.empty", "a script that only returns", () => floor.evalsha(emptySha, 0)],
       [
@@ -187,6 +188,7 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
       ),
     );
   } finally {
+    unpinSelf();
     floor.disconnect();
     redis.disconnect();
     await store.close();
