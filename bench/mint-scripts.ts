@@ -28,16 +28,6 @@ const SIXTY_ARGS = Array.from({ length: 60 }, (_, i) => `argument-${String(i).pa
 /** One measured operation: mint number `i`'s share of the work. */
 type Operation = (i: number) => Promise<unknown>;
 
-/** The active signing key the bench issuer left in Redis. */
-async function activeKid(redis: Redis): Promise<string> {
-  const keys = await redis.hgetall(`${PREFIX}{keys}`);
-  const active = Object.entries(keys).find(
-    ([, json]) => (JSON.parse(json) as { state: string }).state === "active",
-  );
-  if (!active) throw new Error("the bench issuer left no active key");
-  return active[0];
-}
-
 /**
  * Runs the part: `options.cpuRounds` rounds, each running every operation `options.scriptCalls`
  * times in turn; a row's figure is the median over the rounds of Redis's CPU per operation.
@@ -56,7 +46,9 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
   const floor = new Redis(server.url, { enableAutoPipelining: true });
   try {
     const epoch = await store.open(1 << 16);
-    const kid = await activeKid(redis);
+    const active = (await store.readKeyring()).keys.find((key) => key.state === "active");
+    if (!active) throw new Error("mint scripts: the bench issuer left no active key");
+    const { kid } = active;
     const now = Math.floor(Date.now() / 1000);
     const exp = now + 30 * 86_400;
     const run = `${Date.now().toString(36)}`;
