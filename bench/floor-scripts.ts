@@ -1,6 +1,8 @@
 /**
  * The floor's mint scripts (see floor-server.ts) and the record a benchmark mint writes: the least
- * a mint writes, shared by the floor server and the busy-Redis costs of `bench/mint-scripts.ts`.
+ * a mint writes, shared by the floor server and the busy-Redis costs of `bench/mint-scripts.ts`;
+ * and the bare commands of a mint's guarantees in one script, a lower bound for a mint that keeps
+ * them (`bench/mint-scripts.ts`).
  * @module
  */
 import type { TokenRecord } from "../src/store/records.js";
@@ -49,4 +51,32 @@ redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], 61)
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
 return 1
+`;
+
+/**
+ * The command each of a mint's guarantees needs at the least, in one script and one round trip,
+ * without the bookkeeping that makes them hold over time: the signing gate as one `HMGET` of a
+ * small hash (no latest `exp` kept for key retirement), the client's and subject's rate counters,
+ * the subject's live count and slot (expired entries never dropped), the record, the org and
+ * expiry indexes, and the audit event (`XADD … MAXLEN ~`, trimmed past undelivered webhook
+ * events). KEYS: gate hash (`epoch`, kid → `active`), client counter, subject counter, subject
+ * zset, token hash, org set, expiry set, audit stream. ARGV: kid, epoch, now, token id, exp,
+ * deadline, subject, the number n of record strings, those strings, the event JSON, the stream
+ * length to keep. Returns the event's stream id; an error when the gate refuses, 0 at the live limit.
+ */
+export const BARE_GUARANTEES = `
+local gate = redis.call('HMGET', KEYS[1], 'epoch', ARGV[1])
+if gate[1] ~= ARGV[2] or gate[2] ~= 'active' then return redis.error_reply('GATE') end
+if redis.call('INCR', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], 61) end
+if redis.call('INCR', KEYS[3]) == 1 then redis.call('EXPIRE', KEYS[3], 61) end
+if redis.call('ZCOUNT', KEYS[4], '(' .. ARGV[3], '+inf') >= 1000000 then return 0 end
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4])
+redis.call('EXPIREAT', KEYS[4], ARGV[6], 'GT')
+local n = tonumber(ARGV[8])
+redis.call('HSET', KEYS[5], unpack(ARGV, 9, 8 + n))
+redis.call('EXPIREAT', KEYS[5], ARGV[6])
+redis.call('SADD', KEYS[6], ARGV[7])
+redis.call('EXPIREAT', KEYS[6], ARGV[6], 'GT')
+redis.call('SADD', KEYS[7], ARGV[7])
+return redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[10 + n], '*', 'e', ARGV[9 + n])
 `;

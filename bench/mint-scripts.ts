@@ -11,9 +11,10 @@ import { Redis } from "ioredis";
 import type { AuditEvent, TokenRecord } from "../src/store/records.js";
 import { tokenHashFields } from "../src/store/redis/token-hash.js";
 import { createRedisStore } from "../src/store/redis-store.js";
+import { expiryDay } from "../src/store/token-indexes.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
 import { OTHER_CORES, pin, redisCpuMicros, redisPid, SERVER_CORE, unpinSelf } from "./cpu.js";
-import { benchRecord, FLOOR_RESERVE, FLOOR_SAVE } from "./floor-scripts.js";
+import { BARE_GUARANTEES, benchRecord, FLOOR_RESERVE, FLOOR_SAVE } from "./floor-scripts.js";
 import { BENCH_AUDIT_CAP, BENCH_SUBJECTS, mintOverHttp, startIssuer } from "./issuer-process.js";
 import type { BenchOptions } from "./options.js";
 import { median } from "./paired-rounds.js";
@@ -76,6 +77,8 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
     });
     floor.defineCommand("floorReserve", { numberOfKeys: 2, lua: FLOOR_RESERVE });
     floor.defineCommand("floorSave", { numberOfKeys: 1, lua: FLOOR_SAVE });
+    floor.defineCommand("bareGuarantees", { numberOfKeys: 8, lua: BARE_GUARANTEES });
+    await floor.hset("bare:{keys}:gate", "epoch", epoch.id, kid, "active");
     type Script = (...args: (string | number)[]) => Promise<unknown>;
     const floorScript = (name: string) =>
       ((floor as unknown as Record<string, Script>)[name] as Script).bind(floor);
@@ -118,6 +121,37 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
             String(exp + RETENTION),
             ...tokenHashFields(r, epoch),
           );
+        },
+      ],
+      [
+        "bare-guarantees",
+        "the least command each guarantee needs, in one script, without the bookkeeping that keeps them (see floor-scripts.ts)",
+        async (i) => {
+          const r = record(i);
+          const fields = tokenHashFields(r, epoch);
+          const answer = await floorScript("bareGuarantees")(
+            "bare:{keys}:gate",
+            "bare:rl:{mint:client:bench}",
+            `bare:sub:{${r.sub}}:mints`,
+            `bare:sub:{${r.sub}}`,
+            `bare:tok:{${r.id}}`,
+            `bare:orgsub:{${r.org}}`,
+            `bare:expsub:{${expiryDay(exp)}}`,
+            "bare:{audit}",
+            kid,
+            epoch.id,
+            now,
+            r.id,
+            exp,
+            exp + RETENTION,
+            r.sub,
+            fields.length,
+            ...fields,
+            JSON.stringify(event(r)),
+            BENCH_AUDIT_CAP,
+          );
+          if (typeof answer !== "string")
+            throw new Error("mint scripts: the bare mint was refused");
         },
       ],
       ["part.signing-gate", "the signing gate alone", () => store.noteKeyUse(kid, exp)],

@@ -122,6 +122,7 @@ describe("the benchmark harness (smoke run)", () => {
     const value = (name: string) => rows.find((r) => r.name === `redis.busy.${name}`)?.value ?? 0;
     expect(value("mint")).toBeGreaterThan(value("floor"));
     expect(value("script.empty-60-args")).toBeGreaterThan(value("script.empty"));
+    expect(value("bare-guarantees")).toBeGreaterThan(value("script.empty"));
   });
 
   it("reads a process's CPU time and redis-server's", async () => {
