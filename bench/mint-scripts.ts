@@ -24,6 +24,8 @@ import { type Row, row } from "./report.js";
 const BATCH = 32;
 const PREFIX = "bench:";
 const RETENTION = 7 * 86_400;
+/** The bare mint's signing gate: a small hash of the epoch and the active kid. */
+const BARE_GATE = "bare:{keys}:gate";
 const SIXTY_ARGS = Array.from({ length: 60 }, (_, i) => `argument-${String(i).padStart(7, "0")}`);
 
 /** One measured operation: mint number `i`'s share of the work. */
@@ -78,7 +80,7 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
     floor.defineCommand("floorReserve", { numberOfKeys: 2, lua: FLOOR_RESERVE });
     floor.defineCommand("floorSave", { numberOfKeys: 1, lua: FLOOR_SAVE });
     floor.defineCommand("bareGuarantees", { numberOfKeys: 8, lua: BARE_GUARANTEES });
-    await floor.hset("bare:{keys}:gate", "epoch", epoch.id, kid, "active");
+    await floor.hset(BARE_GATE, "epoch", epoch.id, kid, "active");
     type Script = (...args: (string | number)[]) => Promise<unknown>;
     const floorScript = (name: string) =>
       ((floor as unknown as Record<string, Script>)[name] as Script).bind(floor);
@@ -130,7 +132,7 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
           const r = record(i);
           const fields = tokenHashFields(r, epoch);
           const answer = await floorScript("bareGuarantees")(
-            "bare:{keys}:gate",
+            BARE_GATE,
             "bare:rl:{mint:client:bench}",
             `bare:sub:{${r.sub}}:mints`,
             `bare:sub:{${r.sub}}`,
