@@ -5,9 +5,29 @@
  * them (`bench/mint-scripts.ts`).
  * @module
  */
-import type { TokenRecord } from "../src/store/records.js";
+import type { Redis } from "ioredis";
+import type { StoreEpoch, TokenRecord } from "../src/store/records.js";
+import { tokenHashFields } from "../src/store/redis/token-hash.js";
+import { SAVE_TOKEN } from "../src/store/redis/token-scripts.js";
 
-export { SAVE_TOKEN as FLOOR_SAVE } from "../src/store/redis/token-scripts.js";
+/** A Lua script defined as an ioredis command: its keys, then its arguments. */
+export type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
+
+/** Defines `lua` on `redis` as the command `name` and returns it, bound to `redis`. */
+export function defineScript(
+  redis: Redis,
+  name: string,
+  lua: string,
+  numberOfKeys?: number,
+): ScriptCommand {
+  redis.defineCommand(name, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua });
+  return ((redis as unknown as Record<string, ScriptCommand>)[name] as ScriptCommand).bind(redis);
+}
+
+/** The floor's token hash of token `id`. */
+export function floorTokenKey(id: string): string {
+  return `floor:tok:{${id}}`;
+}
 
 /** What varies between the benchmark's token records besides the token's number. */
 export interface BenchRecordContext {
@@ -46,12 +66,40 @@ export function benchRecord(
 }
 
 /** KEYS[1] the subject's mint counter, KEYS[2] its token zset; ARGV: score, token id. */
-export const FLOOR_RESERVE = `
+const FLOOR_RESERVE = `
 redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], 61)
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
 return 1
 `;
+
+/** The floor's mint, its two round trips: what the floor server and the busy-Redis part send. */
+export interface FloorMint {
+  /** Counts subject `sub`'s mint and adds token `id`, scored `score`, to its index. */
+  reserve(sub: string, score: number, id: string): Promise<unknown>;
+  /** Writes `record` (`SAVE_TOKEN`), kept until `deadline` (Unix seconds). */
+  save(record: TokenRecord, deadline: number, epoch: StoreEpoch): Promise<unknown>;
+}
+
+/**
+ * The floor's mint scripts, defined on `redis`.
+ *
+ * @example
+ * ```ts
+ * const mint = floorMint(redis);
+ * await mint.reserve(record.sub, now, record.id);
+ * await mint.save(record, deadline, epoch);
+ * ```
+ */
+export function floorMint(redis: Redis): FloorMint {
+  const reserve = defineScript(redis, "floorReserve", FLOOR_RESERVE, 2);
+  const save = defineScript(redis, "floorSave", SAVE_TOKEN, 1);
+  return {
+    reserve: (sub, score, id) => reserve(`floor:mints:{${sub}}`, `floor:sub:{${sub}}`, score, id),
+    save: (record, deadline, epoch) =>
+      save(floorTokenKey(record.id), String(deadline), ...tokenHashFields(record, epoch)),
+  };
+}
 
 /**
  * The command each of a mint's guarantees needs at the least, in one script and one round trip,

@@ -28,8 +28,9 @@ import { READ_TOKEN_WITH_STATUS, READ_TOKENS } from "../src/store/redis/token-sc
 import {
   type BenchRecordContext,
   benchRecord,
-  FLOOR_RESERVE,
-  FLOOR_SAVE,
+  defineScript,
+  floorMint,
+  floorTokenKey as tokenKey,
 } from "./floor-scripts.js";
 import { BENCH_SUBJECTS, FLOOR_TOKENS } from "./issuer-process.js";
 
@@ -37,16 +38,9 @@ const ISSUER = "http://floor.local";
 const epoch: StoreEpoch = { id: "floorepoch", listSize: 1 << 20 };
 
 const redis = new Redis(process.env.REDIS_URL as string, { enableAutoPipelining: true });
-redis.defineCommand("floorReadOne", { numberOfKeys: 2, lua: READ_TOKEN_WITH_STATUS });
-redis.defineCommand("floorReadMany", { lua: READ_TOKENS });
-redis.defineCommand("floorReserve", { numberOfKeys: 2, lua: FLOOR_RESERVE });
-redis.defineCommand("floorSave", { numberOfKeys: 1, lua: FLOOR_SAVE });
-type Script = (...args: (string | number)[]) => Promise<unknown>;
-const bound = new Map<string, Script>();
-for (const name of ["floorReadOne", "floorReadMany", "floorReserve", "floorSave"]) {
-  bound.set(name, ((redis as unknown as Record<string, Script>)[name] as Script).bind(redis));
-}
-const call = (name: string) => bound.get(name) as Script;
+const readOne = defineScript(redis, "floorReadOne", READ_TOKEN_WITH_STATUS, 2);
+const readMany = defineScript(redis, "floorReadMany", READ_TOKENS);
+const mint = floorMint(redis);
 
 const RECORDS: BenchRecordContext = {
   kid: "bJswJpebPq9klxuzG7Qxaq7j9zzvFjfVTDHR6yx8Kc8",
@@ -56,7 +50,6 @@ const RECORDS: BenchRecordContext = {
 };
 const recordFor = (i: number, id: string, sub: string) => benchRecord(i, id, sub, RECORDS);
 
-const tokenKey = (id: string) => `floor:tok:{${id}}`;
 const statusKey = "floor:sl";
 const bySubject = new Map<string, string[]>();
 for (let i = 0; i < FLOOR_TOKENS; i++) {
@@ -83,7 +76,7 @@ const app = new Hono();
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 app.post("/v1/introspect", async (c) => {
   const id = new URLSearchParams(await c.req.text()).get("token") ?? "";
-  const [raw, byte] = (await call("floorReadOne")(tokenKey(id), statusKey, 0)) as [string, number];
+  const [raw, byte] = (await readOne(tokenKey(id), statusKey, 0)) as [string, number];
   const stored = decode(id, raw);
   if (!stored || byte !== 0) return c.json({ active: false });
   const { record } = stored;
@@ -104,7 +97,7 @@ app.post("/v1/introspect", async (c) => {
 });
 app.get("/v1/tokens", async (c) => {
   const ids = bySubject.get(c.req.query("subject") ?? "") ?? [];
-  const raws = (await call("floorReadMany")(ids.length, ...ids.map(tokenKey))) as string[];
+  const raws = (await readMany(ids.length, ...ids.map(tokenKey))) as string[];
   const tokens = raws.map((raw, i) => {
     const stored = decode(ids[i] as string, raw);
     const record = stored?.record as TokenRecord;
@@ -131,12 +124,7 @@ app.post("/v1/tokens", async (c) => {
   const body = parsed.data;
   const id = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
-  await call("floorReserve")(
-    `floor:mints:{${body.subject}}`,
-    `floor:sub:{${body.subject}}`,
-    now,
-    id,
-  );
+  await mint.reserve(body.subject, now, id);
   const record = { ...recordFor(0, id, body.subject), name: body.name, scope: body.scope };
   const claims = {
     iss: ISSUER,
@@ -156,7 +144,7 @@ app.post("/v1/tokens", async (c) => {
     key: privateKey,
     dsaEncoding: "ieee-p1363",
   }).toString("base64url");
-  await call("floorSave")(tokenKey(id), String(record.exp), ...tokenHashFields(record, epoch));
+  await mint.save(record, RECORDS.exp, epoch);
   return c.json(
     {
       id,

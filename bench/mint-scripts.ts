@@ -14,7 +14,7 @@ import { createRedisStore } from "../src/store/redis-store.js";
 import { expiryDay } from "../src/store/token-indexes.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
 import { OTHER_CORES, pin, redisCpuMicros, redisPid, SERVER_CORE, unpinSelf } from "./cpu.js";
-import { BARE_GUARANTEES, benchRecord, FLOOR_RESERVE, FLOOR_SAVE } from "./floor-scripts.js";
+import { BARE_GUARANTEES, benchRecord, defineScript, floorMint } from "./floor-scripts.js";
 import { BENCH_AUDIT_CAP, BENCH_SUBJECTS, mintOverHttp, startIssuer } from "./issuer-process.js";
 import type { BenchOptions } from "./options.js";
 import { median } from "./paired-rounds.js";
@@ -77,13 +77,9 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
       clientCounter: { name: "mint:client:bench", windowSeconds: 60 },
       key: { kid, exp },
     });
-    floor.defineCommand("floorReserve", { numberOfKeys: 2, lua: FLOOR_RESERVE });
-    floor.defineCommand("floorSave", { numberOfKeys: 1, lua: FLOOR_SAVE });
-    floor.defineCommand("bareGuarantees", { numberOfKeys: 8, lua: BARE_GUARANTEES });
+    const floorMints = floorMint(floor);
+    const bareMint = defineScript(floor, "bareGuarantees", BARE_GUARANTEES, 8);
     await floor.hset(BARE_GATE, "epoch", epoch.id, kid, "active");
-    type Script = (...args: (string | number)[]) => Promise<unknown>;
-    const floorScript = (name: string) =>
-      ((floor as unknown as Record<string, Script>)[name] as Script).bind(floor);
     const emptySha = (await redis.script("LOAD", "return 1")) as string;
     const existsSha = (await redis.script(
       "LOAD",
@@ -112,17 +108,8 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
         "the floor's two scripts (INCR, EXPIRE and ZADD; then HSET and EXPIREAT of the same record)",
         async (i) => {
           const r = record(i);
-          await floorScript("floorReserve")(
-            `floor:mints:{${r.sub}}`,
-            `floor:sub:{${r.sub}}`,
-            now,
-            r.id,
-          );
-          await floorScript("floorSave")(
-            `floor:tok:{${r.id}}`,
-            String(exp + RETENTION),
-            ...tokenHashFields(r, epoch),
-          );
+          await floorMints.reserve(r.sub, now, r.id);
+          await floorMints.save(r, exp + RETENTION, epoch);
         },
       ],
       [
@@ -131,7 +118,7 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
         async (i) => {
           const r = record(i);
           const fields = tokenHashFields(r, epoch);
-          const answer = await floorScript("bareGuarantees")(
+          const answer = await bareMint(
             BARE_GATE,
             "bare:rl:{mint:client:bench}",
             `bare:sub:{${r.sub}}:mints`,
