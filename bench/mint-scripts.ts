@@ -12,6 +12,7 @@ import type { AuditEvent, TokenRecord } from "../src/store/records.js";
 import { tokenHashFields } from "../src/store/redis/token-hash.js";
 import { createRedisStore } from "../src/store/redis-store.js";
 import { expiryDay } from "../src/store/token-indexes.js";
+import { mintedEvent } from "../src/tokens/issue-token.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
 import { OTHER_CORES, pin, redisCpuMicros, redisPid, SERVER_CORE, unpinSelf } from "./cpu.js";
 import { BARE_GUARANTEES, benchRecord, defineScript, floorMint } from "./floor-scripts.js";
@@ -59,13 +60,7 @@ export async function benchMintScripts(options: BenchOptions): Promise<Row[]> {
     const record = (i: number) =>
       benchRecord(i, `${run}x${i}`, `user-${i % BENCH_SUBJECTS}`, records);
     const event = (r: TokenRecord): AuditEvent => ({
-      type: "token.minted",
-      actor: "client:bench",
-      jti: r.id,
-      sub: r.sub,
-      ...(r.org === undefined ? {} : { org: r.org }),
-      reason: "mint",
-      detail: { family: r.fam, kid, state: "active", kind: "pat" },
+      ...mintedEvent(r, { actor: "client:bench", state: "active", kind: "pat" }),
       at: now,
     });
     const opening = (r: TokenRecord) => ({

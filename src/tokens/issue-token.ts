@@ -10,7 +10,7 @@
  * @module
  */
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "@tokenmint/verifier";
-import { loggedAuditEvent } from "../audit/record-audit.js";
+import { type AuditInput, loggedAuditEvent } from "../audit/record-audit.js";
 import { epochSeconds } from "../clock.js";
 import { DEFAULT_TOKEN_KIND, selfServiceKinds, type TokenKind } from "../config/token-kinds.js";
 import type { IssuerContext } from "../context.js";
@@ -61,6 +61,37 @@ export interface MintOptions {
    * minted even at the per-subject limit.
    */
   readonly replaces?: TokenRecord;
+}
+
+/** Who minted a token, how, and into which state: what its `token.minted` event says. */
+export interface MintedEventFacts {
+  /** The actor's audit name (`client:ci`, `user:alice`). */
+  readonly actor: string;
+  readonly state: "active" | "pending";
+  /** The token kind's name. */
+  readonly kind: string;
+  /** The audit reason (default `mint`). */
+  readonly reason?: string | undefined;
+}
+
+/**
+ * The `token.minted` audit event of `record` (its time is added when it is logged).
+ *
+ * @example
+ * ```ts
+ * const event = loggedAuditEvent(ctx, mintedEvent(record, { actor: "client:ci", state: "active", kind: "pat" }));
+ * ```
+ */
+export function mintedEvent(record: TokenRecord, facts: MintedEventFacts): AuditInput {
+  return {
+    type: "token.minted",
+    actor: facts.actor,
+    jti: record.id,
+    sub: record.sub,
+    ...(record.org === undefined ? {} : { org: record.org }),
+    reason: facts.reason ?? "mint",
+    detail: { family: record.fam, kid: record.kid, state: facts.state, kind: facts.kind },
+  };
 }
 
 /** A freshly minted token: the secret (shown once) and its stored record. */
@@ -243,15 +274,10 @@ async function signAndSave(ctx: IssuerContext, mint: ReservedMint): Promise<Issu
     await store.setStatus(status, TokenStatus.suspended);
     noteStatusChange(ctx, status.list);
   }
-  const event = loggedAuditEvent(ctx, {
-    type: "token.minted",
-    actor: actor.audit,
-    jti: id,
-    sub: record.sub,
-    ...(record.org === undefined ? {} : { org: record.org }),
-    reason: options.reason ?? "mint",
-    detail: { family: record.fam, kid: signing.kid, state, kind: kind.name },
-  });
+  const event = loggedAuditEvent(
+    ctx,
+    mintedEvent(record, { actor: actor.audit, state, kind: kind.name, reason: options.reason }),
+  );
   // The record and its event are saved while the token is signed; nothing is returned unless
   // all of it succeeds.
   const [jwt] = await Promise.all([
